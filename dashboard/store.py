@@ -1,0 +1,182 @@
+"""The GeoPackage store: load everything as typed GeoDataFrames, write a whole dataset atomically."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from dashboard.conform import ContractError, attach_lists, check_points, conform_layer
+from dashboard.contract import (
+    COMMUNITIES, COMMUNITY_FIELDS_ON_INNOVATIONS, CONTRACT_VERSION, CRS, ENTITIES, INNOVATIONS,
+    METADATA_LAYER, PARTNERS, Entity,
+)
+from dashboard.paths import store_path
+from dashboard.vocab import NATURAL_REGION, natural_region
+
+# GDAL stamps the write time into gpkg_contents; a fixed stamp makes a rebuild byte-identical.
+DEFAULT_STAMP = "2000-01-01T00:00:00Z"
+# GeoPackage 1.2 opens without warnings in older GDAL (Debian's ogrinfo) and QGIS releases.
+GPKG_OPTIONS = {"dataset_options": {"VERSION": "1.2"}}
+
+
+@dataclass
+class Dataset:
+    """Everything the atlas shows: partners, communities and innovations, plus store metadata."""
+
+    partners: gpd.GeoDataFrame
+    communities: gpd.GeoDataFrame
+    innovations: gpd.GeoDataFrame
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def frame(self, entity: Entity) -> gpd.GeoDataFrame:
+        return getattr(self, entity.layer)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.metadata.get("illustrative") == "true"
+
+
+def _read(path: Path, layer: str) -> pd.DataFrame:
+    return pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+
+
+def load(path: Path | None = None) -> Dataset:
+    """Read and validate the whole store; raises ContractError naming file, layer, row and field."""
+    path = Path(path) if path is not None else store_path()
+    if not path.is_file():
+        raise ContractError(path, None, None, None, "no_store")
+    try:
+        present = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except pyogrio.errors.DataSourceError as error:
+        raise ContractError(path, None, None, None, "not_geopackage", detail=str(error)) from None
+    needed = [e.layer for e in ENTITIES] + [e.link_layer(f) for e in ENTITIES for f in e.multi_fields]
+    for layer in needed:
+        if layer not in present:
+            raise ContractError(path, layer, None, None, "missing_layer")
+    frames = {e.layer: conform_layer(e, _read(path, e.layer), path) for e in ENTITIES}
+    links = {name: _read(path, name) for name in needed if name not in frames}
+    for entity in ENTITIES:
+        frames[entity.layer] = attach_lists(entity, frames[entity.layer], links, path)
+    metadata = _read(path, METADATA_LAYER) if METADATA_LAYER in present else pd.DataFrame()
+    return assemble(
+        frames["partners"], frames["communities"], frames["innovations"],
+        dict(zip(metadata.get("key", []), metadata.get("value", []), strict=True)), path,
+    )
+
+
+def assemble(
+    partners: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, innovations: gpd.GeoDataFrame,
+    metadata: dict[str, str], source: Path | str,
+) -> Dataset:
+    """A Dataset from conformed layers: references checked, derived fields added."""
+    _check_references(communities, partners, innovations, source)
+    communities = _with_natural_region(communities)
+    innovations = _with_community_fields(innovations, communities, source)
+    return Dataset(
+        partners=partners.reset_index(drop=True),
+        communities=communities.reset_index(drop=True),
+        innovations=innovations.reset_index(drop=True),
+        metadata=metadata,
+    )
+
+
+def _check_references(communities, partners, innovations, path: Path | str) -> None:
+    known = communities["community_id"]
+    unknown = ~innovations["community_id"].isin(known)
+    if unknown.any():
+        row = innovations.index[unknown.to_numpy().argmax()]
+        raise ContractError(path, "innovations", int(row), "community_id", "unknown_ref",
+                            value=innovations.at[row, "community_id"])
+    partner_ids = set(partners["partner_id"])
+    for row, partners in innovations["partners"].items():
+        missing = [p for p in partners if p not in partner_ids]
+        if missing:
+            raise ContractError(path, "innovations", int(row), "partners", "unknown_ref", value=missing[0])
+
+
+def _with_natural_region(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    regions = [
+        natural_region(None if pd.isna(alt) else float(alt), None if pd.isna(slope) else slope)
+        for alt, slope in zip(communities["altitude_m"], communities["slope"], strict=True)
+    ]
+    communities["natural_region"] = pd.Categorical(regions, categories=NATURAL_REGION.codes)
+    return communities
+
+
+def _with_community_fields(
+    innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, path: Path | str
+) -> gpd.GeoDataFrame:
+    by_id = communities.set_index("community_id")
+    where = innovations["community_id"]
+    for name in COMMUNITY_FIELDS_ON_INNOVATIONS:
+        column = by_id[name]
+        innovations[name] = pd.Series(column.reindex(where).to_numpy(), index=innovations.index,
+                                      dtype=column.dtype)
+    check_points(INNOVATIONS, innovations, innovations["country"], path)
+    own = innovations.geometry.notna() & ~innovations.geometry.is_empty
+    innovations["has_own_point"] = own.astype(bool)
+    fallback = gpd.GeoSeries(by_id.geometry.reindex(where).to_numpy(), index=innovations.index, crs=CRS)
+    innovations["geometry"] = innovations.geometry.where(own, fallback)
+    return innovations
+
+
+def _stored(entity: Entity, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The columns of `entity` that the store keeps, in plain types GDAL writes faithfully."""
+    columns = {}
+    for f in entity.scalar_fields:
+        column = frame[f.name]
+        if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == "string":
+            column = column.astype(object).where(column.notna(), None)
+        columns[f.name] = column
+    geometry = frame.geometry
+    if "has_own_point" in frame.columns:
+        geometry = geometry.where(frame["has_own_point"].to_numpy(), None)
+    return gpd.GeoDataFrame(columns, geometry=geometry.values, crs=CRS)
+
+
+def _links(entity: Entity, frame: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for f in entity.multi_fields:
+        pairs = frame[[entity.id_field, f.name]].explode(f.name).dropna(subset=[f.name])
+        tables[entity.link_layer(f)] = pd.DataFrame({
+            entity.id_field: pairs[entity.id_field].astype(object).to_numpy(),
+            entity.link_column(f): pairs[f.name].astype(object).to_numpy(),
+        })
+    return tables
+
+
+def layers_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Every table the store holds for `dataset`, by layer name, in write order."""
+    layers: dict[str, pd.DataFrame] = {}
+    for entity in ENTITIES:
+        frame = dataset.frame(entity)
+        layers[entity.layer] = _stored(entity, frame)
+        layers.update(_links(entity, frame))
+    metadata = {"contract_version": CONTRACT_VERSION, **dataset.metadata}
+    layers[METADATA_LAYER] = pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
+    return layers
+
+
+def write(dataset: Dataset, path: Path | None = None) -> None:
+    """Write the whole dataset to `path` atomically: a temporary file, verified, then renamed."""
+    path = Path(path) if path is not None else store_path()
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp.gpkg")
+    temporary.unlink(missing_ok=True)
+    stamp = dataset.metadata.get("updated", DEFAULT_STAMP)
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        for layer, frame in layers_of(dataset).items():
+            pyogrio.write_dataframe(frame, temporary, layer=layer, driver="GPKG", **GPKG_OPTIONS)
+        written = load(temporary)
+        for entity in ENTITIES:
+            if len(written.frame(entity)) != len(dataset.frame(entity)):
+                raise ContractError(temporary, entity.layer, None, None, "verify_failed")
+        os.replace(temporary, path)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+        temporary.unlink(missing_ok=True)

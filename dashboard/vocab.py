@@ -1,0 +1,260 @@
+"""Controlled vocabularies: codes stored in the data, labels in Spanish and English."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass, field
+from functools import cache
+
+import pycountry
+
+LANGUAGES = ("es", "en")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An ordered set of codes, each with a label per language."""
+
+    name: str
+    labels: dict[str, tuple[str, str]]  # code -> (es, en)
+    wocat: dict[str, str] = field(default_factory=dict)  # code -> WOCAT term, where one exists
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+    def label(self, code: str, lang: str = "es") -> str:
+        """Label of `code` in `lang`; an unknown code is shown as itself."""
+        pair = self.labels.get(code)
+        return code if pair is None else pair[LANGUAGES.index(lang)]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.labels
+
+
+DOMAIN = Vocabulary(
+    "domain",
+    {
+        "crop_management": ("manejo de cultivos", "crop management"),
+        "seeds_varieties": ("semillas y variedades", "seeds and varieties"),
+        "soil_fertility": ("fertilidad del suelo", "soil fertility"),
+        "water_irrigation": ("agua y riego", "water management and irrigation"),
+        "pest_disease": ("plagas y enfermedades", "pest and disease management"),
+        "livestock_health": ("ganadería y sanidad animal", "livestock and animal health"),
+        "postharvest_processing": ("poscosecha y transformación", "post-harvest and processing"),
+        "agroforestry_nrm": (
+            "agroforestería y recursos naturales",
+            "agroforestry and natural resources",
+        ),
+        "climate_risk": ("riesgo climático (helada, granizo, sequía)", "climate risk (frost, hail, drought)"),
+        "marketing_organisation": ("comercialización y organización", "marketing and organisation"),
+        "food_nutrition": ("alimentación y nutrición", "food and nutrition"),
+    },
+    # WOCAT SLM groups, so records can later be shared with WOCAT
+    wocat={
+        "crop_management": "integrated crop-livestock management",
+        "seeds_varieties": "improved plant varieties/ animal breeds",
+        "soil_fertility": "integrated soil fertility management",
+        "water_irrigation": "water harvesting",
+        "pest_disease": "integrated pest and disease management (incl. organic agriculture)",
+        "postharvest_processing": "post-harvest measures",
+        "agroforestry_nrm": "agroforestry",
+        "climate_risk": "ecosystem-based disaster risk reduction",
+    },
+)
+
+KIND = Vocabulary(
+    "kind",
+    {
+        "technical": ("técnica", "technical"),
+        "socio_institutional": ("socio-institucional", "socio-institutional"),
+    },
+)
+
+CROP = Vocabulary(
+    "crop",
+    {
+        "papa_nativa": ("papa nativa", "native potato"),
+        "papa_mejorada": ("papa mejorada", "improved potato"),
+        "quinua": ("quinua", "quinoa"),
+        "kiwicha": ("kiwicha", "amaranth (kiwicha)"),
+        "canihua": ("cañihua", "cañihua"),
+        "maiz": ("maíz", "maize"),
+        "haba": ("haba", "broad bean"),
+        "tarwi": ("tarwi", "Andean lupin (tarwi)"),
+        "oca": ("oca", "oca"),
+        "olluco": ("olluco", "ulluco"),
+        "mashua": ("mashua", "mashua"),
+        "cebada": ("cebada", "barley"),
+        "trigo": ("trigo", "wheat"),
+        "arveja": ("arveja", "pea"),
+        "alfalfa": ("alfalfa", "alfalfa"),
+        "pastos": ("pastos", "pasture"),
+        "hortalizas": ("hortalizas", "vegetables"),
+        "frutales": ("frutales", "fruit trees"),
+        "cafe": ("café", "coffee"),
+        "cacao": ("cacao", "cocoa"),
+    },
+)
+
+LIVESTOCK = Vocabulary(
+    "livestock",
+    {
+        "alpaca": ("alpaca", "alpaca"),
+        "llama": ("llama", "llama"),
+        "vicuna": ("vicuña", "vicuña"),
+        "ovino": ("ovino", "sheep"),
+        "vacuno": ("vacuno", "cattle"),
+        "cuy": ("cuy", "guinea pig"),
+        "aves": ("aves de corral", "poultry"),
+        "abejas": ("abejas", "bees"),
+    },
+)
+
+PID_STAGE = Vocabulary(
+    "pid_stage",
+    {
+        "identified": ("identificada", "identified"),
+        "documented": ("documentada", "documented"),
+        "prioritised": ("priorizada", "prioritised"),
+        "joint_experimentation": ("experimentación conjunta", "joint experimentation"),
+        "results_shared": ("resultados compartidos", "results shared"),
+        "spreading": ("en difusión", "spreading"),
+    },
+)
+
+INNOVATOR_TYPE = Vocabulary(
+    "innovator_type",
+    {
+        "woman": ("mujer", "woman"),
+        "man": ("hombre", "man"),
+        "womens_group": ("grupo de mujeres", "women's group"),
+        "mens_group": ("grupo de hombres", "men's group"),
+        "mixed_group": ("grupo mixto", "mixed group"),
+        "community": ("comunidad", "community"),
+    },
+)
+
+PARTNER_KIND = Vocabulary(
+    "partner_kind",
+    {
+        "farmer_organisation": ("organización de productores", "farmer organisation"),
+        "savings_credit_cooperative": (
+            "cooperativa de ahorro y crédito",
+            "savings and credit cooperative",
+        ),
+        "ngo": ("ONG", "NGO"),
+        "university": ("universidad", "university"),
+        "government": ("gobierno", "government"),
+        "private_sector": ("sector privado", "private sector"),
+        "international_ngo": ("ONG internacional", "international NGO"),
+    },
+)
+
+PARTNER_ROLE = Vocabulary(
+    "partner_role",
+    {"host": ("organización anfitriona", "host organisation"), "member": ("miembro", "member")},
+)
+
+LOCATION_SOURCE = Vocabulary(
+    "location_source",
+    {
+        "gps": ("GPS", "GPS"),
+        "gazetteer": ("nomenclátor", "gazetteer"),
+        "approximate": ("aproximada", "approximate"),
+    },
+)
+
+PEOPLE = Vocabulary(
+    "people",
+    {
+        "quechua": ("quechua", "Quechua"),
+        "aymara": ("aimara", "Aymara"),
+        "kichwa": ("kichwa", "Kichwa"),
+        "uru": ("uru", "Uru"),
+        "mestizo": ("mestizo", "mestizo"),
+        "other": ("otro", "other"),
+    },
+)
+
+# Slope of the Andes: below 2,300 m it decides between Pulgar Vidal's western and eastern regions.
+SLOPE = Vocabulary(
+    "slope",
+    {
+        "western": ("vertiente occidental", "western slope"),
+        "eastern": ("vertiente oriental", "eastern slope"),
+    },
+)
+
+NATURAL_REGION = Vocabulary(
+    "natural_region",
+    {
+        "chala": ("chala", "chala (coast)"),
+        "yunga": ("yunga", "yunga"),
+        "quechua": ("quechua", "quechua"),
+        "suni": ("suni", "suni (jalca)"),
+        "puna": ("puna", "puna"),
+        "janca": ("janca", "janca (cordillera)"),
+        "rupa_rupa": ("rupa rupa (selva alta)", "rupa rupa (high jungle)"),
+        "omagua": ("omagua (selva baja)", "omagua (lowland jungle)"),
+    },
+)
+
+COUNTRIES = ("PE", "BO", "EC")
+
+
+def natural_region(altitude_m: float | None, slope: str | None = None) -> str | None:
+    """Pulgar Vidal's natural region for an altitude; below 2,300 m the slope decides."""
+    if altitude_m is None or altitude_m != altitude_m:  # None or NaN
+        return None
+    for floor, code in ((4800, "janca"), (4000, "puna"), (3500, "suni"), (2300, "quechua")):
+        if altitude_m >= floor:
+            return code
+    if slope == "western":
+        return "yunga" if altitude_m >= 500 else "chala"
+    if slope == "eastern":
+        if altitude_m >= 1000:
+            return "yunga"
+        return "rupa_rupa" if altitude_m >= 400 else "omagua"
+    return None
+
+
+@cache
+def _country_names(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True
+    )
+
+
+def country_label(code: str, lang: str = "es") -> str:
+    """Short name of a country in `lang`, from pycountry's ISO 3166-1 catalogue."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    name = getattr(country, "common_name", None) or country.name
+    return _country_names(lang).gettext(name)
+
+
+@cache
+def regions() -> dict[str, str]:
+    """First-level subdivisions (ISO 3166-2 code -> name) of the network's countries."""
+    return {
+        sub.code: sub.name
+        for country in COUNTRIES
+        for sub in sorted(pycountry.subdivisions.get(country_code=country), key=lambda s: s.code)
+        if sub.parent_code is None
+    }
+
+
+def region_label(code: str, lang: str = "es") -> str:
+    """Name of an ISO 3166-2 region; the same in both languages, as pycountry gives it."""
+    return regions().get(code, code)
+
+
+VOCABULARIES: dict[str, Vocabulary] = {
+    v.name: v
+    for v in (
+        DOMAIN, KIND, CROP, LIVESTOCK, PID_STAGE, INNOVATOR_TYPE, PARTNER_KIND,
+        PARTNER_ROLE, LOCATION_SOURCE, PEOPLE, SLOPE, NATURAL_REGION,
+    )
+}
