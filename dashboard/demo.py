@@ -164,8 +164,8 @@ def _pick_some(candidates: list[str], low: int, high: int, draw: float, shuffle:
 def _years(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
     weights = 1.0 + 0.15 * (years - FIRST_YEAR)  # documentation grew as the network grew
-    started = rng.choice(years, size=n, p=weights / weights.sum())
-    documented = np.minimum(started + rng.integers(0, 4, size=n), LAST_YEAR)
+    documented = rng.choice(years, size=n, p=weights / weights.sum())
+    started = np.maximum(documented - rng.integers(0, 4, size=n), FIRST_YEAR)
     return started, documented
 
 

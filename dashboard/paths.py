@@ -11,6 +11,7 @@ GEODATA = ROOT / "geodata"
 SOURCES = GEODATA / "sources"
 DEMO_STORE = GEODATA / "atlas.gpkg"
 OUTLINES = SOURCES / "countries.geojson"
+STATIC = PACKAGE / "static"  # served at /app/static/ (next to app.py, as Streamlit requires)
 
 STORE_ENV = "ATLAS_STORE"
 

@@ -1,0 +1,38 @@
+"""Tables for display: public fields only, codes shown as labels in the user's language."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from dashboard.i18n import t
+from dashboard.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, Vocabulary, region_label
+
+# The innovation fields a public table shows, in order; innovator names and points never appear.
+PUBLIC_COLUMNS = ("innovation_id", "title", "title_local", "community", "region", "domain", "crops",
+                  "livestock", "partners", "year_started", "year_documented", "pid_stage", "innovator_type")
+_CODED: dict[str, Vocabulary] = {"domain": DOMAIN, "pid_stage": PID_STAGE, "innovator_type": INNOVATOR_TYPE}
+_LISTED: dict[str, Vocabulary] = {"crops": CROP, "livestock": LIVESTOCK}
+
+
+def public_table(
+    innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, partner_names: dict[str, str], lang: str
+) -> pd.DataFrame:
+    """The innovations as a plain table with translated headers and labels."""
+    names = communities.set_index("community_id")["name"]
+    table = pd.DataFrame({
+        "innovation_id": innovations["innovation_id"],
+        "title": innovations["title"],
+        "title_local": innovations["title_local"].fillna(""),
+        "community": innovations["community_id"].map(names),
+        "region": innovations["region"].astype(str).map(region_label),
+        "partners": innovations["partners"].map(lambda ids: ", ".join(partner_names.get(p, p) for p in ids)),
+        "year_started": innovations["year_started"],
+        "year_documented": innovations["year_documented"],
+    })
+    for field, vocabulary in _CODED.items():
+        table[field] = innovations[field].astype(str).map(lambda c, v=vocabulary: v.label(c, lang))
+    for field, vocabulary in _LISTED.items():
+        table[field] = innovations[field].map(lambda codes, v=vocabulary: ", ".join(v.label(c, lang) for c in codes))
+    table = table[list(PUBLIC_COLUMNS)]
+    return table.rename(columns={c: t(f"columns.{c}", lang) for c in PUBLIC_COLUMNS}).reset_index(drop=True)

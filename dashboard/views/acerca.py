@@ -1,0 +1,27 @@
+"""Acerca de: the platform, its partners, its history and the data shown."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.about import HISTORY, partner_table
+from dashboard.i18n import t
+from dashboard.paths import store_path
+
+lang = state.language()
+data = state.dataset()
+
+st.title(t("about.heading", lang))
+st.markdown(t("about.intro", lang))
+
+st.header(t("about.history", lang))
+for year, key in HISTORY:
+    st.markdown(f"**{year}** — {t(f'history.{key}', lang)}")
+
+st.header(t("about.partners", lang))
+st.dataframe(partner_table(data.partners, lang), hide_index=True, width="stretch")
+
+st.header(t("about.data_heading", lang))
+if data.is_demo:
+    st.info(t("about.data_demo", lang))
+else:
+    st.markdown(t("about.data_real", lang, path=store_path().name))
