@@ -43,6 +43,12 @@ class ContractError(ValueError):
         return f"{', '.join(where)}: {t(f'error.{self.key}', lang, **self.params)}"
 
 
+def is_in(values: pd.Series, allowed) -> pd.Series:
+    """Whether each value is one of `allowed` (a hash lookup; NA is never in)."""
+    found = pd.Index(list(allowed), dtype=object).get_indexer(values.to_numpy(object)) >= 0
+    return pd.Series(found & values.notna().to_numpy(), index=values.index)
+
+
 # A converter takes the raw column and its field and returns the typed column and
 # a mask of rows whose value is present but unusable, with the catalogue key that says why.
 Converted = tuple[pd.Series, pd.Series, str]
@@ -69,9 +75,9 @@ def _region(raw: pd.Series, field: Field) -> Converted:
 
 def _categorical(raw: pd.Series, codes: tuple[str, ...], key: str) -> Converted:
     text, _, _ = _text(raw, None)
-    typed = pd.Categorical(text, categories=codes)
-    series = pd.Series(typed, index=raw.index)
-    return series, series.isna() & text.notna(), key
+    unknown = text.notna() & ~is_in(text, codes)
+    series = pd.Series(pd.Categorical(text.mask(unknown), categories=codes), index=raw.index)
+    return series, unknown, key
 
 
 def _integer(raw: pd.Series, field: Field) -> Converted:
@@ -97,8 +103,8 @@ _FALSE = {"0", "false", "no", "falso"}
 def _boolean(raw: pd.Series, field: Field) -> Converted:
     text = raw.astype("string").str.strip().str.lower()
     typed = pd.Series(pd.NA, index=raw.index, dtype="boolean")
-    typed[text.isin(_TRUE).fillna(False)] = True
-    typed[text.isin(_FALSE).fillna(False)] = False
+    typed[is_in(text, _TRUE)] = True
+    typed[is_in(text, _FALSE)] = False
     return typed, text.notna() & (text != "") & typed.isna(), "not_boolean"
 
 
@@ -187,18 +193,24 @@ def attach_lists(
             if name not in table.columns:
                 raise ContractError(source, layer, None, name, "missing_column")
         owner = table[entity.id_field].astype("string")
-        _raise_first(~owner.isin(known), table.index, source, layer, entity.id_field, "unknown_ref", owner)
+        _raise_first(~is_in(owner, known), table.index, source, layer, entity.id_field, "unknown_ref", owner)
         value = table[column].astype("string")
         if field.type == "codes":
             vocabulary = VOCABULARIES[field.vocabulary]
-            _raise_first(~value.isin(vocabulary.codes), table.index, source, layer, column,
+            _raise_first(~is_in(value, vocabulary.codes), table.index, source, layer, column,
                          "unknown_code", value)
-        grouped = pd.Series(value.to_numpy(object), index=owner.to_numpy(object))
-        lists = grouped.groupby(level=0, sort=False).agg(list)
-        frame[field.name] = [
-            lists.get(key, []) for key in frame[entity.id_field].to_numpy(object)
-        ]
+        frame[field.name] = _lists_by_owner(owner.to_numpy(object), value.to_numpy(object),
+                                            frame[entity.id_field].to_numpy(object))
         if field.required:
             _raise_first(frame[field.name].map(len) == 0, frame.index, source, entity.layer,
                          field.name, "required")
     return frame
+
+
+def _lists_by_owner(owners: np.ndarray, values: np.ndarray, ids: np.ndarray) -> list[list[str]]:
+    """For each id, the values whose owner it is, in table order (a vectorised group-to-list)."""
+    codes, uniques = pd.factorize(owners)
+    order = np.argsort(codes, kind="stable")
+    groups = np.split(values[order], np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1])
+    position = pd.Index(uniques).get_indexer(ids)
+    return [groups[p].tolist() if p >= 0 else [] for p in position]

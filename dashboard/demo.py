@@ -21,6 +21,7 @@ import shapely
 
 from dashboard.conform import conform_layer
 from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS
+from dashboard.outlines import inside_country
 from dashboard.paths import SOURCES
 from dashboard.store import Dataset, assemble
 from dashboard.vocab import INNOVATOR_TYPE, PID_STAGE, region_label
@@ -212,7 +213,10 @@ def build_innovations(
 
     places = communities.iloc[where]
     text_fields = _text_fields(places)
-    xs, ys = places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
+    xs = np.round(places.geometry.x.to_numpy() + jitter[:, 0], 5)
+    ys = np.round(places.geometry.y.to_numpy() + jitter[:, 1], 5)
+    # near a border a jittered point can cross it: such an innovation stays at its community
+    own &= inside_country(xs, ys, places["country"].astype(str).to_numpy())
     records = []
     for i in range(n):
         theme = themes[theme_of[i]]
@@ -230,8 +234,7 @@ def build_innovations(
             "pid_stage": stages[i], "innovator_type": innovator[i],
             "innovator_name": _fictitious_name(innovator[i], i + 1),
             "consent_public": bool(consent[i]), "name_public": bool(name_public[i]),
-            "geometry": shapely.Point(round(xs[i] + jitter[i, 0], 5), round(ys[i] + jitter[i, 1], 5))
-            if own[i] else None,
+            "geometry": shapely.Point(xs[i], ys[i]) if own[i] else None,
         })
     frame = _frame(records)
     lists = frame[[f.name for f in INNOVATIONS.multi_fields]]

@@ -43,7 +43,7 @@ def apply(innovations: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
 
 def describe(filters: Filters, lang: str, partner_names: dict[str, str]) -> str:
     """The filter in one sentence, e.g. «Innovaciones de papa nativa en Ayacucho»."""
-    parts = [t("describe.all", lang)]
+    parts = [t("describe.some" if filters.active else "describe.all", lang)]
     if filters.crops:
         parts.append(t("describe.crops", lang, crops=_join((CROP.label(c, lang) for c in filters.crops), lang)))
     if filters.regions:

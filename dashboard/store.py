@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from dashboard.conform import ContractError, attach_lists, check_points, conform_layer
+from dashboard.conform import ContractError, attach_lists, check_points, conform_layer, is_in
 from dashboard.contract import (
     COMMUNITIES, COMMUNITY_FIELDS_ON_INNOVATIONS, CONTRACT_VERSION, CRS, ENTITIES, INNOVATIONS,
     METADATA_LAYER, PARTNERS, Entity,
@@ -87,7 +87,7 @@ def assemble(
 
 def _check_references(communities, partners, innovations, path: Path | str) -> None:
     known = communities["community_id"]
-    unknown = ~innovations["community_id"].isin(known)
+    unknown = ~is_in(innovations["community_id"], known)
     if unknown.any():
         row = innovations.index[unknown.to_numpy().argmax()]
         raise ContractError(path, "innovations", int(row), "community_id", "unknown_ref",

@@ -1,0 +1,92 @@
+"""Every page runs in Streamlit's AppTest, and the shared filters change what each page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+from dashboard.paths import PACKAGE, STORE_ENV
+
+APP = str(PACKAGE / "app.py")
+PAGES = ("views/mapa.py", "views/resumen.py", "views/datos.py", "views/acerca.py")
+
+
+@pytest.fixture()
+def app(small_store: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv(STORE_ENV, str(small_store))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def _metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value.replace(" ", "")) for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_an_exception(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title[0].value
+
+
+def test_the_app_opens_in_spanish_on_the_map(app, small_dataset):
+    assert app.title[0].value == "¿Dónde ocurren las innovaciones?"
+    total = len(small_dataset.innovations)
+    assert any(f"{total} de {total} innovaciones" in m.value for m in app.markdown)
+    assert any("Datos de demostración" in c.value for c in app.caption)
+
+
+def test_a_region_filter_changes_the_headline_figures(app, small_dataset):
+    app.switch_page("views/resumen.py").run()
+    before = _metrics(app)
+    assert before["Innovaciones"] == len(small_dataset.innovations)
+    app.multiselect(key=state.REGION).set_value(["PE-PUN"]).run()
+    after = _metrics(app)
+    expected = small_dataset.innovations[small_dataset.innovations["region"] == "PE-PUN"]
+    assert after["Innovaciones"] == len(expected) < before["Innovaciones"]
+    assert after["Comunidades"] == expected["community_id"].nunique()
+    assert after["Regiones"] == 1
+    assert any("Innovaciones en Puno" in m.value for m in app.markdown)
+
+
+def test_the_filter_follows_the_user_to_every_page(app, small_dataset):
+    app.multiselect(key=state.CROP_KEY).set_value(["quinua"]).run()
+    expected = sum("quinua" in crops for crops in small_dataset.innovations["crops"])
+    assert 0 < expected < len(small_dataset.innovations)
+    assert any(f"{expected} de {len(small_dataset.innovations)}" in m.value for m in app.markdown)
+    app.switch_page("views/datos.py").run()
+    assert len(app.dataframe[0].value) == expected
+    app.switch_page("views/resumen.py").run()
+    assert _metrics(app)["Innovaciones"] == expected
+    app.button(key=state.CLEAR).click().run()
+    assert _metrics(app)["Innovaciones"] == len(small_dataset.innovations)
+
+
+def test_the_data_table_shows_no_innovator_names(app, small_dataset):
+    app.switch_page("views/datos.py").run()
+    table = app.dataframe[0].value
+    assert len(table) == len(small_dataset.innovations)
+    names = set(small_dataset.innovations["innovator_name"].dropna())
+    assert names and not names & set(table.astype(str).to_numpy().ravel())
+    assert "Título" in table.columns and "innovator_name" not in table.columns
+
+
+def test_switching_to_english_translates_the_pages(app):
+    app.selectbox(key=state.LANGUAGE).set_value("en").run()
+    assert app.title[0].value == "Where do innovations happen?"
+    app.switch_page("views/resumen.py").run()
+    assert set(_metrics(app)) == {"Innovations", "Communities", "Regions", "Partners"}
+    app.switch_page("views/acerca.py").run()
+    assert app.title[0].value == "About Prolinnova–Peru"
+    assert any("2018" in m.value and "Country Platform" in m.value for m in app.markdown)
+
+
+def test_a_broken_store_shows_a_located_error_instead_of_a_traceback(tmp_path, monkeypatch):
+    broken = tmp_path / "roto.gpkg"
+    broken.write_bytes(b"esto no es un GeoPackage")
+    monkeypatch.setenv(STORE_ENV, str(broken))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "roto.gpkg" in at.error[0].value and "No se pudo abrir" in at.error[0].value
