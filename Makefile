@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test bench demo setup setup-test clean
+.PHONY: run test bench demo assets setup setup-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ demo: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+# Re-copy the map's JavaScript/CSS from their pinned npm releases (needs npm; the copies are committed).
+assets: setup
+	$(BIN)/python -m dashboard assets

@@ -40,3 +40,12 @@ def check_command(path: Path | None, lang: str) -> None:
     except ContractError as error:
         raise click.ClickException(error.message(lang)) from None
     click.echo(f"OK: {len(dataset.partners)} / {len(dataset.communities)} / {len(dataset.innovations)}")
+
+
+@main.command("assets")
+def assets_command() -> None:
+    """Copia los archivos JS/CSS del mapa desde sus paquetes npm fijados (requiere npm)."""
+    from dashboard import offline
+
+    for path in offline.fetch():
+        click.echo(path)

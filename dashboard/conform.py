@@ -199,7 +199,7 @@ def attach_lists(
             vocabulary = VOCABULARIES[field.vocabulary]
             _raise_first(~is_in(value, vocabulary.codes), table.index, source, layer, column,
                          "unknown_code", value)
-        frame[field.name] = _lists_by_owner(owner.to_numpy(object), value.to_numpy(object),
+        frame[field.name] = lists_by_owner(owner.to_numpy(object), value.to_numpy(object),
                                             frame[entity.id_field].to_numpy(object))
         if field.required:
             _raise_first(frame[field.name].map(len) == 0, frame.index, source, entity.layer,
@@ -207,7 +207,7 @@ def attach_lists(
     return frame
 
 
-def _lists_by_owner(owners: np.ndarray, values: np.ndarray, ids: np.ndarray) -> list[list[str]]:
+def lists_by_owner(owners: np.ndarray, values: np.ndarray, ids: np.ndarray) -> list[list[str]]:
     """For each id, the values whose owner it is, in table order (a vectorised group-to-list)."""
     codes, uniques = pd.factorize(owners)
     order = np.argsort(codes, kind="stable")

@@ -110,5 +110,7 @@ def fetch(npm: str = "npm") -> list[Path]:
                     asset.file.parent.mkdir(parents=True, exist_ok=True)
                     with archive.extractfile(asset.source) as source, asset.file.open("wb") as target:
                         shutil.copyfileobj(source, target)
+                    if sha256(asset.file) != asset.sha256:
+                        raise ValueError(f"{asset.file}: hash differs from the one recorded in ASSETS")
                     written.append(asset.file)
     return written
