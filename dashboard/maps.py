@@ -11,6 +11,8 @@ from dashboard.offline import serve_locally
 from dashboard.safe_text import for_map
 from dashboard.vocab import DOMAIN
 
+# Without tiles the sea shows through: a pale water tone instead of Leaflet's grey.
+WATER_STYLE = "<style>.leaflet-container { background: #dce8ea; }</style>"
 OUTLINE_STYLE = {"color": "#7a5c3e", "weight": 1, "fillColor": "#f3ead7", "fillOpacity": 1.0}
 POINT_COLOUR = "#2f6f4f"
 # Default view: the central and southern Peruvian Andes.
@@ -28,6 +30,7 @@ def base_map(outlines: gpd.GeoDataFrame, lang: str) -> folium.Map:
     """A map that draws with no network: country outlines as the basemap, OpenStreetMap optional."""
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, maxZoom=18,
                       control_scale=True)
+    fmap.get_root().header.add_child(folium.Element(WATER_STYLE))
     folium.GeoJson(
         outlines[["name", "geometry"]], name=t("map.outlines", lang), style_function=lambda _: OUTLINE_STYLE,
         control=False, smooth_factor=0.5,

@@ -65,6 +65,8 @@ def _clear_filters() -> None:
 
 def sidebar(data: store.Dataset) -> None:
     """Language switch and the shared filters, drawn once by the router for every page."""
+    st.sidebar.markdown(f"**{t('app.title', language())}**  \n{t('app.subtitle', language())}")
+    # the label stays bilingual so that anyone can find the switch
     st.sidebar.selectbox("Idioma / Language", LANGUAGES, key=LANGUAGE, format_func=LANGUAGE_NAMES.get)
     lang = language()
     st.sidebar.header(t("filters.heading", lang))
