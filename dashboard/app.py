@@ -8,6 +8,8 @@ from dashboard.paths import STATIC
 
 st.set_page_config(page_title="Prolinnova–Perú · Atlas", page_icon=str(STATIC / "icon.png"), layout="wide")
 data = state.dataset()
+state.keep_widget_values()
+state.read_address(data)
 state.sidebar(data)
 lang = state.language()
 pages = [
@@ -19,4 +21,6 @@ pages = [
 page = st.navigation(pages)
 if data.is_demo:
     st.caption(f":material/science: {t('app.demo_notice', lang)}")
+state.show_notices()
 page.run()
+state.write_address()

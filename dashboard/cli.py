@@ -49,3 +49,38 @@ def assets_command() -> None:
 
     for path in offline.fetch():
         click.echo(path)
+
+
+@main.command("boundaries")
+@click.argument("file")
+@click.option("--level", type=click.Choice(["region", "province", "district"]), required=True,
+              help="Nivel administrativo de los polígonos; reemplaza los de ese nivel.")
+@click.option("--code-column", required=True,
+              help="Columna del código (ISO 3166-2 o ubigeo del INEI), guardada como texto.")
+@click.option("--name-column", required=True, help="Columna del nombre.")
+@click.option("--layer", default=None, help="Capa que se importa, si el archivo tiene varias.")
+@click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].")
+def boundaries_command(
+    file: str, level: str, code_column: str, name_column: str, layer: str | None,
+    store_file: Path | None,
+) -> None:
+    """Importa límites administrativos (polígonos) de FILE: GeoPackage, GeoJSON, Shapefile…"""
+    from dashboard.boundaries import read_boundaries, with_boundaries
+    from dashboard.i18n import t
+    from dashboard.paths import store_path
+    from dashboard.vocab import BOUNDARY_LEVEL
+
+    target = store_file if store_file is not None else store_path()
+    try:
+        imported = read_boundaries(file, level, code_column, name_column, layer)
+        dataset = with_boundaries(store.load(target), imported)
+        store.write(dataset, target)
+    except ContractError as error:
+        raise click.ClickException(error.message("es")) from None
+    click.echo(t("boundaries.imported", "es", store=target, count=len(imported),
+                 level=BOUNDARY_LEVEL.label(level, "es"), file=file))
+    per_level = dataset.boundaries["level"].value_counts(sort=False)
+    counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}"
+                       for code, n in per_level.items() if n)
+    click.echo(t("boundaries.stored", "es", counts=counts))

@@ -40,7 +40,9 @@ class ContractError(ValueError):
             where.append(t("error.where.row", lang, row=self.row))
         if self.field is not None:
             where.append(t("error.where.field", lang, field=self.field))
-        return f"{', '.join(where)}: {t(f'error.{self.key}', lang, **self.params)}"
+        # a bare key is one of the contract's errors; a dotted key names its own catalogue table
+        explanation = self.key if "." in self.key else f"error.{self.key}"
+        return f"{', '.join(where)}: {t(explanation, lang, **self.params)}"
 
 
 def is_in(values: pd.Series, allowed) -> pd.Series:
@@ -161,8 +163,8 @@ def _check_geometry(entity: Entity, frame: gpd.GeoDataFrame, source) -> None:
     present = geometry.notna() & ~geometry.is_empty
     if entity.geometry_required:
         _raise_first(~present, rows, source, entity.layer, "geometry", "required")
-    _raise_first(present & (geometry.geom_type != "Point"), rows, source, entity.layer,
-                 "geometry", "not_point", geometry.geom_type)
+    _raise_first(present & ~geometry.geom_type.isin(entity.geometry_types), rows, source, entity.layer,
+                 "geometry", "wrong_geometry", geometry.geom_type)
     if "country" in frame.columns:
         check_points(entity, frame, frame["country"], source)
 

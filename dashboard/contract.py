@@ -41,6 +41,7 @@ class Entity:
     fields: tuple[Field, ...]
     geometry_required: bool
     derived: tuple[str, ...] = ()
+    geometry_types: tuple[str, ...] = ("Point",)
 
     @property
     def scalar_fields(self) -> tuple[Field, ...]:
@@ -129,7 +130,23 @@ INNOVATIONS = Entity(
     derived=("country", "region", "province", "district", "natural_region", "has_own_point"),
 )
 
+# Administrative boundaries (e.g. INEI's regions, provinces or districts), optional: with them
+# the map can draw a choropleth. `code` is the ISO 3166-2 region code or the INEI ubigeo.
+BOUNDARIES = Entity(
+    layer="boundaries",
+    id_field="boundary_id",
+    geometry_required=True,
+    geometry_types=("Polygon", "MultiPolygon"),
+    fields=(
+        Field("boundary_id", "id", required=True),
+        Field("level", "code", required=True, vocabulary="boundary_level"),
+        Field("code", "text", required=True),
+        Field("name", "text", required=True),
+    ),
+)
+
 ENTITIES: tuple[Entity, ...] = (PARTNERS, COMMUNITIES, INNOVATIONS)
+OPTIONAL_ENTITIES: tuple[Entity, ...] = (BOUNDARIES,)
 # community fields that every innovation carries, derived on load
 COMMUNITY_FIELDS_ON_INNOVATIONS = ("country", "region", "province", "district", "natural_region")
 

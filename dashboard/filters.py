@@ -1,61 +1,221 @@
-"""The shared filter: one immutable value that every page applies to the innovations."""
+"""The shared filter: one immutable value that every page applies to the innovations.
+
+`FilterIndex` is built once per loaded store (arrays for list fields, accent-folded
+search text, the points as shown); `mask` then answers any `Filters` value with
+vectorised operations, fast enough for a million innovations.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import shapely
 
 from dashboard.i18n import t
-from dashboard.vocab import CROP, region_label
+from dashboard.privacy import public_points
+from dashboard.vocab import (
+    CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
+)
+
+Codes = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Every criterion the user has chosen; an empty tuple means no restriction."""
+    """Every criterion the user has chosen; an empty value means no restriction."""
 
-    regions: tuple[str, ...] = ()
-    crops: tuple[str, ...] = ()
-    partners: tuple[str, ...] = ()
+    countries: Codes = ()
+    regions: Codes = ()
+    provinces: Codes = ()
+    districts: Codes = ()
+    crops: Codes = ()
+    livestock: Codes = ()
+    partners: Codes = ()
+    domains: Codes = ()
+    pid_stages: Codes = ()
+    innovator_types: Codes = ()
+    natural_regions: Codes = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    text: str = ""
+    area: tuple[tuple[float, float], ...] = ()  # a polygon drawn on the map, (lon, lat) vertices
+    bounds: tuple[float, float, float, float] | None = None  # west, south, east, north: "only in view"
 
     @property
     def active(self) -> bool:
-        return bool(self.regions or self.crops or self.partners)
+        return self != Filters()
 
 
-def _any_in(lists: gpd.GeoSeries, wanted: tuple[str, ...]) -> np.ndarray:
-    chosen = set(wanted)
-    return np.fromiter((not chosen.isdisjoint(v) for v in lists), dtype=bool, count=len(lists))
+# Filters field -> innovations column, for the criteria that match one coded value per innovation.
+SCALAR_CRITERIA = {
+    "countries": "country", "regions": "region", "provinces": "province", "districts": "district",
+    "domains": "domain", "pid_stages": "pid_stage", "innovator_types": "innovator_type",
+    "natural_regions": "natural_region",
+}
+# Filters field -> innovations list column (stored in a link table).
+LIST_CRITERIA = {"crops": "crops", "livestock": "livestock", "partners": "partners"}
+YEAR_COLUMN = "year_documented"
 
 
-def apply(innovations: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+def fold(text: pd.Series) -> pd.Series:
+    """Lower-case text without accents, for searches that ignore both ("anos" finds "años")."""
+    plain = text.fillna("").astype("string[pyarrow]").str.normalize("NFKD")
+    return plain.str.replace(r"\p{Mn}", "", regex=True).str.lower()
+
+
+def fold_query(query: str) -> str:
+    """A search query folded the same way as the searched text."""
+    return fold(pd.Series([query]))[0].strip()
+
+
+@dataclass(frozen=True)
+class FilterIndex:
+    """Arrays prepared once per store so that every filter is a vectorised operation."""
+
+    links: dict[str, tuple[np.ndarray, np.ndarray, pd.Index]]  # list column -> (rows, value codes, values)
+    community: np.ndarray  # integer code of each innovation's community
+    search: pd.Series  # folded title, local title, description, community and local names
+    x: np.ndarray  # the points as shown in public views
+    y: np.ndarray
+
+    @classmethod
+    def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
+        links = {}
+        for column in LIST_CRITERIA.values():
+            lengths = innovations[column].map(len).to_numpy()
+            rows = np.repeat(np.arange(len(innovations)), lengths)
+            codes, values = pd.factorize(np.array([v for listed in innovations[column] for v in listed],
+                                                  dtype=object))
+            links[column] = (rows, codes, pd.Index(values, dtype=object))
+        by_id = communities.set_index("community_id")
+        where = innovations["community_id"]
+        names = [innovations["title"], innovations["title_local"], innovations["description"],
+                 where.map(by_id["name"]), where.map(by_id["name_local"])]
+        joined = names[0].fillna("").astype("string[pyarrow]")
+        for column in names[1:]:
+            joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
+        points = public_points(innovations, communities)
+        return cls(links=links, community=pd.factorize(where)[0], search=fold(joined).reset_index(drop=True),
+                   x=points.x.to_numpy(), y=points.y.to_numpy())
+
+
+def _rows_with_any(index: FilterIndex, column: str, wanted: Codes, size: int) -> np.ndarray:
+    rows, codes, values = index.links[column]
+    hit = np.isin(codes, values.get_indexer(list(wanted)))
+    keep = np.zeros(size, dtype=bool)
+    keep[rows[hit]] = True
+    return keep
+
+
+def mask(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) -> np.ndarray:
+    """For each innovation, whether it meets every criterion of `filters`."""
+    size = len(innovations)
+    keep = np.ones(size, dtype=bool)
+    for name, column in SCALAR_CRITERIA.items():
+        wanted = getattr(filters, name)
+        if wanted:
+            keep &= innovations[column].isin(wanted).to_numpy()
+    for name, column in LIST_CRITERIA.items():
+        wanted = getattr(filters, name)
+        if wanted:
+            keep &= _rows_with_any(index, column, wanted, size)
+    years = innovations[YEAR_COLUMN]
+    if filters.year_from is not None:
+        keep &= (years >= filters.year_from).fillna(False).to_numpy(bool)
+    if filters.year_to is not None:
+        keep &= (years <= filters.year_to).fillna(False).to_numpy(bool)
+    query = fold_query(filters.text)
+    if query:
+        keep &= index.search.str.contains(query, regex=False).to_numpy(bool)
+    if len(filters.area) >= 3:
+        keep &= shapely.contains_xy(shapely.Polygon(filters.area), index.x, index.y)
+    if filters.bounds is not None:
+        west, south, east, north = filters.bounds
+        keep &= (index.x >= west) & (index.x <= east) & (index.y >= south) & (index.y <= north)
+    return keep
+
+
+def apply(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) -> gpd.GeoDataFrame:
     """The innovations that meet every criterion of `filters`."""
-    keep = np.ones(len(innovations), dtype=bool)
-    if filters.regions:
-        keep &= innovations["region"].isin(filters.regions).to_numpy()
-    if filters.crops:
-        keep &= _any_in(innovations["crops"], filters.crops)
-    if filters.partners:
-        keep &= _any_in(innovations["partners"], filters.partners)
-    return innovations[keep]
+    return innovations[mask(innovations, index, filters)]
+
+
+def choices(innovations: gpd.GeoDataFrame, filters: Filters, level: str) -> list[str]:
+    """Values offered for a place level, narrowed by the levels above it (region → province → district)."""
+    frame = innovations
+    if level in ("province", "district") and filters.regions:
+        frame = frame[frame["region"].isin(filters.regions)]
+    if level == "district" and filters.provinces:
+        frame = frame[frame["province"].isin(filters.provinces)]
+    return sorted(frame[level].dropna().astype(str).unique())
+
+
+def without_orphans(filters: Filters, innovations: gpd.GeoDataFrame) -> Filters:
+    """`filters` minus provinces and districts that the chosen regions (or provinces) no longer offer."""
+    provinces = tuple(p for p in filters.provinces if p in choices(innovations, filters, "province"))
+    narrowed = Filters(**{**_as_dict(filters), "provinces": provinces})
+    districts = tuple(d for d in filters.districts if d in choices(innovations, narrowed, "district"))
+    return Filters(**{**_as_dict(narrowed), "districts": districts})
+
+
+def _as_dict(filters: Filters) -> dict:
+    return {f.name: getattr(filters, f.name) for f in fields(filters)}
 
 
 def describe(filters: Filters, lang: str, partner_names: dict[str, str]) -> str:
-    """The filter in one sentence, e.g. «Innovaciones de papa nativa en Ayacucho»."""
-    parts = [t("describe.some" if filters.active else "describe.all", lang)]
-    if filters.crops:
-        parts.append(t("describe.crops", lang, crops=_join((CROP.label(c, lang) for c in filters.crops), lang)))
+    """The filter in one sentence, e.g. «Innovaciones de papa nativa en Ayacucho, 2015–2025»."""
+    if not filters.active:
+        return t("describe.all", lang)
+    labelled = {
+        "crops": [CROP.label(c, lang) for c in filters.crops],
+        "livestock": [LIVESTOCK.label(c, lang) for c in filters.livestock],
+        "domains": [DOMAIN.label(c, lang) for c in filters.domains],
+        "places": _places(filters, lang),
+        "partners": [partner_names.get(p, p) for p in filters.partners],
+        "pid_stages": [PID_STAGE.label(c, lang) for c in filters.pid_stages],
+        "innovator_types": [INNOVATOR_TYPE.label(c, lang) for c in filters.innovator_types],
+        "natural_regions": [NATURAL_REGION.label(c, lang) for c in filters.natural_regions],
+    }
+    parts = [t("describe.some", lang)]
+    parts += [t(f"describe.{key}", lang, values=_join(values, lang)) for key, values in labelled.items() if values]
+    sentence = " ".join(parts)
+    years = _years(filters, lang)
+    if years:
+        sentence += f", {years}"
+    if filters.text.strip():
+        sentence += " " + t("describe.text", lang, text=filters.text.strip())
+    if filters.area:
+        sentence += " " + t("describe.area", lang)
+    if filters.bounds:
+        sentence += " " + t("describe.bounds", lang)
+    return sentence
+
+
+def _places(filters: Filters, lang: str) -> list[str]:
+    if filters.districts:
+        return list(filters.districts)
+    if filters.provinces:
+        return list(filters.provinces)
     if filters.regions:
-        parts.append(t("describe.regions", lang, regions=_join(map(region_label, filters.regions), lang)))
-    if filters.partners:
-        names = (partner_names.get(p, p) for p in filters.partners)
-        parts.append(t("describe.partners", lang, partners=_join(names, lang)))
-    return " ".join(parts)
+        return [region_label(r, lang) for r in filters.regions]
+    return [country_label(c, lang) for c in filters.countries]
 
 
-def _join(items, lang: str) -> str:
-    items = list(items)
+def _years(filters: Filters, lang: str) -> str:
+    start, end = filters.year_from, filters.year_to
+    if start is not None and end is not None:
+        return f"{start}–{end}" if start != end else str(start)
+    if start is not None:
+        return t("describe.since", lang, year=start)
+    if end is not None:
+        return t("describe.until", lang, year=end)
+    return ""
+
+
+def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {t('describe.or', lang)} {items[-1]}"

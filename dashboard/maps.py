@@ -1,58 +1,221 @@
-"""Map builders: innovations in, a folium.Map out (shown by the Mapa view)."""
+"""Map builders: a stable base map, plus one folium.FeatureGroup per chosen layer.
+
+The Mapa view shows the base map with `st_folium` and passes the layers as
+`feature_group_to_add`, so a filter change swaps the layers without re-creating
+the map (the view stays where the user left it). Everything here is plain folium.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 import folium
 import geopandas as gpd
-from folium.plugins import MarkerCluster
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import Draw, HeatMap
+from jinja2 import Template
 
 from dashboard.i18n import t
 from dashboard.offline import serve_locally
 from dashboard.safe_text import for_map
-from dashboard.vocab import DOMAIN
+from dashboard.vocab import DOMAIN, region_label
 
-# Without tiles the sea shows through: a pale water tone instead of Leaflet's grey.
-WATER_STYLE = "<style>.leaflet-container { background: #dce8ea; }</style>"
+# Default view: the Andes from Ecuador to Bolivia.
+DEFAULT_CENTRE, DEFAULT_ZOOM = (-12.0, -73.5), 5
+WATER = "#dce8ea"
+BACKGROUND_PANE = "background"
 OUTLINE_STYLE = {"color": "#7a5c3e", "weight": 1, "fillColor": "#f3ead7", "fillOpacity": 1.0}
-POINT_COLOUR = "#2f6f4f"
-# Default view: the central and southern Peruvian Andes.
-DEFAULT_CENTRE, DEFAULT_ZOOM = (-13.5, -73.5), 6
+OUTLINE_OVER_TILES = {"color": "#7a5c3e", "weight": 1.2, "fillOpacity": 0.0}
+# Paul Tol's muted scheme plus two of his "light" colours: one per domain, in DOMAIN order.
+DOMAIN_COLOURS = dict(zip(DOMAIN.codes, (
+    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
+    "#44AA99", "#999933", "#AA4499", "#EE8866", "#6699CC",
+), strict=True))
+REGION_COLOUR = "#8C5A2B"
+PARTNER_COLOURS = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#6699CC")
+CHOROPLETH_COLOURS = ("#f7efe2", "#e8cfa8", "#d4a76a", "#b07a3b", "#7c5223")  # light → dark brown
 
 
-def public_points(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Where each innovation may be shown: its own point only with public consent, else its community."""
-    at_community = communities.set_index("community_id").geometry.reindex(innovations["community_id"])
-    restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
-    return innovations.geometry.where(~restricted, at_community.to_numpy())
+@dataclass(frozen=True)
+class Basemap:
+    """A background: tiles from a provider with their attribution, or none at all."""
+
+    tiles: str | None  # a folium/xyzservices provider name; None draws only the bundled outlines
 
 
-def base_map(outlines: gpd.GeoDataFrame, lang: str) -> folium.Map:
-    """A map that draws with no network: country outlines as the basemap, OpenStreetMap optional."""
-    fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, maxZoom=18,
-                      control_scale=True)
-    fmap.get_root().header.add_child(folium.Element(WATER_STYLE))
-    folium.GeoJson(
-        outlines[["name", "geometry"]], name=t("map.outlines", lang), style_function=lambda _: OUTLINE_STYLE,
-        control=False, smooth_factor=0.5,
-    ).add_to(fmap)
-    folium.TileLayer("OpenStreetMap", name=t("map.basemap_osm", lang), show=False, overlay=True).add_to(fmap)
-    return fmap
+BASEMAPS = {
+    "outlines": Basemap(None),
+    "osm": Basemap("OpenStreetMap.Mapnik"),
+    "topo": Basemap("OpenTopoMap"),
+    "satellite": Basemap("Esri.WorldImagery"),
+}
 
 
-def build_map(
-    innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame, lang: str
+class _Assets(JSCSSMixin, MacroElement):
+    """Loads the scripts the layers need once, with the base map (layers arrive later)."""
+
+    _template = Template("")
+    default_js = [("markerclusterjs", ""), ("leaflet-heat.js", "")]
+    default_css = [("markerclustercss", ""), ("markerclusterdefaultcss", "")]
+
+
+class _ViewInAddress(MacroElement):
+    """Keeps the map's centre and zoom in the page address, without a Streamlit rerun."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("moveend", function () {
+            try {
+                var map = {{ this._parent.get_name() }}, centre = map.getCenter();
+                var address = new URL(window.parent.location.href);
+                address.searchParams.set("lat", centre.lat.toFixed(4));
+                address.searchParams.set("lon", centre.lng.toFixed(4));
+                address.searchParams.set("zoom", String(map.getZoom()));
+                window.parent.history.replaceState(window.parent.history.state, "", address);
+            } catch (error) { /* a map opened outside the app has no address to keep */ }
+        });
+        {% endmacro %}
+    """)
+
+
+def base_map(
+    outlines: gpd.GeoDataFrame, basemap: str, lang: str,
+    centre: tuple[float, float] | None = None, zoom: int | None = None,
 ) -> folium.Map:
-    """Innovations as clustered points over the offline basemap, each with its title as tooltip."""
-    fmap = base_map(outlines, lang)
-    cluster = MarkerCluster(name=t("map.innovations", lang), maxClusterRadius=40).add_to(fmap)
-    points = public_points(innovations, communities)
-    for title, domain, point in zip(innovations["title"], innovations["domain"], points, strict=True):
-        folium.CircleMarker(
-            location=(point.y, point.x), radius=6, color=POINT_COLOUR, fill=True, fill_opacity=0.8,
-            tooltip=f"{for_map(title)}<br><small>{for_map(DOMAIN.label(domain, lang))}</small>",
-        ).add_to(cluster)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    if len(points):
-        west, south, east, north = points.total_bounds
-        fmap.fit_bounds([(south, west), (north, east)], padding=(20, 20))
+    """The map every layer is drawn on: a background, the drawing tools, offline assets."""
+    fmap = folium.Map(location=centre or DEFAULT_CENTRE, zoom_start=zoom or DEFAULT_ZOOM, tiles=None,
+                      maxZoom=18, control_scale=True)
+    fmap.get_root().header.add_child(folium.Element(
+        f"<style>.leaflet-container {{ background: {WATER}; }}</style>"))
+    tiles = BASEMAPS[basemap].tiles
+    if tiles:
+        folium.TileLayer(tiles, name=t(f"map.basemap.{basemap}", lang), max_zoom=18).add_to(fmap)
+    style = OUTLINE_OVER_TILES if tiles else OUTLINE_STYLE
+    # the outlines are background: their own pane keeps them under every layer (heatmap canvas included)
+    folium.map.CustomPane(BACKGROUND_PANE, z_index=250).add_to(fmap)
+    folium.GeoJson(outlines[["name", "geometry"]], name=t("map.outlines", lang),
+                   style_function=lambda _: style, control=False, smooth_factor=0.5,
+                   interactive=False, pane=BACKGROUND_PANE).add_to(fmap)
+    Draw(export=False, position="topleft", draw_options={
+        "polyline": False, "circle": False, "marker": False, "circlemarker": False,
+        "polygon": {"allowIntersection": False}, "rectangle": {},
+    }, edit_options={"edit": False}).add_to(fmap)
+    _Assets().add_to(fmap)
+    _ViewInAddress().add_to(fmap)
     return serve_locally(fmap)
+
+
+class ClusteredPoints(MacroElement):
+    """Innovations as circles coloured by domain, clustered; one compact array per column.
+
+    Only coordinates, a domain index and a row number reach the browser: details are
+    looked up in Python when a point is clicked (the row number comes back as the
+    clicked feature's property `i`).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var data = {{ this.payload }};
+            var group = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45,
+                                              spiderfyOnMaxZoom: true, showCoverageOnHover: false});
+            var markers = new Array(data.lat.length);
+            for (var k = 0; k < data.lat.length; k++) {
+                var marker = L.circleMarker([data.lat[k], data.lon[k]], {
+                    radius: 7, color: "#ffffff", weight: 1.5, fillOpacity: 0.95,
+                    fillColor: data.colours[data.domain[k]]});
+                marker.feature = {type: "Feature", properties: {i: data.row[k]}};
+                markers[k] = marker;
+            }
+            group.addLayers(markers);
+            return group;
+        })();
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: np.ndarray, points: gpd.GeoSeries, domains: pd.Series) -> None:
+        super().__init__()
+        self._name = "ClusteredPoints"
+        codes = pd.Categorical(domains.astype(str), categories=DOMAIN.codes).codes
+        self.payload = json.dumps({
+            "lat": np.round(points.y.to_numpy(), 4).tolist(),
+            "lon": np.round(points.x.to_numpy(), 4).tolist(),
+            "domain": codes.tolist(), "row": rows.tolist(),
+            "colours": list(DOMAIN_COLOURS.values()),
+        }, separators=(",", ":"))
+
+
+def points_layer(rows: np.ndarray, points: gpd.GeoSeries, domains: pd.Series, lang: str) -> folium.FeatureGroup:
+    """The selected innovations (row numbers into the store) at their public points."""
+    group = folium.FeatureGroup(name=t("map.layer.points", lang))
+    ClusteredPoints(rows, points, domains).add_to(group)
+    return group
+
+
+def regions_layer(counts: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+    """Proportional circles: one per region at the centroid of its communities (columns region, count, x, y)."""
+    group = folium.FeatureGroup(name=t("map.layer.regions", lang))
+    largest = max(int(counts["count"].max()), 1) if len(counts) else 1
+    for row in counts.itertuples():
+        label = t("map.region_tooltip", lang, region=region_label(row.region, lang), count=row.count)
+        folium.CircleMarker(
+            location=(row.y, row.x), radius=6 + 34 * (row.count / largest) ** 0.5,
+            color=REGION_COLOUR, weight=1.5, fill=True, fill_opacity=0.45, tooltip=for_map(label),
+        ).add_to(group)
+    return group
+
+
+def heat_layer(points: gpd.GeoSeries, lang: str) -> folium.FeatureGroup:
+    """Where innovations concentrate, as a heatmap of their public points."""
+    group = folium.FeatureGroup(name=t("map.layer.heatmap", lang))
+    coordinates = np.column_stack([np.round(points.y.to_numpy(), 4), np.round(points.x.to_numpy(), 4)])
+    # leaflet.heat fades points by 2^(maxZoom − zoom): a low maxZoom keeps the regional view readable
+    HeatMap(coordinates.tolist(), radius=18, blur=22, min_opacity=0.3, max_zoom=7).add_to(group)
+    return group
+
+
+def links_layer(links: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+    """Lines from each partner's head office to the communities it works with.
+
+    `links` has one row per partner and community: name, colour, hq_x, hq_y, x, y, count.
+    """
+    group = folium.FeatureGroup(name=t("map.layer.links", lang))
+    for (name, colour), rows in links.groupby(["name", "colour"], sort=True):
+        segments = [[(r.hq_y, r.hq_x), (r.y, r.x)] for r in rows.itertuples()]
+        label = t("map.link_tooltip", lang, partner=name, communities=len(rows))
+        folium.PolyLine(segments, color=colour, weight=1.6, opacity=0.75, tooltip=for_map(label)).add_to(group)
+        hq = rows.iloc[0]
+        folium.CircleMarker((hq.hq_y, hq.hq_x), radius=6, color=colour, fill=True, fill_opacity=1.0,
+                            tooltip=for_map(name)).add_to(group)
+    return group
+
+
+def choropleth_layer(counted: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    """Boundaries shaded by their number of innovations (columns name, count, geometry)."""
+    group = folium.FeatureGroup(name=t("map.layer.choropleth", lang))
+    bins = choropleth_bins(counted["count"])
+    shown = counted.assign(
+        colour=[CHOROPLETH_COLOURS[int(np.searchsorted(bins, c, side="right")) - 1] for c in counted["count"]],
+        label=[for_map(t("map.choropleth_tooltip", lang, name=n, count=c))
+               for n, c in zip(counted["name"], counted["count"], strict=True)],
+    )[["label", "colour", "geometry"]]
+    folium.GeoJson(
+        shown, style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#7a5c3e",
+                                         "weight": 0.8, "fillOpacity": 0.75},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def choropleth_bins(counts: pd.Series) -> np.ndarray:
+    """Lower edges of the shading classes: 0, then four equal-count steps of the non-zero values."""
+    positive = counts[counts > 0]
+    if positive.empty:
+        return np.array([0.0] * len(CHOROPLETH_COLOURS))
+    edges = np.unique(np.quantile(positive, np.linspace(0, 1, len(CHOROPLETH_COLOURS))[:-1]).round())
+    return np.concatenate([[0.0], edges[edges > 0]])[: len(CHOROPLETH_COLOURS)]

@@ -14,6 +14,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import folium
 from folium.elements import JSCSSMixin
@@ -21,6 +22,7 @@ from folium.elements import JSCSSMixin
 from dashboard.paths import STATIC
 
 VENDOR = STATIC / "vendor"
+E = TypeVar("E", bound=folium.Element)
 URL_PREFIX = "app/static/vendor"
 
 
@@ -45,6 +47,8 @@ class Asset:
 
 LEAFLET = ("leaflet", "1.9.3", "BSD-2-Clause")
 CLUSTER = ("leaflet.markercluster", "1.1.0", "MIT")
+HEAT = ("leaflet.heat", "0.2.0", "BSD-2-Clause")
+DRAW = ("leaflet-draw", "1.0.2", "MIT")
 
 # folium's name for each script or stylesheet -> the local copy that replaces its CDN URL
 ASSETS: dict[str, Asset] = {
@@ -62,6 +66,18 @@ ASSETS: dict[str, Asset] = {
                           "f9b756b96397305917d2ff42bebdce58294f89879f0d0cfd18664fffbc59c5d7"),
     "markerclusterdefaultcss": Asset(*CLUSTER[:2], "package/dist/MarkerCluster.Default.css", CLUSTER[2],
                           "2d687359a406651b1616bac9c60fba667f134fce24d3fb6bb621c173aa9c1a96"),
+    "leaflet-heat.js": Asset(*HEAT[:2], "package/dist/leaflet-heat.js", HEAT[2],
+                          "eb952aae5806a1102729f291bab887dde783ace859819a354827a776e73e486a"),
+    "leaflet_draw_js": Asset(*DRAW[:2], "package/dist/leaflet.draw.js", DRAW[2],
+                          "8f3981eb1cba2f460fccf7aef9c71488f2a9dd413ea919a8e719aae416e74afd"),
+    "leaflet_draw_css": Asset(*DRAW[:2], "package/dist/leaflet.draw.css", DRAW[2],
+                          "5f30f74696873efee5cd7f6ab7eda7d63e5c5a3e3c3b6e0ab2068662928df31f"),
+    "leaflet_draw_sprite_png": Asset(*DRAW[:2], "package/dist/images/spritesheet.png", DRAW[2],
+                          "a8978a1d3d21d8ee6f16cce342ff67fc47c4241f52161f05baf88f15e1058199"),
+    "leaflet_draw_sprite_2x_png": Asset(*DRAW[:2], "package/dist/images/spritesheet-2x.png", DRAW[2],
+                          "fa2c95e0610f3787c879645e42b86ad010c305f8312e116841730d00d4ab72b7"),
+    "leaflet_draw_sprite_svg": Asset(*DRAW[:2], "package/dist/images/spritesheet.svg", DRAW[2],
+                          "7077bae968047180921324df351d95fe2f021cdaefa01e20645162402f767da4"),
 }
 # Scripts and styles folium adds by default that the atlas's maps never use
 # (Bootstrap, jQuery, Font Awesome markers): left out rather than fetched from a CDN.
@@ -85,8 +101,8 @@ def _local(links: list[tuple[str, str]], root: str) -> list[tuple[str, str]]:
     return [(name, f"{root}{ASSETS[name].url}") for name, _ in links if name in ASSETS]
 
 
-def serve_locally(fmap: folium.Map, root: str = "/") -> folium.Map:
-    """Point every script and stylesheet of `fmap` at the app's own copies; no CDN is left."""
+def serve_locally(fmap: E, root: str = "/") -> E:
+    """Point every script and stylesheet of `fmap` (a map or a layer) at the app's own copies."""
     for element in _elements(fmap):
         element.default_js = _local(element.default_js, root)
         element.default_css = _local(element.default_css, root)

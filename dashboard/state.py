@@ -1,27 +1,47 @@
-"""The one small Streamlit module besides the views: loaded data, language and the shared filter."""
+"""The one small Streamlit module besides the views: loaded data, language, the shared filter and the address."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import streamlit as st
 
 from dashboard import filters as filtering
 from dashboard import outlines as country_outlines
-from dashboard import store
+from dashboard import share, store
 from dashboard.conform import ContractError
-from dashboard.filters import Filters
+from dashboard.filters import FilterIndex, Filters
 from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.layers import Selection
 from dashboard.paths import store_path
-from dashboard.vocab import CROP, LANGUAGES, region_label
+from dashboard.vocab import (
+    CROP, DOMAIN, INNOVATOR_TYPE, LANGUAGES, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
+)
 
 # Widget keys: named once, used by the views and by the tests.
 LANGUAGE = "language"
-REGION = "filter_region"
-CROP_KEY = "filter_crop"
-PARTNER = "filter_partner"
 CLEAR = "filter_clear"
+YEARS = "filter_years"
+TEXT = "filter_text"
+FILTER_KEYS = {  # Filters field -> multiselect key
+    "countries": "filter_country", "regions": "filter_region", "provinces": "filter_province",
+    "districts": "filter_district", "crops": "filter_crop", "livestock": "filter_livestock",
+    "partners": "filter_partner", "domains": "filter_domain", "pid_stages": "filter_stage",
+    "innovator_types": "filter_innovator", "natural_regions": "filter_natural_region",
+}
+REGION, CROP_KEY, PARTNER = FILTER_KEYS["regions"], FILTER_KEYS["crops"], FILTER_KEYS["partners"]
+LAYERS = "map_layers"
+BASEMAP = "map_basemap"
+IN_VIEW = "map_in_view"
+MAP = "map"
+AREA = "map_area"  # the polygon drawn on the map (not a widget)
+BOUNDS = "map_bounds"  # the map's bounds while "only what is in view" is on (not a widget)
+START_VIEW = "map_start_view"  # centre and zoom the map opened with
+NOTICES = "address_notices"
+_ADDRESS_READ = "address_read"
+PERSISTENT = (LANGUAGE, YEARS, TEXT, LAYERS, BASEMAP, IN_VIEW, *FILTER_KEYS.values())
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 
@@ -31,19 +51,24 @@ def language() -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(path: str, stamp: int) -> store.Dataset:
+def _load(path: str, stamp: int) -> tuple[store.Dataset, FilterIndex]:
     # keyed by path and modification time: a rewritten store is read again
-    return store.load(Path(path))
+    data = store.load(Path(path))
+    return data, FilterIndex.build(data.innovations, data.communities)
 
 
-def dataset() -> store.Dataset:
-    """The validated store in use, or a clear error in the user's language and a stop."""
+def _loaded() -> tuple[store.Dataset, FilterIndex]:
     path = store_path()
     try:
         return _load(str(path), path.stat().st_mtime_ns if path.exists() else 0)
     except ContractError as error:
         st.error(f"{t('app.store_error', language())}\n\n{error.message(language())}")
         st.stop()
+
+
+def dataset() -> store.Dataset:
+    """The validated store in use, or a clear error in the user's language and a stop."""
+    return _loaded()[0]
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,9 +83,76 @@ def partner_names(data: store.Dataset) -> dict[str, str]:
     return dict(zip(data.partners["partner_id"], names, strict=True))
 
 
+def keep_widget_values() -> None:
+    """Widgets drawn on one page only keep their value when the user visits another page."""
+    for key in PERSISTENT:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def read_address(data: store.Dataset) -> None:
+    """Once per session: take the filter and map view from the page address."""
+    if st.session_state.get(_ADDRESS_READ):
+        return
+    st.session_state[_ADDRESS_READ] = True
+    chosen, view, notices = share.decode(st.query_params.to_dict())
+    for name, key in FILTER_KEYS.items():
+        st.session_state[key] = list(getattr(chosen, name))
+    st.session_state[TEXT] = chosen.text
+    if chosen.year_from is not None or chosen.year_to is not None:
+        first, last = _year_span(data)
+        st.session_state[YEARS] = (chosen.year_from or first, chosen.year_to or last)
+    st.session_state[AREA] = chosen.area
+    st.session_state[BOUNDS] = chosen.bounds
+    st.session_state[IN_VIEW] = chosen.bounds is not None
+    st.session_state[LAYERS] = list(view.layers)
+    st.session_state[BASEMAP] = view.basemap
+    st.session_state[START_VIEW] = (view.centre, view.zoom)
+    st.session_state[NOTICES] = notices
+
+
+def show_notices() -> None:
+    """Say which address parameters were ignored, once, in the user's language."""
+    for notice in st.session_state.pop(NOTICES, []):
+        st.toast(t(f"share.{notice.reason}", language(), parameter=notice.parameter, value=notice.value))
+
+
+def write_address() -> None:
+    """Put the current filter and layers in the page address, keeping the view the map wrote there."""
+    current = st.query_params.to_dict()
+    _, view, _ = share.decode({k: v for k, v in current.items() if k in ("lat", "lon", "zoom")})
+    wanted = share.encode(current_filters(), current_view(view.centre, view.zoom))
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def current_view(centre=None, zoom=None) -> share.MapView:
+    """Layers and background chosen on the Mapa page."""
+    return share.MapView(centre=centre, zoom=zoom, layers=tuple(st.session_state.get(LAYERS, ["points"])),
+                         basemap=st.session_state.get(BASEMAP, "outlines"))
+
+
 def _clear_filters() -> None:
-    for key in (REGION, CROP_KEY, PARTNER):
+    for key in FILTER_KEYS.values():
         st.session_state[key] = []
+    st.session_state[TEXT] = ""
+    st.session_state.pop(YEARS, None)
+    st.session_state[AREA] = ()
+    st.session_state[BOUNDS] = None
+    st.session_state[IN_VIEW] = False
+
+
+def _year_span(data: store.Dataset) -> tuple[int, int]:
+    years = data.innovations["year_documented"].dropna()
+    return (int(years.min()), int(years.max())) if len(years) else (2005, 2025)
+
+
+def _multiselect(name: str, options, label_key: str, label, container=st.sidebar) -> None:
+    key = FILTER_KEYS[name]
+    if key in st.session_state:  # a value the options no longer offer would be an error
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    container.multiselect(t(label_key, language()), list(options), key=key, format_func=label,
+                          placeholder=t("filters.all", language()))
 
 
 def sidebar(data: store.Dataset) -> None:
@@ -68,28 +160,104 @@ def sidebar(data: store.Dataset) -> None:
     st.sidebar.markdown(f"**{t('app.title', language())}**  \n{t('app.subtitle', language())}")
     # the label stays bilingual so that anyone can find the switch
     st.sidebar.selectbox("Idioma / Language", LANGUAGES, key=LANGUAGE, format_func=LANGUAGE_NAMES.get)
-    lang = language()
+    lang, innovations = language(), data.innovations
     st.sidebar.header(t("filters.heading", lang))
-    present = sorted(data.innovations["region"].dropna().astype(str).unique(), key=region_label)
-    st.sidebar.multiselect(t("filters.region", lang), present, key=REGION, format_func=region_label,
-                           placeholder=t("filters.all", lang))
-    st.sidebar.multiselect(t("filters.crop", lang), CROP.codes, key=CROP_KEY,
-                           format_func=lambda code: CROP.label(code, lang), placeholder=t("filters.all", lang))
+    st.sidebar.text_input(t("filters.text", lang), key=TEXT, placeholder=t("filters.text_hint", lang))
+    countries = sorted(innovations["country"].dropna().astype(str).unique())
+    if len(countries) > 1:
+        _multiselect("countries", countries, "filters.country", lambda c: country_label(c, lang))
+    regions = sorted(innovations["region"].dropna().astype(str).unique(), key=region_label)
+    _multiselect("regions", regions, "filters.region", region_label)
+    _multiselect("provinces", filtering.choices(innovations, current_filters(), "province"),
+                 "filters.province", str)
+    _multiselect("districts", filtering.choices(innovations, current_filters(), "district"),
+                 "filters.district", str)
+    _multiselect("crops", CROP.codes, "filters.crop", lambda c: CROP.label(c, lang))
     names = partner_names(data)
-    st.sidebar.multiselect(t("filters.partner", lang), list(names), key=PARTNER, format_func=names.get,
-                           placeholder=t("filters.all", lang))
+    _multiselect("partners", list(names), "filters.partner", names.get)
+    first, last = _year_span(data)
+    st.session_state.setdefault(YEARS, (first, last))
+    st.sidebar.slider(t("filters.years", lang), first, last, key=YEARS)
+    more = st.sidebar.expander(t("filters.more", lang))
+    for name, vocabulary, label_key in (
+        ("domains", DOMAIN, "filters.domain"), ("livestock", LIVESTOCK, "filters.livestock"),
+        ("pid_stages", PID_STAGE, "filters.pid_stage"), ("innovator_types", INNOVATOR_TYPE, "filters.innovator"),
+        ("natural_regions", NATURAL_REGION, "filters.natural_region"),
+    ):
+        _multiselect(name, vocabulary.codes, label_key, lambda c, v=vocabulary: v.label(c, lang), more)
+    if st.session_state.get(AREA):
+        st.sidebar.caption(t("filters.area_active", lang))
     st.sidebar.button(t("filters.clear", lang), key=CLEAR, on_click=_clear_filters)
 
 
 def current_filters() -> Filters:
-    """The shared filter as one value, read from the sidebar's widgets."""
-    return Filters(
-        regions=tuple(st.session_state.get(REGION, ())),
-        crops=tuple(st.session_state.get(CROP_KEY, ())),
-        partners=tuple(st.session_state.get(PARTNER, ())),
-    )
+    """The shared filter as one value, read from the sidebar's widgets and the map."""
+    chosen = {name: tuple(st.session_state.get(key, ())) for name, key in FILTER_KEYS.items()}
+    years = st.session_state.get(YEARS)
+    data = dataset()
+    first, last = _year_span(data)
+    year_from = years[0] if years and years[0] != first else None
+    year_to = years[1] if years and years[1] != last else None
+    bounds = st.session_state.get(BOUNDS) if st.session_state.get(IN_VIEW) else None
+    return Filters(**chosen, year_from=year_from, year_to=year_to, text=st.session_state.get(TEXT, ""),
+                   area=tuple(st.session_state.get(AREA, ())), bounds=bounds)
 
 
-def selection(data: store.Dataset) -> gpd.GeoDataFrame:
-    """The innovations that meet the shared filter."""
-    return filtering.apply(data.innovations, current_filters())
+def selection() -> Selection:
+    """The store, its index and the innovations the shared filter keeps."""
+    data, index = _loaded()
+    keep = filtering.mask(data.innovations, index, current_filters())
+    return Selection(data=data, index=index, keep=keep, partner_names=partner_names(data))
+
+
+def selected_frame(chosen: Selection) -> gpd.GeoDataFrame:
+    """The kept innovations as a frame (for tables)."""
+    return chosen.data.innovations.iloc[np.flatnonzero(chosen.keep)]
+
+
+CLICKED = "map_clicked_row"
+_START_BASEMAP = "map_start_basemap"
+
+
+def start_view(basemap: str) -> tuple[tuple[float, float] | None, int | None]:
+    """Centre and zoom for a new map: the address's at first, the current one after a background change.
+
+    The map is only re-created when its background changes; filters only swap its layers.
+    """
+    if st.session_state.get(_START_BASEMAP) not in (None, basemap):
+        _, view, _ = share.decode({k: v for k, v in st.query_params.to_dict().items() if k in ("lat", "lon", "zoom")})
+        st.session_state[START_VIEW] = (view.centre, view.zoom)
+    st.session_state[_START_BASEMAP] = basemap
+    return st.session_state.get(START_VIEW, (None, None))
+
+
+def map_events(in_view: bool) -> list[str]:
+    """What the map reports back: clicks and drawings, and its bounds only while "in view" is on.
+
+    Panning and zooming alone then never rerun the page.
+    """
+    return ["last_active_drawing", "all_drawings"] + (["bounds"] if in_view else [])
+
+
+def on_map_change() -> None:
+    """Turn what the map reported into the shared filter (drawn area, bounds) and the clicked row."""
+    value = st.session_state.get(MAP) or {}
+    drawings = value.get("all_drawings")
+    if drawings is not None:
+        polygons = [d["geometry"]["coordinates"][0] for d in drawings
+                    if (d.get("geometry") or {}).get("type") == "Polygon"]
+        st.session_state[AREA] = tuple(tuple(round(c, 5) for c in vertex[:2]) for vertex in polygons[-1]) \
+            if polygons else ()
+    clicked = value.get("last_active_drawing") or {}
+    row = (clicked.get("properties") or {}).get("i")
+    if (clicked.get("geometry") or {}).get("type") == "Point" and isinstance(row, int):
+        st.session_state[CLICKED] = row
+    bounds = value.get("bounds")
+    if bounds and bounds.get("_southWest") and bounds.get("_northEast"):
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        st.session_state[BOUNDS] = (south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"])
+
+
+def clicked_row() -> int:
+    """Store row of the innovation last clicked on the map, or -1."""
+    return st.session_state.get(CLICKED, -1)

@@ -12,8 +12,8 @@ import pyogrio
 
 from dashboard.conform import ContractError, attach_lists, check_points, conform_layer, is_in
 from dashboard.contract import (
-    COMMUNITIES, COMMUNITY_FIELDS_ON_INNOVATIONS, CONTRACT_VERSION, CRS, ENTITIES, INNOVATIONS,
-    METADATA_LAYER, PARTNERS, Entity,
+    BOUNDARIES, COMMUNITIES, COMMUNITY_FIELDS_ON_INNOVATIONS, CONTRACT_VERSION, CRS, ENTITIES, INNOVATIONS,
+    METADATA_LAYER, OPTIONAL_ENTITIES, PARTNERS, Entity,
 )
 from dashboard.paths import store_path
 from dashboard.vocab import NATURAL_REGION, natural_region
@@ -32,6 +32,7 @@ class Dataset:
     communities: gpd.GeoDataFrame
     innovations: gpd.GeoDataFrame
     metadata: dict[str, str] = field(default_factory=dict)
+    boundaries: gpd.GeoDataFrame | None = None  # optional administrative polygons
 
     def frame(self, entity: Entity) -> gpd.GeoDataFrame:
         return getattr(self, entity.layer)
@@ -63,10 +64,13 @@ def load(path: Path | None = None) -> Dataset:
     for entity in ENTITIES:
         frames[entity.layer] = attach_lists(entity, frames[entity.layer], links, path)
     metadata = _read(path, METADATA_LAYER) if METADATA_LAYER in present else pd.DataFrame()
-    return assemble(
+    dataset = assemble(
         frames["partners"], frames["communities"], frames["innovations"],
         dict(zip(metadata.get("key", []), metadata.get("value", []), strict=True)), path,
     )
+    if BOUNDARIES.layer in present:
+        dataset.boundaries = conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True)
+    return dataset
 
 
 def assemble(
@@ -157,9 +161,16 @@ def layers_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
         frame = dataset.frame(entity)
         layers[entity.layer] = _stored(entity, frame)
         layers.update(_links(entity, frame))
+    if dataset.boundaries is not None:
+        layers[BOUNDARIES.layer] = _stored(BOUNDARIES, dataset.boundaries)
     metadata = {"contract_version": CONTRACT_VERSION, **dataset.metadata}
     layers[METADATA_LAYER] = pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
     return layers
+
+
+def _rows(dataset: Dataset, entity: Entity) -> int:
+    frame = getattr(dataset, entity.layer)
+    return 0 if frame is None else len(frame)
 
 
 def write(dataset: Dataset, path: Path | None = None) -> None:
@@ -173,8 +184,8 @@ def write(dataset: Dataset, path: Path | None = None) -> None:
         for layer, frame in layers_of(dataset).items():
             pyogrio.write_dataframe(frame, temporary, layer=layer, driver="GPKG", **GPKG_OPTIONS)
         written = load(temporary)
-        for entity in ENTITIES:
-            if len(written.frame(entity)) != len(dataset.frame(entity)):
+        for entity in ENTITIES + OPTIONAL_ENTITIES:
+            if _rows(written, entity) != _rows(dataset, entity):
                 raise ContractError(temporary, entity.layer, None, None, "verify_failed")
         os.replace(temporary, path)
     finally:

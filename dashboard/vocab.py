@@ -200,6 +200,11 @@ NATURAL_REGION = Vocabulary(
     },
 )
 
+BOUNDARY_LEVEL = Vocabulary(
+    "boundary_level",
+    {"region": ("región", "region"), "province": ("provincia", "province"), "district": ("distrito", "district")},
+)
+
 COUNTRIES = ("PE", "BO", "EC")
 
 
@@ -255,6 +260,6 @@ VOCABULARIES: dict[str, Vocabulary] = {
     v.name: v
     for v in (
         DOMAIN, KIND, CROP, LIVESTOCK, PID_STAGE, INNOVATOR_TYPE, PARTNER_KIND,
-        PARTNER_ROLE, LOCATION_SOURCE, PEOPLE, SLOPE, NATURAL_REGION,
+        PARTNER_ROLE, LOCATION_SOURCE, PEOPLE, SLOPE, NATURAL_REGION, BOUNDARY_LEVEL,
     )
 }

@@ -1,51 +1,79 @@
-"""The shared filter and the figures drawn from it, on a hand-made selection."""
+"""The shared filter and the figures drawn from it, on a small hand-made store."""
 
 from __future__ import annotations
 
-import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
-from dashboard.filters import Filters, apply, describe
+from dashboard.filters import FilterIndex, Filters, apply, choices, describe, fold_query, without_orphans
 from dashboard.summaries import count_by, headline, labels_for
-
-PARTNER_NAMES = {"cedap": "CEDAP", "aba": "ABA", "wn": "WN"}
-
-
-@pytest.fixture()
-def innovations() -> gpd.GeoDataFrame:
-    rows = [
-        # id,  community, region,  crops,                      partners
-        ("A", "c1", "PE-AYA", ["papa_nativa", "oca"], ["cedap"]),
-        ("B", "c1", "PE-AYA", ["quinua"], ["aba", "wn"]),
-        ("C", "c2", "PE-PUN", ["papa_nativa"], ["wn"]),
-        ("D", "c3", "PE-CUS", [], ["cedap", "aba"]),
-        ("E", "c4", "BO-L", ["quinua", "papa_nativa"], ["wn"]),
-    ]
-    return gpd.GeoDataFrame(
-        {"innovation_id": [r[0] for r in rows], "community_id": [r[1] for r in rows],
-         "region": [r[2] for r in rows], "crops": [r[3] for r in rows], "partners": [r[4] for r in rows]},
-        geometry=[shapely.Point(-74 + i, -13) for i in range(len(rows))], crs="EPSG:4326",
-    )
+from tests.handmade import PARTNER_NAMES, handmade_dataset
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        (Filters(), "ABCDE"),
-        (Filters(regions=("PE-AYA",)), "AB"),
-        (Filters(regions=("PE-AYA", "BO-L")), "ABE"),
-        (Filters(crops=("papa_nativa",)), "ACE"),
-        (Filters(crops=("oca", "quinua")), "ABE"),
-        (Filters(partners=("aba",)), "BD"),
-        (Filters(regions=("PE-AYA",), crops=("quinua",)), "B"),
-        (Filters(regions=("PE-AYA",), partners=("wn",), crops=("quinua",)), "B"),
-        (Filters(regions=("PE-CUS",), crops=("papa_nativa",)), ""),
-        (Filters(regions=("EC-H",)), ""),
-    ],
-)
-def test_filter_keeps_exactly_the_matching_innovations(innovations, filters, expected):
-    assert "".join(apply(innovations, filters)["innovation_id"]) == expected
+@pytest.fixture(scope="module")
+def data():
+    return handmade_dataset()
+
+
+@pytest.fixture(scope="module")
+def index(data):
+    return FilterIndex.build(data.innovations, data.communities)
+
+
+def _ids(data, index, filters) -> str:
+    return "".join(i[-1] for i in apply(data.innovations, index, filters)["innovation_id"])
+
+
+AYACUCHO_BOX = ((-74.5, -13.5), (-74.0, -13.5), (-74.0, -12.8), (-74.5, -12.8))
+
+CASES = [
+    # criteria                                              -> kept innovations (last letter of id)
+    (Filters(), "ABCDEF"),
+    (Filters(countries=("BO",)), "E"),
+    (Filters(countries=("PE", "EC")), "ABCDF"),
+    (Filters(regions=("PE-AYA",)), "ABF"),
+    (Filters(regions=("PE-AYA", "BO-L")), "ABEF"),
+    (Filters(regions=("PE-AYA",), provinces=("Huanta",)), "AF"),
+    (Filters(regions=("PE-AYA",), provinces=("Huamanga",), districts=("Socos",)), "B"),
+    (Filters(districts=("Socos", "Juli")), "BC"),
+    (Filters(crops=("papa_nativa",)), "ACE"),
+    (Filters(crops=("oca", "quinua")), "ABE"),
+    (Filters(livestock=("alpaca",)), "D"),
+    (Filters(partners=("aba",)), "BD"),
+    (Filters(domains=("water_irrigation",)), "AF"),
+    (Filters(pid_stages=("spreading", "identified")), "BE"),
+    (Filters(innovator_types=("woman", "womens_group")), "AC"),
+    (Filters(natural_regions=("puna",)), "D"),
+    (Filters(year_from=2015), "BCDE"),
+    (Filters(year_to=2015), "ABF"),
+    (Filters(year_from=2015, year_to=2015), "B"),
+    (Filters(year_from=2026), ""),
+    (Filters(text="quinua"), "B"),
+    (Filters(text="QUINUA"), "B"),
+    (Filters(text="anos"), "C"),  # «años», without the tilde
+    (Filters(text="Ñawi"), "D"),  # local community name
+    (Filters(text="  wanta "), "AF"),  # local name of the community, spaces trimmed
+    (Filters(text="no existe nada así"), ""),
+    (Filters(regions=("PE-AYA",), crops=("quinua",)), "B"),
+    (Filters(regions=("PE-CUS",), crops=("papa_nativa",)), ""),
+    (Filters(regions=("EC-H",)), ""),
+    (Filters(area=AYACUCHO_BOX), "ABF"),
+    (Filters(bounds=(-74.5, -13.5, -74.0, -12.8)), "ABF"),
+    (Filters(bounds=(-70.0, -17.0, -68.0, -15.0)), "CE"),
+]
+
+
+@pytest.mark.parametrize(("filters", "expected"), CASES)
+def test_filter_keeps_exactly_the_matching_innovations(data, index, filters, expected):
+    assert _ids(data, index, filters) == expected
+
+
+def test_restricted_records_are_filtered_where_they_are_shown(data, index):
+    # F has no public consent: its own point lies outside the box, its district's centroid inside
+    exact = data.innovations.set_index("innovation_id").geometry["INN-F"]
+    assert not shapely.box(-74.5, -13.5, -74.0, -12.8).contains(exact)
+    assert "F" in _ids(data, index, Filters(bounds=(-74.5, -13.5, -74.0, -12.8)))
 
 
 def test_filter_is_one_immutable_value():
@@ -55,41 +83,71 @@ def test_filter_is_one_immutable_value():
     assert chosen == Filters(regions=("PE-AYA",)) and chosen.active and not Filters().active
 
 
+def test_place_choices_cascade_from_region_to_district(data):
+    innovations = data.innovations
+    assert choices(innovations, Filters(), "province") == ["Chucuito", "Huamanga", "Huanta", "Los Andes",
+                                                           "Melgar"]
+    assert choices(innovations, Filters(regions=("PE-AYA",)), "province") == ["Huamanga", "Huanta"]
+    assert choices(innovations, Filters(regions=("PE-AYA",), provinces=("Huamanga",)), "district") == ["Socos"]
+    stale = Filters(regions=("PE-PUN",), provinces=("Huanta", "Chucuito"), districts=("Socos", "Juli"))
+    assert without_orphans(stale, innovations) == Filters(regions=("PE-PUN",), provinces=("Chucuito",),
+                                                          districts=("Juli",))
+
+
+@pytest.mark.parametrize(("query", "folded"), [("Años", "anos"), ("ÑAWI", "nawi"), ("  Quinua ", "quinua"),
+                                                 ("Cañihua – señal", "canihua – senal")])
+def test_search_ignores_case_and_accents(query, folded):
+    assert fold_query(query) == folded
+
+
 @pytest.mark.parametrize(
     ("filters", "lang", "sentence"),
     [
         (Filters(), "es", "Todas las innovaciones"),
-        (Filters(crops=("papa_nativa",), regions=("PE-AYA",)), "es",
-         "Innovaciones de papa nativa en Ayacucho"),
-        (Filters(crops=("papa_nativa",), regions=("PE-AYA",)), "en",
-         "Innovations on native potato in Ayacucho"),
+        (Filters(crops=("papa_nativa",), regions=("PE-AYA",), year_from=2015, year_to=2025), "es",
+         "Innovaciones de papa nativa en Ayacucho, 2015–2025"),
+        (Filters(crops=("papa_nativa",), regions=("PE-AYA",), year_from=2015, year_to=2025), "en",
+         "Innovations on native potato in Ayacucho, 2015–2025"),
         (Filters(regions=("PE-AYA", "PE-PUN", "BO-L"), partners=("cedap",)), "es",
-         "Innovaciones en Ayacucho, Puno o La Paz con CEDAP"),
+         "Innovaciones en Ayacucho, Puno o La Paz acompañadas por CEDAP"),
+        (Filters(regions=("PE-AYA",), districts=("Socos",), year_from=2010), "es", "Innovaciones en Socos, desde 2010"),
+        (Filters(countries=("BO",), year_to=2012), "en", "Innovations in Bolivia, until 2012"),
+        (Filters(text="qocha", area=AYACUCHO_BOX), "es",
+         "Innovaciones que mencionan «qocha» en el área dibujada"),
+        (Filters(domains=("water_irrigation",), innovator_types=("woman",)), "en",
+         "Innovations about water management and irrigation (innovator: woman)"),
     ],
 )
 def test_filter_reads_as_a_sentence(filters, lang, sentence):
     assert describe(filters, lang, PARTNER_NAMES) == sentence
 
 
-def test_headline_counts_distinct_communities_regions_and_partners(innovations):
-    assert headline(innovations).__dict__ == {"innovations": 5, "communities": 4, "regions": 4, "partners": 3}
-    ayacucho = apply(innovations, Filters(regions=("PE-AYA",)))
-    assert headline(ayacucho).__dict__ == {"innovations": 2, "communities": 1, "regions": 1, "partners": 3}
+def _keep(data, index, filters):
+    from dashboard.filters import mask
+    return mask(data.innovations, index, filters)
 
 
-def test_counts_by_a_list_field_count_each_value_once_per_innovation(innovations):
-    table = count_by(innovations, "crops", labels_for("crops", "es", PARTNER_NAMES))
+def test_headline_counts_distinct_communities_regions_and_partners(data, index):
+    everything = headline(data.innovations, index, _keep(data, index, Filters()))
+    assert everything.__dict__ == {"innovations": 6, "communities": 5, "regions": 3, "partners": 3}
+    ayacucho = headline(data.innovations, index, _keep(data, index, Filters(regions=("PE-AYA",))))
+    assert ayacucho.__dict__ == {"innovations": 3, "communities": 2, "regions": 1, "partners": 3}
+    nothing = headline(data.innovations, index, np.zeros(6, dtype=bool))
+    assert nothing.__dict__ == {"innovations": 0, "communities": 0, "regions": 0, "partners": 0}
+
+
+def test_counts_by_a_list_field_count_each_value_once_per_innovation(data, index):
+    keep = _keep(data, index, Filters())
+    table = count_by(data.innovations, index, keep, "crops", labels_for("crops", "es", PARTNER_NAMES))
     assert table[["label", "count"]].values.tolist() == [["papa nativa", 3], ["quinua", 2], ["oca", 1]]
 
 
-def test_counts_by_region_and_partner_use_readable_labels(innovations):
-    regions = count_by(innovations, "region", labels_for("region", "en", PARTNER_NAMES))
-    assert regions.iloc[0][["code", "label", "count"]].tolist() == ["PE-AYA", "Ayacucho", 2]
-    assert set(regions["label"]) == {"Ayacucho", "Puno", "Cusco", "La Paz"}
-    partners = count_by(innovations, "partners", labels_for("partners", "es", PARTNER_NAMES))
-    assert partners[["label", "count"]].values.tolist() == [["WN", 3], ["ABA", 2], ["CEDAP", 2]]
-
-
-def test_counts_of_an_empty_selection_are_empty(innovations):
-    assert count_by(innovations.iloc[:0], "crops", {}).empty
-    assert headline(innovations.iloc[:0]).innovations == 0
+def test_counts_by_region_and_partner_use_readable_labels(data, index):
+    keep = _keep(data, index, Filters())
+    regions = count_by(data.innovations, index, keep, "region", labels_for("region", "en", PARTNER_NAMES))
+    assert regions[["code", "label", "count"]].values.tolist()[0] == ["PE-AYA", "Ayacucho", 3]
+    assert set(regions["label"]) == {"Ayacucho", "Puno", "La Paz"}
+    partners = count_by(data.innovations, index, keep, "partners", labels_for("partners", "es", PARTNER_NAMES))
+    assert partners[["label", "count"]].values.tolist() == [["WN", 4], ["CEDAP", 3], ["ABA", 2]]
+    none = count_by(data.innovations, index, np.zeros(6, dtype=bool), "crops", {})
+    assert none.empty

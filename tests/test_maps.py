@@ -1,52 +1,137 @@
-"""Map builders: clustered innovations, offline assets, and record text that stays text."""
+"""Map builders as objects: layers, legend, offline assets, privacy and inert record text."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import folium
+import numpy as np
 import pytest
-from folium.plugins import MarkerCluster
+from folium.plugins import HeatMap
 
 from dashboard import offline
-from dashboard.maps import build_map, public_points
+from dashboard.filters import FilterIndex, Filters, mask
+from dashboard.layers import LAYERS, Selection, build_layers, partner_links, region_counts
+from dashboard.legend import legend_html
+from dashboard.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
 from dashboard.outlines import outlines
+from dashboard.privacy import district_centroids, public_points
 from dashboard.safe_text import for_map, for_markdown
 
-HOSTILE = 'Papa <img src=x onerror=alert(1)> `${alert(2)}` C:\\datos\\2019 "qochas" ñawi'
+HOSTILE = 'Papa <img src=x onerror=alert(1)> `${alert(2)}` C:\\datos\\2019 "qochas" ñawi </script>'
 
 
-def _markers(fmap: folium.Map) -> list[folium.CircleMarker]:
-    cluster = next(c for c in fmap._children.values() if isinstance(c, MarkerCluster))
-    return [c for c in cluster._children.values() if isinstance(c, folium.CircleMarker)]
+def _selection(data, names=None, filters=Filters()) -> Selection:
+    index = FilterIndex.build(data.innovations, data.communities)
+    names = names or dict(zip(data.partners["partner_id"], data.partners["name"], strict=True))
+    return Selection(data, index, mask(data.innovations, index, filters), names)
 
 
-def test_every_selected_innovation_is_one_clustered_marker(small_dataset):
-    shown = small_dataset.innovations.iloc[:17]
-    fmap = build_map(shown, small_dataset.communities, outlines(), "es")
-    assert len(_markers(fmap)) == 17
+def _page(selection: Selection, layers=tuple(LAYERS), lang="es") -> str:
+    fmap = base_map(outlines(), "outlines", lang)
+    for group in build_layers(layers, selection, lang):
+        group.add_to(fmap)
+    return fmap.get_root().render()
 
 
-def test_restricted_records_are_drawn_at_their_community(small_dataset):
+def _payload(group: folium.FeatureGroup) -> dict:
+    element = next(c for c in group._children.values() if isinstance(c, ClusteredPoints))
+    return json.loads(element.payload)
+
+
+def test_points_layer_sends_one_compact_entry_per_selected_innovation(small_dataset):
+    chosen = _selection(small_dataset, filters=Filters(regions=("PE-AYA",)))
+    (group,) = build_layers(("points",), chosen, "es")
+    payload = _payload(group)
+    expected = np.flatnonzero(chosen.keep)
+    assert payload["row"] == expected.tolist()
+    assert len(payload["lat"]) == len(payload["lon"]) == len(payload["domain"]) == len(expected)
+    domains = small_dataset.innovations["domain"].astype(str).to_numpy()[expected]
+    colours = [payload["colours"][d] for d in payload["domain"]]
+    assert colours == [DOMAIN_COLOURS[d] for d in domains]
+    assert set(payload) == {"lat", "lon", "domain", "row", "colours"}  # no text travels with the points
+
+
+def test_every_layer_draws_the_selection(small_dataset):
+    chosen = _selection(small_dataset)
+    groups = dict(zip(("points", "regions", "heatmap", "links"),
+                      build_layers(("points", "regions", "heatmap", "links"), chosen, "es"), strict=True))
+    regions = region_counts(chosen)
+    circles = [c for c in groups["regions"]._children.values() if isinstance(c, folium.CircleMarker)]
+    assert len(circles) == len(regions) == small_dataset.innovations["region"].nunique()
+    assert regions["count"].sum() == len(small_dataset.innovations)
+    assert any(isinstance(c, HeatMap) for c in groups["heatmap"]._children.values())
+    lines = [c for c in groups["links"]._children.values() if isinstance(c, folium.PolyLine)]
+    assert len(lines) == len({p for listed in small_dataset.innovations["partners"] for p in listed})
+    assert build_layers(("choropleth",), chosen, "es") == []  # no boundaries in this store
+
+
+def test_partner_links_join_each_partner_to_the_communities_it_works_with(small_dataset):
+    links = partner_links(_selection(small_dataset))
+    expected = {(p, c) for c, listed in zip(small_dataset.innovations["community_id"],
+                                            small_dataset.innovations["partners"], strict=True) for p in listed}
+    assert set(zip(links["partner_id"], links["community_id"], strict=True)) == expected
+    assert links[["hq_x", "hq_y", "x", "y"]].notna().all().all()
+
+
+def test_legend_speaks_the_chosen_language():
+    spanish = legend_html(("points", "regions"), "es", {})
+    english = legend_html(("points", "regions"), "en", {})
+    assert "agua y riego" in spanish and "Ámbito" in spanish
+    assert "water management and irrigation" in english and "Domain" in english
+    assert "agua y riego" not in english
+
+
+def test_no_name_and_no_exact_point_of_a_restricted_record_reaches_the_page(small_dataset):
     innovations = small_dataset.innovations
     restricted = innovations[~innovations["consent_public"] & innovations["has_own_point"]]
-    assert not restricted.empty, "the fixture needs a restricted record with its own point"
-    points = public_points(restricted, small_dataset.communities)
-    communities = small_dataset.communities.set_index("community_id").geometry
-    for community_id, point, exact in zip(restricted["community_id"], points, restricted.geometry, strict=True):
-        assert point.equals(communities[community_id]) and not point.equals(exact)
-    html = build_map(restricted, small_dataset.communities, outlines(), "es").get_root().render()
-    for exact in restricted.geometry:
-        assert f"{exact.y}, {exact.x}" not in html
+    assert not restricted.empty
+    html = _page(_selection(small_dataset))
+    for point in restricted.geometry:
+        for digits in (4, 5):
+            assert f"{round(point.y, digits)}" not in html or f"{round(point.x, digits)}" not in html
+    for name in innovations["innovator_name"].dropna():
+        assert name not in html
+    for text in innovations["description"].dropna().head(20):
+        assert text not in html
+
+
+def test_restricted_points_move_to_their_district_centroid(small_dataset):
+    innovations = small_dataset.innovations
+    shown = public_points(innovations, small_dataset.communities)
+    centroids = district_centroids(small_dataset.communities)
+    for consent, own, community, point, exact in zip(
+        innovations["consent_public"], innovations["has_own_point"], innovations["community_id"], shown,
+        innovations.geometry, strict=True,
+    ):
+        if consent:
+            assert point.equals(exact)
+        else:
+            assert point.equals(centroids[community])
+
+
+def test_hostile_text_in_partner_names_is_inert(small_dataset):
+    names = {p: HOSTILE for p in small_dataset.partners["partner_id"]}
+    html = _page(_selection(small_dataset, names=names), layers=("links",))
+    assert "<img src=x" not in html and "${alert" not in html and "C:\\datos" not in html
+    assert "</script>" not in html.split("<script>")[-1].split("</script>")[0]
+    assert for_map(HOSTILE).split("&lt;img")[0] in html
 
 
 def test_map_loads_no_script_or_style_from_the_internet(small_dataset):
-    fmap = build_map(small_dataset.innovations, small_dataset.communities, outlines(), "es")
-    html = fmap.get_root().render()
-    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
-    assert external == []
-    assert "/app/static/vendor/leaflet-1.9.3/leaflet.js" in html
-    assert "/app/static/vendor/leaflet.markercluster-1.1.0/leaflet.markercluster.js" in html
+    html = _page(_selection(small_dataset))
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+    for asset in ("leaflet-1.9.3/leaflet.js", "leaflet.markercluster-1.1.0/leaflet.markercluster.js",
+                  "leaflet.heat-0.2.0/leaflet-heat.js", "leaflet-draw-1.0.2/leaflet.draw.js"):
+        assert f"/app/static/vendor/{asset}" in html
+
+
+@pytest.mark.parametrize("basemap", ["osm", "topo", "satellite"])
+def test_online_basemaps_carry_their_attribution(basemap):
+    html = base_map(outlines(), basemap, "es").get_root().render()
+    attribution = re.search(r'"attribution": "([^\n]*)",', html)
+    assert attribution and re.search("OpenStreetMap|Esri|SRTM", attribution.group(1))
 
 
 def test_a_plugin_without_a_local_copy_is_refused():
@@ -61,15 +146,6 @@ def test_every_asset_is_bundled_with_its_recorded_hash(name):
     asset = offline.ASSETS[name]
     assert asset.file.is_file(), f"run `python -m dashboard assets` to fetch {asset.package}"
     assert offline.sha256(asset.file) == asset.sha256
-
-
-def test_hostile_titles_reach_the_map_as_inert_text(small_dataset):
-    shown = small_dataset.innovations.iloc[:1].copy()
-    shown["title"] = HOSTILE
-    html = build_map(shown, small_dataset.communities, outlines(), "es").get_root().render()
-    assert "<img src=x" not in html and "${alert" not in html and "`${" not in html
-    assert "C:\\datos" not in html
-    assert for_map(HOSTILE) in html
 
 
 @pytest.mark.parametrize(

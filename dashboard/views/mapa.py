@@ -1,25 +1,53 @@
-"""Mapa: where the selected innovations are."""
+"""Mapa: where the selected innovations are; click a point for its details, draw to select an area."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
+from dashboard.details import innovation_details
 from dashboard.filters import describe
 from dashboard.i18n import t
+from dashboard.layers import LAYERS, build_layers, partner_links
+from dashboard.legend import legend_html
+from dashboard.maps import BASEMAPS, base_map
 from dashboard.safe_text import for_markdown
-from dashboard.maps import build_map
 
 lang = state.language()
-data = state.dataset()
-shown = state.selection(data)
+chosen = state.selection()
+data = chosen.data
 
 st.title(t("map.heading", lang))
-st.markdown(f"**{for_markdown(describe(state.current_filters(), lang, state.partner_names(data)))}** · "
-            + t("filters.showing", lang, shown=len(shown), total=len(data.innovations)))
-if shown.empty:
+st.markdown(f"**{for_markdown(describe(state.current_filters(), lang, chosen.partner_names))}** · "
+            + t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations)))
+layers_column, basemap_column, view_column = st.columns([3, 2, 1.3], vertical_alignment="bottom")
+layers = tuple(layers_column.multiselect(t("map.layers", lang), list(LAYERS), key=state.LAYERS,
+                                         format_func=lambda c: t(f"map.layer.{c}", lang)))
+basemap = basemap_column.selectbox(t("map.basemap.label", lang), list(BASEMAPS), key=state.BASEMAP,
+                                   format_func=lambda c: t(f"map.basemap.{c}", lang))
+in_view = view_column.toggle(t("map.in_view", lang), key=state.IN_VIEW)
+if "choropleth" in layers and data.boundaries is None:
+    st.info(t("map.no_boundaries", lang))
+if not chosen.keep.any():
     st.info(t("map.empty", lang))
-st_folium(
-    build_map(shown, data.communities, state.outlines(), lang),
-    key="map", height=560, use_container_width=True, returned_objects=[],
-)
-st.caption(t("map.caption", lang))
+
+map_column, side_column = st.columns([3, 1])
+centre, zoom = state.start_view(basemap)
+with map_column:
+    st_folium(
+        base_map(state.outlines(), basemap, lang, centre, zoom), key=state.MAP, height=600,
+        use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang),
+        returned_objects=state.map_events(in_view), on_change=state.on_map_change,
+    )
+    st.caption(t("map.caption", lang))
+with side_column:
+    details = innovation_details(data, state.clicked_row(), lang, chosen.partner_names)
+    if details:
+        title, *rest = details.items()
+        st.subheader(for_markdown(title[1]))
+        for label, value in rest:
+            st.markdown(f"**{for_markdown(label)}:** {for_markdown(value)}")
+    else:
+        st.caption(t("map.click_hint", lang))
+    links = partner_links(chosen) if "links" in layers else None
+    colours = dict(zip(links["name"], links["colour"], strict=True)) if links is not None else {}
+    st.html(legend_html(layers, lang, colours))

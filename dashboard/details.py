@@ -1,0 +1,37 @@
+"""What the detail panel says about one innovation: public fields only, as labelled text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.i18n import t
+from dashboard.privacy import shown_name
+from dashboard.store import Dataset
+from dashboard.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, region_label
+
+
+def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[str, str]) -> dict[str, str]:
+    """Label → text for the innovation at position `row` of the store; empty if there is no such row."""
+    if not 0 <= row < len(data.innovations):
+        return {}
+    item = data.innovations.iloc[row]
+    community = data.communities.set_index("community_id").loc[item["community_id"]]
+    place = ", ".join(str(p) for p in (community["name"], community["district"], community["province"],
+                                       region_label(str(item["region"]), lang)) if pd.notna(p))
+    fields = {
+        "title": item["title"],
+        "title_local": item["title_local"],
+        "description": item["description"],
+        "community": place,
+        "domain": DOMAIN.label(str(item["domain"]), lang),
+        "partners": ", ".join(partner_names.get(p, p) for p in item["partners"]),
+        "crops": ", ".join(CROP.label(c, lang) for c in item["crops"]),
+        "livestock": ", ".join(LIVESTOCK.label(c, lang) for c in item["livestock"]),
+        "year_started": item["year_started"],
+        "year_documented": item["year_documented"],
+        "pid_stage": PID_STAGE.label(str(item["pid_stage"]), lang),
+        "innovator_type": INNOVATOR_TYPE.label(str(item["innovator_type"]), lang),
+        "innovator_name": shown_name(item),
+    }
+    return {t(f"columns.{key}", lang): str(value) for key, value in fields.items()
+            if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value) not in ("", "<NA>")}

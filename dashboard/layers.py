@@ -1,0 +1,110 @@
+"""The map's switchable layers: one registry entry each, from the current selection to a FeatureGroup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from dashboard import maps
+from dashboard.boundaries import count_by_boundary
+from dashboard.contract import CRS
+from dashboard.filters import FilterIndex
+from dashboard.offline import serve_locally
+from dashboard.store import Dataset
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The store, its prepared index and which innovations the filter keeps."""
+
+    data: Dataset
+    index: FilterIndex
+    keep: np.ndarray
+    partner_names: dict[str, str]
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.flatnonzero(self.keep)
+
+    @property
+    def points(self) -> gpd.GeoSeries:
+        """Public points of the kept innovations."""
+        rows = self.rows
+        return gpd.GeoSeries(gpd.points_from_xy(self.index.x[rows], self.index.y[rows]), crs=CRS)
+
+
+def region_counts(selection: Selection) -> pd.DataFrame:
+    """Innovations per region, placed at the centroid of that region's communities."""
+    communities = selection.data.communities
+    centre = pd.DataFrame({"x": communities.geometry.x, "y": communities.geometry.y,
+                           "region": communities["region"].astype(str)}).groupby("region").mean()
+    regions = selection.data.innovations["region"].astype(str).to_numpy()[selection.keep]
+    counts = pd.Series(regions).value_counts().rename("count")
+    return centre.join(counts, how="inner").reset_index().rename(columns={"index": "region"})
+
+
+def partner_links(selection: Selection) -> pd.DataFrame:
+    """One row per partner and community it works with in the selection, with both points."""
+    rows, codes, values = selection.index.links["partners"]
+    kept = selection.keep[rows]
+    community = selection.data.innovations["community_id"].to_numpy(object)[rows[kept]]
+    pairs = pd.DataFrame({"partner_id": values[codes[kept]], "community_id": community})
+    pairs = pairs.value_counts().rename("count").reset_index()
+    partners = selection.data.partners.set_index("partner_id")
+    communities = selection.data.communities.set_index("community_id")
+    colours = {p: maps.PARTNER_COLOURS[i % len(maps.PARTNER_COLOURS)] for i, p in enumerate(partners.index)}
+    return pairs.assign(
+        name=pairs["partner_id"].map(selection.partner_names), colour=pairs["partner_id"].map(colours),
+        hq_x=pairs["partner_id"].map(partners.geometry.x), hq_y=pairs["partner_id"].map(partners.geometry.y),
+        x=pairs["community_id"].map(communities.geometry.x), y=pairs["community_id"].map(communities.geometry.y),
+    )
+
+
+def boundary_counts(selection: Selection, level: str) -> gpd.GeoDataFrame | None:
+    """Boundaries of `level` with the number of selected innovations inside, or None without boundaries."""
+    boundaries = selection.data.boundaries
+    if boundaries is None or not (boundaries["level"] == level).any():
+        return None
+    return count_by_boundary(boundaries, selection.points, level)
+
+
+def _points(selection: Selection, lang: str) -> folium.FeatureGroup:
+    domains = selection.data.innovations["domain"].iloc[selection.rows]
+    return maps.points_layer(selection.rows, selection.points, domains, lang)
+
+
+def _regions(selection: Selection, lang: str) -> folium.FeatureGroup:
+    return maps.regions_layer(region_counts(selection), lang)
+
+
+def _heatmap(selection: Selection, lang: str) -> folium.FeatureGroup:
+    return maps.heat_layer(selection.points, lang)
+
+
+def _links(selection: Selection, lang: str) -> folium.FeatureGroup:
+    return maps.links_layer(partner_links(selection), lang)
+
+
+def _choropleth(selection: Selection, lang: str) -> folium.FeatureGroup | None:
+    for level in ("district", "province", "region"):
+        counted = boundary_counts(selection, level)
+        if counted is not None:
+            return maps.choropleth_layer(counted, lang)
+    return None
+
+
+# Layer code (as in the page address) -> builder; a builder may return None when it has nothing to draw.
+LAYERS: dict[str, Callable[[Selection, str], folium.FeatureGroup | None]] = {
+    "points": _points, "regions": _regions, "heatmap": _heatmap, "links": _links, "choropleth": _choropleth,
+}
+
+
+def build_layers(codes: tuple[str, ...], selection: Selection, lang: str) -> list[folium.FeatureGroup]:
+    """The chosen layers, in registry order, for the current selection."""
+    groups = [LAYERS[code](selection, lang) for code in LAYERS if code in codes]
+    return [serve_locally(group) for group in groups if group is not None]

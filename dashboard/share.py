@@ -1,0 +1,320 @@
+"""Shareable links: the shared filter and the map view as a flat dict for the URL query string.
+
+Plain Python on purpose, no Streamlit: the app copies `encode`'s dict into `st.query_params`
+and hands `st.query_params` to `decode`. Values are plain strings; percent-encoding is
+Streamlit's job. Only non-default values are written, so an untouched view is a bare URL.
+
+A multi-valued criterion is one comma-separated value ("PE-AYA,PE-PUN"), so a comma inside
+a value (a province or district name, a partner id) is not supported: `encode` rejects it with
+ValueError rather than write a link that would reopen a different view.
+
+`decode` never raises: a link may be old, hand-edited or hostile. Whatever it cannot use is
+left out and reported as a `Notice`. An empty value counts as a missing key (a form or a hand
+edit may leave `key=`), except `capas=`, which explicitly asks for no overlay layers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from dashboard.filters import Filters
+from dashboard.vocab import COUNTRIES, VOCABULARIES, regions
+
+LAYERS = ("points", "regions", "heatmap", "links", "choropleth")
+BASEMAPS = ("outlines", "osm", "topo", "satellite")
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows besides the filter."""
+
+    centre: tuple[float, float] | None = None  # (lat, lon)
+    zoom: int | None = None
+    layers: tuple[str, ...] = ("points",)  # chosen overlay layers, codes from LAYERS
+    basemap: str = "outlines"  # one code from BASEMAPS
+
+
+# Notice reasons, each a catalogue key under `share.`.
+UNKNOWN_PARAMETER = "unknown_parameter"
+BAD_VALUE = "bad_value"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A parameter that was ignored, and why (a catalogue key under `share.`)."""
+
+    parameter: str
+    value: str
+    reason: str  # one of: "unknown_parameter", "bad_value"
+
+
+# Field name -> URL key: Filters fields, then MapView fields. The one place where a link's
+# words are fixed; changing a key breaks links already shared. The map centre is one field
+# spread over two keys, hence the two `centre_` entries.
+KEYS: dict[str, str] = {
+    "countries": "pais",
+    "regions": "region",
+    "provinces": "provincia",
+    "districts": "distrito",
+    "crops": "cultivo",
+    "livestock": "crianza",
+    "partners": "socio",
+    "domains": "ambito",
+    "pid_stages": "etapa",
+    "innovator_types": "innovador",
+    "natural_regions": "piso",
+    "year_from": "desde",
+    "year_to": "hasta",
+    "text": "q",
+    "area": "area",
+    "bounds": "vista_limites",
+    "centre_lat": "lat",
+    "centre_lon": "lon",
+    "zoom": "zoom",
+    "layers": "capas",
+    "basemap": "fondo",
+}
+
+# Filters code fields checked against a controlled vocabulary, by vocabulary name.
+VOCABULARY_OF = {
+    "crops": "crop",
+    "livestock": "livestock",
+    "domains": "domain",
+    "pid_stages": "pid_stage",
+    "innovator_types": "innovator_type",
+    "natural_regions": "natural_region",
+}
+# Filters code fields whose values are ids or names from the data, not from a vocabulary.
+FREE_TEXT = ("provinces", "districts", "partners")
+CODE_FIELDS = ("countries", "regions", *FREE_TEXT, *VOCABULARY_OF)
+
+YEARS = (1950, 2100)
+ZOOMS = (1, 18)
+MAX_TEXT = 200
+MIN_VERTICES, MAX_VERTICES = 3, 200
+DECIMALS = 5  # about a metre: enough for a map, short in a URL
+SEPARATOR = ","
+
+# Dot decimals only: no exponent, "nan" or "inf", and too short to be slow to read.
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,20})?")
+# Bounded length, so a huge number is just a bad value (int() refuses over 4,300 digits).
+_INTEGER = re.compile(r"[0-9]{1,6}")
+
+T = TypeVar("T")
+
+
+def encode(filters: Filters, view: MapView) -> dict[str, str]:
+    """The non-default parts of `filters` and `view` as URL query parameters."""
+    params: dict[str, str] = {}
+    for name in CODE_FIELDS:
+        codes = getattr(filters, name)
+        if codes:
+            params[KEYS[name]] = _join(name, codes)
+    for name in ("year_from", "year_to"):
+        year = getattr(filters, name)
+        if year is not None:
+            params[KEYS[name]] = str(year)
+    text = _clean_text(filters.text)
+    if text:
+        params[KEYS["text"]] = text
+    if filters.area:
+        vertices = (f"{_number(lon)} {_number(lat)}" for lon, lat in filters.area)
+        params[KEYS["area"]] = ";".join(vertices)
+    if filters.bounds is not None:
+        params[KEYS["bounds"]] = SEPARATOR.join(_number(edge) for edge in filters.bounds)
+    if view.centre is not None:
+        params[KEYS["centre_lat"]] = _number(view.centre[0])
+        params[KEYS["centre_lon"]] = _number(view.centre[1])
+    if view.zoom is not None:
+        params[KEYS["zoom"]] = str(view.zoom)
+    if view.layers != MapView().layers:
+        params[KEYS["layers"]] = _join("layers", view.layers)
+    if view.basemap != MapView().basemap:
+        params[KEYS["basemap"]] = view.basemap
+    return params
+
+
+def decode(params: Mapping[str, str]) -> tuple[Filters, MapView, list[Notice]]:
+    """The filter and map view a link carries, and a Notice for every parameter left out."""
+    given = {key: value.strip() for key, value in params.items()}
+    notices: list[Notice] = []
+    filters = _decode_filters(given, notices)
+    view = _decode_view(given, notices)
+    known = set(KEYS.values())
+    notices += [
+        Notice(key, value, UNKNOWN_PARAMETER) for key, value in params.items() if key not in known
+    ]
+    return filters, view, notices
+
+
+def _decode_filters(given: dict[str, str], notices: list[Notice]) -> Filters:
+    """The Filters part of a link; what is unusable is reported in `notices`."""
+    values: dict[str, object] = {}
+    for name in CODE_FIELDS:
+        if given.get(KEYS[name]):
+            values[name] = _codes(KEYS[name], given[KEYS[name]], _checker(name), notices)
+    start = _scalar(given, KEYS["year_from"], _year, notices)
+    end = _scalar(given, KEYS["year_to"], _year, notices)
+    if start is not None and end is not None and start > end:
+        # guessing which one the sender meant would show a view they never chose
+        notices += [Notice(KEYS[n], given[KEYS[n]], BAD_VALUE) for n in ("year_from", "year_to")]
+        start = end = None
+    values["year_from"], values["year_to"] = start, end
+    values["text"] = _clean_text(given.get(KEYS["text"], ""))
+    values["area"] = _scalar(given, KEYS["area"], _area, notices) or ()
+    values["bounds"] = _scalar(given, KEYS["bounds"], _bounds, notices)
+    return Filters(**values)
+
+
+def _decode_view(given: dict[str, str], notices: list[Notice]) -> MapView:
+    """The MapView part of a link; what is unusable is reported in `notices`."""
+    default = MapView()
+    layers = default.layers
+    if KEYS["layers"] in given:  # present but empty means "no layers", not "default"
+        layers = _codes(KEYS["layers"], given[KEYS["layers"]], LAYERS.__contains__, notices)
+    basemap = _scalar(given, KEYS["basemap"], _basemap, notices) or default.basemap
+    return MapView(
+        centre=_centre(given, notices),
+        zoom=_scalar(given, KEYS["zoom"], _zoom, notices),
+        layers=layers,
+        basemap=basemap,
+    )
+
+
+def _join(name: str, codes: tuple[str, ...]) -> str:
+    """`codes` as one comma-separated value; a comma inside a code is refused."""
+    for code in codes:
+        if SEPARATOR in code:
+            raise ValueError(f"{name}: {code!r} contains a comma, which a link cannot carry")
+    return SEPARATOR.join(codes)
+
+
+def _codes(
+    key: str, value: str, valid: Callable[[str], bool], notices: list[Notice]
+) -> tuple[str, ...]:
+    """The valid items of a comma-separated value; each invalid item is reported."""
+    kept: list[str] = []
+    # empty items (a trailing or doubled comma) carry no choice, so there is nothing to report
+    for item in filter(None, (part.strip() for part in value.split(SEPARATOR))):
+        if valid(item):
+            kept.append(item)
+        else:
+            notices.append(Notice(key, item, BAD_VALUE))
+    return tuple(kept)
+
+
+def _checker(name: str) -> Callable[[str], bool]:
+    """The test an item of the Filters code field `name` must pass."""
+    if name == "countries":
+        return COUNTRIES.__contains__
+    if name == "regions":
+        return _is_region
+    if name in VOCABULARY_OF:
+        return VOCABULARIES[VOCABULARY_OF[name]].__contains__
+    return bool  # free text: any non-empty id or name
+
+
+def _is_region(code: str) -> bool:
+    """Whether `code` is a first-level region of the network's countries."""
+    return code in regions()
+
+
+def _scalar(given: dict[str, str], key: str, parse: Callable[[str], T | None],
+            notices: list[Notice]) -> T | None:
+    """`given[key]` parsed, None when absent or empty; an unparsable value is reported."""
+    value = given.get(key, "")
+    if not value:
+        return None
+    parsed = parse(value)
+    if parsed is None:
+        notices.append(Notice(key, value, BAD_VALUE))
+    return parsed
+
+
+def _integer(value: str, low: int, high: int) -> int | None:
+    """A plain decimal integer within [low, high], else None."""
+    if not _INTEGER.fullmatch(value):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def _year(value: str) -> int | None:
+    """A year the atlas can hold, else None."""
+    return _integer(value, *YEARS)
+
+
+def _zoom(value: str) -> int | None:
+    """A zoom level the map offers, else None."""
+    return _integer(value, *ZOOMS)
+
+
+def _basemap(value: str) -> str | None:
+    """A known basemap code, else None."""
+    return value if value in BASEMAPS else None
+
+
+def _coordinate(value: str, limit: float) -> float | None:
+    """A dot-decimal number within [-limit, limit], rounded as `encode` writes it, else None."""
+    if not _COORDINATE.fullmatch(value):
+        return None
+    number = float(value)
+    return round(number, DECIMALS) if abs(number) <= limit else None
+
+
+def _number(value: float) -> str:
+    """`value` rounded to DECIMALS, written without exponent or trailing zeros."""
+    # repr() would write 1e-05, which `_coordinate` rightly refuses
+    return f"{round(value, DECIMALS):.{DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def _area(value: str) -> tuple[tuple[float, float], ...] | None:
+    """A polygon written "lon lat;lon lat;...", else None."""
+    vertices = value.split(";")
+    if not MIN_VERTICES <= len(vertices) <= MAX_VERTICES:
+        return None
+    area = []
+    for vertex in vertices:
+        parts = vertex.split()
+        if len(parts) != 2:
+            return None
+        lon, lat = _coordinate(parts[0], 180), _coordinate(parts[1], 90)
+        if lon is None or lat is None:
+            return None
+        area.append((lon, lat))
+    return tuple(area)
+
+
+def _bounds(value: str) -> tuple[float, float, float, float] | None:
+    """A box written "west,south,east,north" with west < east and south < north, else None."""
+    parts = value.split(SEPARATOR)
+    if len(parts) != 4:
+        return None
+    west, east = _coordinate(parts[0].strip(), 180), _coordinate(parts[2].strip(), 180)
+    south, north = _coordinate(parts[1].strip(), 90), _coordinate(parts[3].strip(), 90)
+    if west is None or south is None or east is None or north is None:
+        return None
+    # compared after rounding, so whatever decode accepts encodes back to itself
+    return (west, south, east, north) if west < east and south < north else None
+
+
+def _centre(given: dict[str, str], notices: list[Notice]) -> tuple[float, float] | None:
+    """The map centre from "lat" and "lon"; if either is missing or bad, both are reported."""
+    lat_key, lon_key = KEYS["centre_lat"], KEYS["centre_lon"]
+    raw_lat, raw_lon = given.get(lat_key, ""), given.get(lon_key, "")
+    if not raw_lat and not raw_lon:
+        return None
+    lat, lon = _coordinate(raw_lat, 90), _coordinate(raw_lon, 180)
+    if lat is not None and lon is not None:
+        return (lat, lon)
+    given_pair = ((lat_key, raw_lat), (lon_key, raw_lon))
+    notices += [Notice(key, raw, BAD_VALUE) for key, raw in given_pair if raw]
+    return None
+
+
+def _clean_text(text: str) -> str:
+    """The search text as a link carries it: stripped and at most MAX_TEXT characters."""
+    return text.strip()[:MAX_TEXT].rstrip()
