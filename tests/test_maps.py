@@ -8,6 +8,7 @@ import re
 import folium
 import numpy as np
 import pytest
+import shapely
 from folium.plugins import HeatMap
 
 from dashboard import offline
@@ -174,3 +175,40 @@ def test_text_for_the_map_is_escaped_for_html_and_template_literals(text, expect
 )
 def test_text_for_markdown_shows_its_characters_literally(text, expected):
     assert for_markdown(text) == expected
+
+
+def _with_region_boundaries(data, hostile_name: str | None = None):
+    import dataclasses
+
+    import geopandas as gpd
+
+    grouped = data.communities.dissolve(by=data.communities["region"].astype(str)).geometry
+    hulls = gpd.GeoSeries(shapely.buffer(grouped.convex_hull.values, 0.02), index=grouped.index)
+    boundaries = gpd.GeoDataFrame({
+        "boundary_id": [f"region-{c}" for c in hulls.index], "level": "region", "code": list(hulls.index),
+        "name": [hostile_name or c for c in hulls.index]}, geometry=hulls.values, crs="EPSG:4326")
+    return dataclasses.replace(data, boundaries=boundaries)
+
+
+def test_choropleth_counts_innovations_per_boundary(small_dataset):
+    from dashboard.layers import boundary_counts
+
+    data = _with_region_boundaries(small_dataset)
+    chosen = _selection(data)
+    counted = boundary_counts(chosen, "region").set_index("code")
+    points = public_points(data.innovations, data.communities)
+    for code, row in counted.iterrows():
+        assert row["count"] == points.within(row.geometry).sum(), code
+    assert counted["count"].sum() >= len(points) * 0.9
+    per_region = counted["count"]
+    (group,) = build_layers(("choropleth",), chosen, "en")
+    geojson = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
+    labels = [f["properties"]["label"] for f in geojson.data["features"]]
+    assert f"Ayacucho: {per_region['PE-AYA']} innovations" in labels
+    assert len(labels) == len(counted)
+
+
+def test_hostile_boundary_names_are_inert(small_dataset):
+    data = _with_region_boundaries(small_dataset, hostile_name=HOSTILE)
+    html = _page(_selection(data), layers=("choropleth",))
+    assert "<img src=x" not in html and "${alert" not in html and "C:\\datos" not in html

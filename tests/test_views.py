@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from dashboard.paths import PACKAGE, STORE_ENV
+from dashboard.privacy import public_points
 
 APP = str(PACKAGE / "app.py")
 PAGES = ("views/mapa.py", "views/resumen.py", "views/datos.py", "views/acerca.py")
@@ -90,3 +92,70 @@ def test_a_broken_store_shows_a_located_error_instead_of_a_traceback(tmp_path, m
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "roto.gpkg" in at.error[0].value and "No se pudo abrir" in at.error[0].value
+
+
+def test_a_link_with_filters_reopens_the_same_counts(small_store, small_dataset, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(small_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["region"] = "PE-PUN,PE-AYA"
+    at.query_params["cultivo"] = "papa_nativa"
+    at.run()
+    innovations = small_dataset.innovations
+    expected = sum(r in ("PE-PUN", "PE-AYA") and "papa_nativa" in c
+                   for r, c in zip(innovations["region"], innovations["crops"], strict=True))
+    assert any(f"{expected} de {len(innovations)}" in m.value for m in at.markdown)
+    assert at.multiselect(key=state.REGION).value == ["PE-PUN", "PE-AYA"]
+    assert dict(at.query_params) == {"region": "PE-PUN,PE-AYA", "cultivo": "papa_nativa"}
+
+
+def test_choosing_a_region_writes_it_into_the_address(app):
+    assert dict(app.query_params) == {}
+    app.multiselect(key=state.REGION).set_value(["PE-CUS"]).run()
+    assert dict(app.query_params) == {"region": "PE-CUS"}
+    app.multiselect(key=state.LAYERS).set_value(["points", "heatmap"]).run()
+    assert dict(app.query_params) == {"region": "PE-CUS", "capas": "points,heatmap"}
+
+
+def test_broken_link_parameters_are_ignored_with_a_notice(small_store, small_dataset, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(small_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"region": "XX-YY", "zoom": "99", "desde": "dos mil", "foo": "<b>x</b>"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    notices = " ".join(toast.value for toast in at.toast)
+    assert "«foo»" in notices and "«99»" in notices and "«dos mil»" in notices and "«XX-YY»" in notices
+    total = len(small_dataset.innovations)
+    assert any(f"{total} de {total}" in m.value for m in at.markdown)
+
+
+def test_a_clicked_point_opens_its_details_without_private_fields(app, small_dataset):
+    innovations = small_dataset.innovations
+    row = int(((~innovations["name_public"]) & innovations["innovator_name"].notna()).to_numpy().argmax())
+    app.session_state[state.CLICKED] = row
+    app.run()
+    assert app.subheader[0].value.replace("\\", "") == innovations["title"].iloc[row]
+    shown = " ".join(m.value for m in app.markdown)
+    assert innovations["innovator_name"].iloc[row] not in shown
+    app.multiselect(key=state.REGION).set_value(
+        [r for r in innovations["region"].astype(str).unique() if r != innovations["region"].iloc[row]][:1]).run()
+    assert not app.subheader  # a point the filter no longer keeps shows no details
+
+
+def test_an_area_drawn_on_the_map_filters_every_page(app, small_dataset):
+    ayacucho = ((-75.5, -14.8), (-73.0, -14.8), (-73.0, -12.4), (-75.5, -12.4))
+    app.session_state[state.AREA] = ayacucho
+    app.run()
+    app.switch_page("views/resumen.py").run()
+    figures = _metrics(app)
+    inside = public_points(small_dataset.innovations, small_dataset.communities).within(shapely.Polygon(ayacucho))
+    assert 0 < inside.sum() < len(small_dataset.innovations)
+    assert figures["Innovaciones"] == inside.sum()
+    assert figures["Regiones"] == small_dataset.innovations["region"][inside.to_numpy()].nunique()
+    assert any("área dibujada" in m.value for m in app.markdown)
+    assert "area" in dict(app.query_params)
+
+
+def test_the_choropleth_explains_how_to_add_boundaries(app):
+    app.multiselect(key=state.LAYERS).set_value(["choropleth"]).run()
+    assert any("python -m dashboard boundaries" in i.value for i in app.info)

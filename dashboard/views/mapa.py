@@ -40,7 +40,9 @@ with map_column:
     )
     st.caption(t("map.caption", lang))
 with side_column:
-    details = innovation_details(data, state.clicked_row(), lang, chosen.partner_names)
+    row = state.clicked_row()
+    shown = 0 <= row < len(chosen.keep) and chosen.keep[row]
+    details = innovation_details(data, row, lang, chosen.partner_names) if shown else {}
     if details:
         title, *rest = details.items()
         st.subheader(for_markdown(title[1]))
