@@ -19,6 +19,7 @@ from dashboard.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
 from dashboard.outlines import outlines
 from dashboard.privacy import district_centroids, public_points
 from dashboard.safe_text import for_map, for_markdown
+from dashboard.vocab import region_label
 
 HOSTILE = 'Papa <img src=x onerror=alert(1)> `${alert(2)}` C:\\datos\\2019 "qochas" ñawi </script>'
 
@@ -186,7 +187,7 @@ def _with_region_boundaries(data, hostile_name: str | None = None):
     hulls = gpd.GeoSeries(shapely.buffer(grouped.convex_hull.values, 0.02), index=grouped.index)
     boundaries = gpd.GeoDataFrame({
         "boundary_id": [f"region-{c}" for c in hulls.index], "level": "region", "code": list(hulls.index),
-        "name": [hostile_name or c for c in hulls.index]}, geometry=hulls.values, crs="EPSG:4326")
+        "name": [hostile_name or region_label(c) for c in hulls.index]}, geometry=hulls.values, crs="EPSG:4326")
     return dataclasses.replace(data, boundaries=boundaries)
 
 
