@@ -27,7 +27,7 @@ test: setup-test
 	$(BIN)/python -m pytest
 
 bench: setup-test
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --sizes 1000,10000,100000 --repeat 3
 
 demo: setup
 	$(BIN)/python -m dashboard demo --out geodata/atlas.gpkg
