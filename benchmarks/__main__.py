@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from benchmarks import store_speed
+from benchmarks import filter_speed, map_speed, store_speed
 
-SUITES = {"store": store_speed.run}
+SUITES = {"store": store_speed.run, "map": map_speed.run, "filter": filter_speed.run}
 
 
 def main() -> None:

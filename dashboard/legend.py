@@ -16,8 +16,9 @@ def _swatch(colour: str, label: str, shape: str = "square") -> str:
             f'display:inline-block;border:1px solid #fff"></span>{html.escape(label)}</div>')
 
 
-def legend_html(layers: tuple[str, ...], lang: str, partner_colours: dict[str, str]) -> str:
-    """Legend entries for the chosen layers."""
+def legend_html(layers: tuple[str, ...], lang: str, partner_colours: dict[str, str],
+                basemap: str = "outlines") -> str:
+    """Legend entries for the chosen layers, and what happens if an online background fails."""
     parts = []
     if "points" in layers:
         parts.append(f"<b>{html.escape(t('map.legend.points', lang))}</b>")
@@ -33,4 +34,6 @@ def legend_html(layers: tuple[str, ...], lang: str, partner_colours: dict[str, s
         parts.append(f"<b>{html.escape(t('map.legend.choropleth', lang))}</b>")
         parts += [_swatch(c, label) for c, label in zip(maps.CHOROPLETH_COLOURS,
                                                          t("map.legend.classes", lang).split("|"), strict=True)]
+    if basemap != "outlines":
+        parts.append(f"<p><i>{html.escape(t('map.legend.fallback', lang))}</i></p>")
     return f'<div style="font-size:.85rem;line-height:1.3">{"".join(parts)}</div>'

@@ -82,6 +82,40 @@ class _ViewInAddress(MacroElement):
     """)
 
 
+class OfflineFallback(MacroElement):
+    """When tiles cannot load, removes them, fills the bundled outlines and says so on the map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, tiles = {{ this.tiles.get_name() }};
+            var outlines = {{ this.outlines.get_name() }}, loaded = 0, failed = 0, switched = false;
+            tiles.on("tileload", function () { loaded += 1; });
+            tiles.on("tileerror", function () {
+                failed += 1;
+                if (switched || loaded > 0 || failed < 3) return;  // a few failures online are normal
+                switched = true;
+                map.removeLayer(tiles);
+                outlines.setStyle({{ this.filled|tojson }});
+                var notice = L.control({position: "bottomleft"});
+                notice.onAdd = function () {
+                    var box = L.DomUtil.create("div", "atlas-offline-notice");
+                    box.style.cssText = "background:#fffdf8;padding:4px 8px;border:1px solid #7a5c3e;border-radius:4px;font:13px sans-serif";
+                    box.textContent = {{ this.message|tojson }};
+                    return box;
+                };
+                notice.addTo(map);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiles: folium.TileLayer, outlines: folium.GeoJson, message: str) -> None:
+        super().__init__()
+        self._name = "OfflineFallback"
+        self.tiles, self.outlines, self.message, self.filled = tiles, outlines, message, OUTLINE_STYLE
+
+
 def base_map(
     outlines: gpd.GeoDataFrame, basemap: str, lang: str,
     centre: tuple[float, float] | None = None, zoom: int | None = None,
@@ -92,14 +126,17 @@ def base_map(
     fmap.get_root().header.add_child(folium.Element(
         f"<style>.leaflet-container {{ background: {WATER}; }}</style>"))
     tiles = BASEMAPS[basemap].tiles
-    if tiles:
-        folium.TileLayer(tiles, name=t(f"map.basemap.{basemap}", lang), max_zoom=18).add_to(fmap)
+    layer = folium.TileLayer(tiles, name=t(f"map.basemap.{basemap}", lang), max_zoom=18) if tiles else None
+    if layer:
+        layer.add_to(fmap)
     style = OUTLINE_OVER_TILES if tiles else OUTLINE_STYLE
     # the outlines are background: their own pane keeps them under every layer (heatmap canvas included)
     folium.map.CustomPane(BACKGROUND_PANE, z_index=250).add_to(fmap)
-    folium.GeoJson(outlines[["name", "geometry"]], name=t("map.outlines", lang),
-                   style_function=lambda _: style, control=False, smooth_factor=0.5,
-                   interactive=False, pane=BACKGROUND_PANE).add_to(fmap)
+    drawn = folium.GeoJson(outlines[["name", "geometry"]], name=t("map.outlines", lang),
+                           style_function=lambda _: style, control=False, smooth_factor=0.5,
+                           interactive=False, pane=BACKGROUND_PANE).add_to(fmap)
+    if layer:
+        OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
     Draw(export=False, position="topleft", draw_options={
         "polyline": False, "circle": False, "marker": False, "circlemarker": False,
         "polygon": {"allowIntersection": False}, "rectangle": {},

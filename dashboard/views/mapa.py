@@ -52,4 +52,4 @@ with side_column:
         st.caption(t("map.click_hint", lang))
     links = partner_links(chosen) if "links" in layers else None
     colours = dict(zip(links["name"], links["colour"], strict=True)) if links is not None else {}
-    st.html(legend_html(layers, lang, colours))
+    st.html(legend_html(layers, lang, colours, basemap))

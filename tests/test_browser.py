@@ -1,0 +1,219 @@
+"""Every page in a real headless Chromium, with every request beyond loopback blocked and counted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import demo, store
+from dashboard.filters import FilterIndex, Filters, mask
+from dashboard.privacy import public_points
+from tests.browser import ARTIFACTS, MAP_FRAME, Watch, chromium_or_skip, launch, running_servers
+
+pytestmark = pytest.mark.browser
+
+HOSTILE_TITLE = ("Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
+                 "C:\\datos\\2019 \"comillas\" 'simples' Ñawpa año Zxqv")
+HOSTILE_DESCRIPTION = "Descripción <b onmouseover=alert(4)>hostil</b> ${document.title} \\u0041 \\n fin."
+PAGES = {"mapa": "", "resumen": "resumen", "datos": "datos", "acerca": "acerca"}
+SIZES = {"escritorio": (1366, 768), "telefono": (390, 844)}
+COUNT_ON_MAP = """() => {
+    let shown = document.querySelectorAll('path.leaflet-interactive').length;
+    document.querySelectorAll('.marker-cluster').forEach(c => shown += parseInt(c.textContent, 10));
+    return shown;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser_data(tmp_path_factory):
+    """A 60-innovation store with one hostile record (public, so it is drawn and clickable)."""
+    data = demo.build(60, seed=11)
+    hostile = int(data.innovations["consent_public"].to_numpy().argmax())
+    data.innovations.loc[hostile, "title"] = HOSTILE_TITLE
+    data.innovations.loc[hostile, "description"] = HOSTILE_DESCRIPTION
+    path = tmp_path_factory.mktemp("browser") / "atlas.gpkg"
+    store.write(data, path)
+    return path, store.load(path)
+
+
+@pytest.fixture(scope="module")
+def server(browser_data, tmp_path_factory):
+    yield from running_servers(browser_data[0], tmp_path_factory.mktemp("log") / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture()
+def page(chromium, watch):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    watch.attach(page)
+    yield page
+    context.close()
+    assert watch.outside == [], f"requests left loopback: {watch.outside[:5]}"
+    assert watch.dialogs == [], f"a dialog opened: {watch.dialogs}"
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stAppViewContainer] h1")
+    _settle(page)
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
+    page.wait_for_selector("[data-testid=stSkeleton]", state="detached")
+
+
+def _map(page):
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for()
+    return page.wait_for_selector(MAP_FRAME).content_frame()
+
+
+def _wait_for_count(frame, expected: int) -> None:
+    frame.wait_for_function(f"() => ({COUNT_ON_MAP})() === {expected}")
+
+
+def _choose(page, label: str, option: str) -> None:
+    field = page.get_by_role("combobox", name=label, exact=True)
+    field.fill(option)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    widget = page.locator("[data-testid=stMultiSelect]", has=field)
+    widget.get_by_text(option, exact=True).wait_for()  # the choice shows as a tag once Streamlit took it
+    _settle(page)
+
+
+def _search(page, text: str) -> None:
+    field = page.locator("[data-testid=stTextInput] input").first
+    field.fill(text)
+    field.press("Enter")
+    _settle(page)
+
+
+def test_every_page_renders_offline_on_desktop_and_phone(chromium, server, watch):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for size, (width, height) in SIZES.items():
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        context.route("**/*", watch.route)
+        page = context.new_page()
+        watch.attach(page)
+        for name, path in PAGES.items():
+            _open(page, f"{server.url}/{path}")
+            if name == "mapa":
+                _map(page)
+            assert page.locator("[data-testid=stException]").count() == 0, name
+            page.screenshot(path=ARTIFACTS / f"{name}-{size}.png", full_page=True)
+        context.close()
+    assert watch.outside == [] and watch.dialogs == []
+    # opened at /resumen, Streamlit first probes /resumen/_stcore/… to find its base path
+    assert [m for m in watch.missing if not re.search(r"/_stcore/(health|host-config)$", m)] == []
+
+
+def test_the_map_draws_every_innovation_and_a_filter_changes_it(page, server, browser_data):
+    _, data = browser_data
+    _open(page, server.url)
+    frame = _map(page)
+    _wait_for_count(frame, len(data.innovations))
+    in_puno = int((data.innovations["region"] == "PE-PUN").sum())
+    assert 0 < in_puno < len(data.innovations)
+    _choose(page, "Región", "Puno")
+    _wait_for_count(frame, in_puno)
+    assert f"{in_puno} de {len(data.innovations)} innovaciones" in page.inner_text("body")
+    page.get_by_role("link", name="Resumen").click()
+    _settle(page)
+    page.wait_for_selector("[data-testid=stMetricValue]")
+    assert page.locator("[data-testid=stMetricValue]").first.inner_text() == str(in_puno)
+
+
+def test_a_copied_link_reopens_the_same_counts(page, server, browser_data):
+    _, data = browser_data
+    _open(page, server.url)
+    _choose(page, "Región", "Ayacucho")
+    _choose(page, "Cultivo", "papa nativa")
+    page.wait_for_function("() => location.search.includes('cultivo=papa_nativa')")
+    link = page.url
+    expected = sum(r == "PE-AYA" and "papa_nativa" in c
+                   for r, c in zip(data.innovations["region"], data.innovations["crops"], strict=True))
+    again = page.context.new_page()
+    _open(again, link)
+    _wait_for_count(_map(again), expected)
+    assert f"{expected} de {len(data.innovations)} innovaciones" in again.inner_text("body")
+
+
+def test_clicking_a_point_opens_its_details(page, server, browser_data):
+    _, data = browser_data
+    index = FilterIndex.build(data.innovations, data.communities)
+    titles = data.innovations["title"]
+    target = next(title for title in titles if title != HOSTILE_TITLE
+                  and mask(data.innovations, index, Filters(text=title)).sum() == 1)
+    _open(page, server.url)
+    frame = _map(page)
+    _search(page, target)
+    _wait_for_count(frame, 1)
+    _click_a_point(page, frame)
+    heading = page.wait_for_selector("[data-testid=stHeading] h3")
+    assert heading.inner_text() == target
+
+
+def _click_a_point(page, frame) -> None:
+    """Open the cluster if the point is in one, then click the circle itself."""
+    if frame.locator("path.leaflet-interactive").count() == 0:
+        frame.locator(".marker-cluster").first.evaluate("e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        frame.wait_for_selector("path.leaflet-interactive")
+    frame.locator("path.leaflet-interactive").first.evaluate(
+        "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    _settle(page)
+
+
+def test_hostile_text_is_shown_literally_and_runs_nothing(page, server, watch):
+    _open(page, server.url)
+    frame = _map(page)
+    _search(page, "Zxqv")
+    _wait_for_count(frame, 1)
+    _click_a_point(page, frame)
+    heading = page.wait_for_selector("[data-testid=stHeading] h3")
+    assert heading.inner_text() == HOSTILE_TITLE
+    assert HOSTILE_DESCRIPTION in page.inner_text("[data-testid=stMain]")
+    assert page.locator("[data-testid=stMain] img[src=x]").count() == 0
+    assert page.title() != "" and "${" not in page.title()
+    assert watch.dialogs == []
+    assert [e for e in watch.errors if "alert" in e or "SyntaxError" in e] == []
+
+
+def test_no_restricted_name_or_exact_point_reaches_the_browser(page, server, browser_data, watch):
+    _, data = browser_data
+    _open(page, server.url)
+    frame = _map(page)
+    _wait_for_count(frame, len(data.innovations))
+    drawn = frame.content().encode()
+    for path in ("datos", "resumen", "acerca"):
+        _open(page, f"{server.url}/{path}")
+    sent = watch.everything_received() + page.content().encode() + drawn
+    innovations = data.innovations
+    for name in innovations["innovator_name"].dropna():
+        assert name.encode() not in sent, name
+    restricted = innovations[~innovations["consent_public"] & innovations["has_own_point"]]
+    assert not restricted.empty
+    shown = public_points(innovations, data.communities)
+    for row, point in restricted.geometry.items():
+        assert not point.equals(shown[row])
+        lat, lon = (f"{round(v, 4)}".encode() for v in (point.y, point.x))
+        assert not (re.search(re.escape(lat), sent) and re.search(re.escape(lon), sent)), (row, point)
