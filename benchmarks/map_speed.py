@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import os
 import tempfile
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import folium
 import numpy as np
+import pandas as pd
 import streamlit as st
 import streamlit_folium
 from folium.elements import JSCSSMixin
@@ -35,8 +37,8 @@ from benchmarks.timing import median_seconds
 from dashboard import demo, state, store
 from dashboard.filters import FilterIndex
 from dashboard.layers import Selection, build_layers
-from dashboard.maps import base_map
-from dashboard.outlines import outlines
+from dashboard.maps import DOMAIN_COLOURS, base_map
+from dashboard.vocab import DOMAIN
 from dashboard.paths import PACKAGE, STORE_ENV
 from dashboard.store import Dataset
 
@@ -95,15 +97,14 @@ def st_folium_payload(fmap: folium.Map, groups: list[folium.FeatureGroup]) -> di
 
 
 def _atlas(selection: Selection, repeat: int) -> dict:
-    shapes = outlines()
     sent: dict = {}
 
     def work() -> None:
-        fmap = base_map(shapes, "outlines", LANG)
+        fmap = base_map("outlines", LANG)
         sent.update(st_folium_payload(fmap, build_layers(LAYER_CODES, selection, LANG)))
 
     seconds = median_seconds(work, repeat)
-    standalone = base_map(shapes, "outlines", LANG)
+    standalone = base_map("outlines", LANG)
     for group in build_layers(LAYER_CODES, selection, LANG):
         group.add_to(standalone)
     parts = {name: _utf8(sent[name]) for name in PARTS}
@@ -142,12 +143,20 @@ def _naive(lat: list[float], lon: list[float], titles: list[str], descriptions: 
             "warmup": f"{NAIVE_WARMUP_POINTS} points"}
 
 
-def _fast(lat: list[float], lon: list[float], repeat: int) -> dict:
+# The same information the atlas sends: where, which domain colour, which row to look up on click.
+SAME_AS_ATLAS = (
+    "function (row) { var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 7, "
+    "color: '#ffffff', weight: 1.5, fillOpacity: 0.95, fillColor: %s[row[2]]}); "
+    "marker.feature = {type: 'Feature', properties: {i: row[3]}}; return marker; }"
+)
+
+
+def _fast(data: list[list], repeat: int, callback: str | None = None) -> dict:
     page: list[str] = []
 
     def work() -> None:
         fmap = folium.Map(tiles=None)
-        FastMarkerCluster(data=[[y, x] for y, x in zip(lat, lon, strict=True)]).add_to(fmap)
+        FastMarkerCluster(data=data, callback=callback).add_to(fmap)
         page[:] = [fmap.get_root().render()]
 
     return {"build_render_s": median_seconds(work, repeat), "html_bytes": _utf8(page[0]), "runs": repeat}
@@ -198,13 +207,20 @@ def run(sizes: list[int], repeat: int) -> dict:
 
         atlas = _atlas(selection, repeat)
         naive = _naive(lat, lon, titles, descriptions, repeat)
-        fast = _fast(lat, lon, repeat)
+        domains = pd.Categorical(innovations["domain"].astype(str), categories=DOMAIN.codes).codes
+        same = [[y, x, int(d), r] for y, x, d, r in zip(index.y.tolist(), index.x.tolist(), domains.tolist(),
+                                                        range(n), strict=True)]
+        fast = _fast(same, repeat, SAME_AS_ATLAS % json.dumps(list(DOMAIN_COLOURS.values())))
+        bare = _fast([[y, x] for y, x in zip(lat, lon, strict=True)], repeat)
         row = {
             "innovations": n, "atlas": atlas, "naive": naive, "fast_marker_cluster": fast,
+            "fast_marker_cluster_coordinates_only": bare,
             "payload_ratio_vs_naive": _ratio(naive["html_bytes"], atlas["payload_bytes"]),
             "payload_ratio_vs_fast": _ratio(fast["html_bytes"], atlas["payload_bytes"]),
+            "payload_ratio_vs_fast_coordinates_only": _ratio(bare["html_bytes"], atlas["payload_bytes"]),
             "speed_ratio_vs_naive": _ratio(naive["build_render_s"], atlas["build_render_s"]),
             "speed_ratio_vs_fast": _ratio(fast["build_render_s"], atlas["build_render_s"]),
+            "speed_ratio_vs_fast_coordinates_only": _ratio(bare["build_render_s"], atlas["build_render_s"]),
         }
         if n <= APPTEST_UP_TO:
             row.update(_apptest(dataset, repeat))
@@ -216,7 +232,10 @@ def run(sizes: list[int], repeat: int) -> dict:
                      "(streamlit_folium helpers, st_folium's order); payload = script+html+header+feature_group",
             "naive": "Marker + HTML popup per point in a MarkerCluster; from N >= "
                      f"{NAIVE_SINGLE_RUN_FROM}: 1 timed run after a warm-up on {NAIVE_WARMUP_POINTS} points",
-            "fast_marker_cluster": "FastMarkerCluster(data=[[lat, lon], ...]) on folium.Map(tiles=None)",
+            "fast_marker_cluster": "FastMarkerCluster given what the atlas sends: [[lat, lon, domain, row], ...] "
+                                   "as stored, with a callback colouring by domain and keeping the row for clicks",
+            "fast_marker_cluster_coordinates_only": "FastMarkerCluster(data=[[lat, lon], ...]) rounded to 4 "
+                                                    "decimals, no colour and no row: less than the atlas sends",
             "ratios": "other / atlas (bytes: naive or fast page vs atlas payload; seconds likewise)",
             "apptest": "AppTest rerun of dashboard/app.py (Mapa page, points) after alternating the region "
                        f"filter between {APPTEST_SELECTIONS[0]} and {APPTEST_SELECTIONS[1]}; "

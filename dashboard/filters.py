@@ -102,12 +102,26 @@ class FilterIndex:
                    x=points.x.to_numpy(), y=points.y.to_numpy())
 
 
+def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:
+    """A table indexed by code (last slot: missing, code -1) that says whether the code is wanted."""
+    table = np.zeros(len(categories) + 1, dtype=bool)
+    found = categories.get_indexer(list(wanted))
+    table[found[found >= 0]] = True
+    return table
+
+
 def _rows_with_any(index: FilterIndex, column: str, wanted: Codes, size: int) -> np.ndarray:
     rows, codes, values = index.links[column]
-    hit = np.isin(codes, values.get_indexer(list(wanted)))
     keep = np.zeros(size, dtype=bool)
-    keep[rows[hit]] = True
+    keep[rows[_lookup(values, wanted)[codes]]] = True
     return keep
+
+
+def _is_any(column: pd.Series, wanted: Codes) -> np.ndarray:
+    """Whether each value is one of `wanted`; a table lookup on category codes when it can."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return _lookup(pd.Index(column.cat.categories), wanted)[column.cat.codes.to_numpy()]
+    return column.isin(wanted).to_numpy()
 
 
 def mask(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) -> np.ndarray:
@@ -117,7 +131,7 @@ def mask(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) ->
     for name, column in SCALAR_CRITERIA.items():
         wanted = getattr(filters, name)
         if wanted:
-            keep &= innovations[column].isin(wanted).to_numpy()
+            keep &= _is_any(innovations[column], wanted)
     for name, column in LIST_CRITERIA.items():
         wanted = getattr(filters, name)
         if wanted:

@@ -74,8 +74,9 @@ def boundary_counts(selection: Selection, level: str) -> gpd.GeoDataFrame | None
 
 
 def _points(selection: Selection, lang: str) -> folium.FeatureGroup:
-    domains = selection.data.innovations["domain"].iloc[selection.rows]
-    return maps.points_layer(selection.rows, selection.points, domains, lang)
+    rows = selection.rows
+    domains = selection.data.innovations["domain"].iloc[rows]
+    return maps.points_layer(rows, selection.index.y[rows], selection.index.x[rows], domains, lang)
 
 
 def _regions(selection: Selection, lang: str) -> folium.FeatureGroup:
@@ -83,7 +84,8 @@ def _regions(selection: Selection, lang: str) -> folium.FeatureGroup:
 
 
 def _heatmap(selection: Selection, lang: str) -> folium.FeatureGroup:
-    return maps.heat_layer(selection.points, lang)
+    rows = selection.rows
+    return maps.heat_layer(selection.index.y[rows], selection.index.x[rows], lang)
 
 
 def _links(selection: Selection, lang: str) -> folium.FeatureGroup:

@@ -7,7 +7,6 @@ the map (the view stays where the user left it). Everything here is plain folium
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import folium
@@ -19,6 +18,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Draw, HeatMap
 from jinja2 import Template
 
+from dashboard import pointcodec
 from dashboard.i18n import t
 from dashboard.offline import serve_locally
 from dashboard.safe_text import for_map
@@ -28,6 +28,7 @@ from dashboard.vocab import DOMAIN, region_label
 DEFAULT_CENTRE, DEFAULT_ZOOM = (-12.0, -73.5), 5
 WATER = "#dce8ea"
 BACKGROUND_PANE = "background"
+OUTLINES_URL = "/app/static/countries.geojson"
 OUTLINE_STYLE = {"color": "#7a5c3e", "weight": 1, "fillColor": "#f3ead7", "fillOpacity": 1.0}
 OUTLINE_OVER_TILES = {"color": "#7a5c3e", "weight": 1.2, "fillOpacity": 0.0}
 # Paul Tol's muted scheme plus two of his "light" colours: one per domain, in DOMAIN order.
@@ -96,6 +97,7 @@ class OfflineFallback(MacroElement):
                 if (switched || loaded > 0 || failed < 3) return;  // a few failures online are normal
                 switched = true;
                 map.removeLayer(tiles);
+                outlines.options.style = {{ this.filled|tojson }};
                 outlines.setStyle({{ this.filled|tojson }});
                 var notice = L.control({position: "bottomleft"});
                 notice.onAdd = function () {
@@ -110,15 +112,33 @@ class OfflineFallback(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, tiles: folium.TileLayer, outlines: folium.GeoJson, message: str) -> None:
+    def __init__(self, tiles: folium.TileLayer, outlines: Outlines, message: str) -> None:
         super().__init__()
         self._name = "OfflineFallback"
         self.tiles, self.outlines, self.message, self.filled = tiles, outlines, message, OUTLINE_STYLE
 
 
+class Outlines(MacroElement):
+    """The bundled country outlines, fetched from the app (cached by the browser, never embedded)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(null, {
+            style: {{ this.style|tojson }}, pane: {{ this.pane|tojson }}, interactive: false
+        }).addTo({{ this._parent.get_name() }});
+        fetch({{ this.url|tojson }}).then(function (answer) { return answer.json(); })
+            .then(function (shapes) { {{ this.get_name() }}.addData(shapes); });
+        {% endmacro %}
+    """)
+
+    def __init__(self, style: dict, url: str = OUTLINES_URL, pane: str = "background") -> None:
+        super().__init__()
+        self._name = "Outlines"
+        self.style, self.url, self.pane = style, url, pane
+
+
 def base_map(
-    outlines: gpd.GeoDataFrame, basemap: str, lang: str,
-    centre: tuple[float, float] | None = None, zoom: int | None = None,
+    basemap: str, lang: str, centre: tuple[float, float] | None = None, zoom: int | None = None,
 ) -> folium.Map:
     """The map every layer is drawn on: a background, the drawing tools, offline assets."""
     fmap = folium.Map(location=centre or DEFAULT_CENTRE, zoom_start=zoom or DEFAULT_ZOOM, tiles=None,
@@ -129,12 +149,9 @@ def base_map(
     layer = folium.TileLayer(tiles, name=t(f"map.basemap.{basemap}", lang), max_zoom=18) if tiles else None
     if layer:
         layer.add_to(fmap)
-    style = OUTLINE_OVER_TILES if tiles else OUTLINE_STYLE
     # the outlines are background: their own pane keeps them under every layer (heatmap canvas included)
     folium.map.CustomPane(BACKGROUND_PANE, z_index=250).add_to(fmap)
-    drawn = folium.GeoJson(outlines[["name", "geometry"]], name=t("map.outlines", lang),
-                           style_function=lambda _: style, control=False, smooth_factor=0.5,
-                           interactive=False, pane=BACKGROUND_PANE).add_to(fmap)
+    drawn = Outlines(OUTLINE_OVER_TILES if tiles else OUTLINE_STYLE, pane=BACKGROUND_PANE).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
     Draw(export=False, position="topleft", draw_options={
@@ -147,50 +164,63 @@ def base_map(
 
 
 class ClusteredPoints(MacroElement):
-    """Innovations as circles coloured by domain, clustered; one compact array per column.
+    """Innovations as circles coloured by domain, clustered, sent as one compressed binary block.
 
-    Only coordinates, a domain index and a row number reach the browser: details are
-    looked up in Python when a point is clicked (the row number comes back as the
-    clicked feature's property `i`).
+    Only places, a domain index and a row number per point reach the browser (see
+    `dashboard.pointcodec`): details are looked up in Python when a point is clicked
+    (the row comes back as the clicked feature's property `i`).
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var data = {{ this.payload }};
-            var group = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45,
-                                              spiderfyOnMaxZoom: true, showCoverageOnHover: false});
-            var markers = new Array(data.lat.length);
-            for (var k = 0; k < data.lat.length; k++) {
-                var marker = L.circleMarker([data.lat[k], data.lon[k]], {
-                    radius: 7, color: "#ffffff", weight: 1.5, fillOpacity: 0.95,
-                    fillColor: data.colours[data.domain[k]]});
-                marker.feature = {type: "Feature", properties: {i: data.row[k]}};
-                markers[k] = marker;
-            }
-            group.addLayers(markers);
-            return group;
-        })();
+        var {{ this.get_name() }} = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45,
+                                                         spiderfyOnMaxZoom: true, showCoverageOnHover: false});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        (function (group) {
+            var packed = Uint8Array.from(atob({{ this.payload|tojson }}), function (c) { return c.charCodeAt(0); });
+            var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
+            new Response(stream).arrayBuffer().then(function (buffer) {
+                var head = new Int32Array(buffer, 0, 3), n = head[1], m = head[2], at = 12;
+                var bytes = new Uint8Array(buffer);
+                function planes(count) {  // four byte planes back into int32 values
+                    var values = new Int32Array(count);
+                    for (var k = 0; k < count; k++) {
+                        values[k] = bytes[at + k] | bytes[at + count + k] << 8 |
+                                    bytes[at + 2 * count + k] << 16 | bytes[at + 3 * count + k] << 24;
+                    }
+                    at += 4 * count;
+                    return values;
+                }
+                var lat = planes(m), lon = planes(m), place = planes(n), step = planes(n);
+                var domain = bytes.subarray(at, at + n);
+                var colours = {{ this.colours|tojson }}, scale = {{ this.scale }}, markers = new Array(n), row = 0;
+                for (var k = 0; k < n; k++) {
+                    row += step[k];
+                    var marker = L.circleMarker([lat[place[k]] / scale, lon[place[k]] / scale], {
+                        radius: 7, color: "#ffffff", weight: 1.5, fillOpacity: 0.95, fillColor: colours[domain[k]]});
+                    marker.feature = {type: "Feature", properties: {i: row}};
+                    markers[k] = marker;
+                }
+                group.addLayers(markers);
+            });
+        })({{ this.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, rows: np.ndarray, points: gpd.GeoSeries, domains: pd.Series) -> None:
+    def __init__(self, rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: pd.Series) -> None:
         super().__init__()
         self._name = "ClusteredPoints"
         codes = pd.Categorical(domains.astype(str), categories=DOMAIN.codes).codes
-        self.payload = json.dumps({
-            "lat": np.round(points.y.to_numpy(), 4).tolist(),
-            "lon": np.round(points.x.to_numpy(), 4).tolist(),
-            "domain": codes.tolist(), "row": rows.tolist(),
-            "colours": list(DOMAIN_COLOURS.values()),
-        }, separators=(",", ":"))
+        self.payload = pointcodec.encode(rows, lat, lon, codes)
+        self.colours, self.scale = list(DOMAIN_COLOURS.values()), pointcodec.SCALE
 
 
-def points_layer(rows: np.ndarray, points: gpd.GeoSeries, domains: pd.Series, lang: str) -> folium.FeatureGroup:
+def points_layer(
+    rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: pd.Series, lang: str
+) -> folium.FeatureGroup:
     """The selected innovations (row numbers into the store) at their public points."""
     group = folium.FeatureGroup(name=t("map.layer.points", lang))
-    ClusteredPoints(rows, points, domains).add_to(group)
+    ClusteredPoints(rows, lat, lon, domains).add_to(group)
     return group
 
 
@@ -207,10 +237,10 @@ def regions_layer(counts: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     return group
 
 
-def heat_layer(points: gpd.GeoSeries, lang: str) -> folium.FeatureGroup:
+def heat_layer(lat: np.ndarray, lon: np.ndarray, lang: str) -> folium.FeatureGroup:
     """Where innovations concentrate, as a heatmap of their public points."""
     group = folium.FeatureGroup(name=t("map.layer.heatmap", lang))
-    coordinates = np.column_stack([np.round(points.y.to_numpy(), 4), np.round(points.x.to_numpy(), 4)])
+    coordinates = np.column_stack([np.round(lat, 4), np.round(lon, 4)])
     # leaflet.heat fades points by 2^(maxZoom − zoom): a low maxZoom keeps the regional view readable
     HeatMap(coordinates.tolist(), radius=18, blur=22, min_opacity=0.3, max_zoom=7).add_to(group)
     return group

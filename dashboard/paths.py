@@ -10,8 +10,8 @@ ROOT = PACKAGE.parent
 GEODATA = ROOT / "geodata"
 SOURCES = GEODATA / "sources"
 DEMO_STORE = GEODATA / "atlas.gpkg"
-OUTLINES = SOURCES / "countries.geojson"
 STATIC = PACKAGE / "static"  # served at /app/static/ (next to app.py, as Streamlit requires)
+OUTLINES = STATIC / "countries.geojson"  # the offline basemap, fetched by the map from the app
 
 STORE_ENV = "ATLAS_STORE"
 

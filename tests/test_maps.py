@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import folium
@@ -11,7 +10,7 @@ import pytest
 import shapely
 from folium.plugins import HeatMap
 
-from dashboard import offline
+from dashboard import offline, pointcodec
 from dashboard.filters import FilterIndex, Filters, mask
 from dashboard.layers import LAYERS, Selection, build_layers, partner_links, region_counts
 from dashboard.legend import legend_html
@@ -31,28 +30,40 @@ def _selection(data, names=None, filters=Filters()) -> Selection:
 
 
 def _page(selection: Selection, layers=tuple(LAYERS), lang="es") -> str:
-    fmap = base_map(outlines(), "outlines", lang)
+    fmap = base_map("outlines", lang)
     for group in build_layers(layers, selection, lang):
         group.add_to(fmap)
     return fmap.get_root().render()
 
 
-def _payload(group: folium.FeatureGroup) -> dict:
+def _payload(group: folium.FeatureGroup) -> pointcodec.Points:
     element = next(c for c in group._children.values() if isinstance(c, ClusteredPoints))
-    return json.loads(element.payload)
+    return pointcodec.decode(element.payload)
 
 
-def test_points_layer_sends_one_compact_entry_per_selected_innovation(small_dataset):
+def test_points_layer_sends_each_selected_innovation_at_its_public_point(small_dataset):
     chosen = _selection(small_dataset, filters=Filters(regions=("PE-AYA",)))
     (group,) = build_layers(("points",), chosen, "es")
-    payload = _payload(group)
+    sent = _payload(group)
     expected = np.flatnonzero(chosen.keep)
-    assert payload["row"] == expected.tolist()
-    assert len(payload["lat"]) == len(payload["lon"]) == len(payload["domain"]) == len(expected)
+    assert sent.rows.tolist() == expected.tolist()
+    shown = public_points(small_dataset.innovations, small_dataset.communities).iloc[expected]
+    assert np.abs(sent.lat - shown.y.to_numpy()).max() <= 0.5 / pointcodec.SCALE + 1e-9
+    assert np.abs(sent.lon - shown.x.to_numpy()).max() <= 0.5 / pointcodec.SCALE + 1e-9
     domains = small_dataset.innovations["domain"].astype(str).to_numpy()[expected]
-    colours = [payload["colours"][d] for d in payload["domain"]]
-    assert colours == [DOMAIN_COLOURS[d] for d in domains]
-    assert set(payload) == {"lat", "lon", "domain", "row", "colours"}  # no text travels with the points
+    assert [list(DOMAIN_COLOURS)[d] for d in sent.domains] == domains.tolist()
+    assert "INN-" not in _page(chosen, layers=("points",))  # no id or text travels with the points
+
+
+@pytest.mark.parametrize("rows", [[], [0], [3, 4, 9, 1_000_000], list(range(0, 5000, 7))])
+def test_point_codec_round_trips(rows):
+    rows = np.array(rows, dtype=np.int64)
+    generator = np.random.default_rng(len(rows))
+    lat, lon = generator.uniform(-22, 2, len(rows)).round(4), generator.uniform(-81, -57, len(rows)).round(4)
+    domains = generator.integers(0, 11, len(rows))
+    decoded = pointcodec.decode(pointcodec.encode(rows, lat, lon, domains))
+    assert decoded.rows.tolist() == rows.tolist() and decoded.domains.tolist() == domains.tolist()
+    assert np.allclose(decoded.lat, lat) and np.allclose(decoded.lon, lon)
 
 
 def test_every_layer_draws_the_selection(small_dataset):
@@ -124,6 +135,7 @@ def test_hostile_text_in_partner_names_is_inert(small_dataset):
 def test_map_loads_no_script_or_style_from_the_internet(small_dataset):
     html = _page(_selection(small_dataset))
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+    assert "/app/static/countries.geojson" in html
     for asset in ("leaflet-1.9.3/leaflet.js", "leaflet.markercluster-1.1.0/leaflet.markercluster.js",
                   "leaflet.heat-0.2.0/leaflet-heat.js", "leaflet-draw-1.0.2/leaflet.draw.js"):
         assert f"/app/static/vendor/{asset}" in html
@@ -131,7 +143,7 @@ def test_map_loads_no_script_or_style_from_the_internet(small_dataset):
 
 @pytest.mark.parametrize("basemap", ["osm", "topo", "satellite"])
 def test_online_basemaps_carry_their_attribution(basemap):
-    html = base_map(outlines(), basemap, "es").get_root().render()
+    html = base_map(basemap, "es").get_root().render()
     attribution = re.search(r'"attribution": "([^\n]*)",', html)
     assert attribution and re.search("OpenStreetMap|Esri|SRTM", attribution.group(1))
 

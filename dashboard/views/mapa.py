@@ -34,7 +34,7 @@ map_column, side_column = st.columns([3, 1])
 centre, zoom = state.start_view(basemap)
 with map_column:
     st_folium(
-        base_map(state.outlines(), basemap, lang, centre, zoom), key=state.MAP, height=600,
+        base_map(basemap, lang, centre, zoom), key=state.MAP, height=600,
         use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang),
         returned_objects=state.map_events(in_view), on_change=state.on_map_change,
     )
