@@ -16,6 +16,7 @@ import shapely
 
 from dashboard.i18n import t
 from dashboard.privacy import public_points
+from dashboard.words import WordIndex
 from dashboard.vocab import (
     CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
 )
@@ -77,7 +78,7 @@ class FilterIndex:
 
     links: dict[str, tuple[np.ndarray, np.ndarray, pd.Index]]  # list column -> (rows, value codes, values)
     community: np.ndarray  # integer code of each innovation's community
-    search: pd.Series  # folded title, local title, description, community and local names
+    search: WordIndex  # words of the title, local title, description, community and local names
     x: np.ndarray  # the points as shown in public views
     y: np.ndarray
 
@@ -98,7 +99,7 @@ class FilterIndex:
         for column in names[1:]:
             joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
         points = public_points(innovations, communities)
-        return cls(links=links, community=pd.factorize(where)[0], search=fold(joined).reset_index(drop=True),
+        return cls(links=links, community=pd.factorize(where)[0], search=WordIndex.build(fold(joined).reset_index(drop=True)),
                    x=points.x.to_numpy(), y=points.y.to_numpy())
 
 
@@ -143,7 +144,7 @@ def mask(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) ->
         keep &= (years <= filters.year_to).fillna(False).to_numpy(bool)
     query = fold_query(filters.text)
     if query:
-        keep &= index.search.str.contains(query, regex=False).to_numpy(bool)
+        keep &= index.search.matching(query)
     if len(filters.area) >= 3:
         keep &= shapely.contains_xy(shapely.Polygon(filters.area), index.x, index.y)
     if filters.bounds is not None:

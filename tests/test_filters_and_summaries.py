@@ -55,6 +55,10 @@ CASES = [
     (Filters(text="Ñawi"), "D"),  # local community name
     (Filters(text="  wanta "), "AF"),  # local name of the community, spaces trimmed
     (Filters(text="no existe nada así"), ""),
+    (Filters(text="qocha papa"), "A"),  # every term, each part of a word, anywhere in the record
+    (Filters(text="papa, qochas!"), "A"),  # punctuation separates terms
+    (Filters(text="hel"), "B"),
+    (Filters(text="semillas"), "CE"),
     (Filters(regions=("PE-AYA",), crops=("quinua",)), "B"),
     (Filters(regions=("PE-CUS",), crops=("papa_nativa",)), ""),
     (Filters(regions=("EC-H",)), ""),
