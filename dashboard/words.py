@@ -30,16 +30,21 @@ class WordIndex:
     @classmethod
     def build(cls, folded: pd.Series) -> WordIndex:
         """Index text that `filters.fold` already lower-cased and stripped of accents."""
-        tokens = pc.split_pattern_regex(pa.array(folded.fillna(""), type=pa.large_string()), WORD_BREAK)
+        text = pa.array(folded.fillna(""), type=pa.large_string())
+        if isinstance(text, pa.ChunkedArray):  # a frame joined from several parts arrives in chunks
+            text = text.combine_chunks()
+        # whitespace, not a regex: punctuation stays on words, and terms match inside words anyway
+        tokens = pc.utf8_split_whitespace(text)
         parents = pc.list_parent_indices(tokens).to_numpy()
         encoded = pc.dictionary_encode(pc.list_flatten(tokens))
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        size = len(folded)
-        pairs = np.unique(codes * max(size, 1) + parents)  # each word once per row, sorted by word
-        word_of = pairs // max(size, 1)
-        starts = np.searchsorted(word_of, np.arange(len(encoded.dictionary) + 1))
-        return cls(words=encoded.dictionary, starts=starts, rows=(pairs % max(size, 1)).astype(np.int64),
-                   size=size)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(codes, kind="stable")  # by word; rows stay ascending within a word
+        words_sorted, rows_sorted = codes[order], parents[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (np.diff(words_sorted) != 0) | (np.diff(rows_sorted) != 0)  # each word once per row
+        counts = np.bincount(words_sorted[first], minlength=len(encoded.dictionary))
+        return cls(words=encoded.dictionary, starts=np.concatenate([[0], np.cumsum(counts)]),
+                   rows=rows_sorted[first].astype(np.int64), size=len(folded))
 
     def terms(self, query: str) -> list[str]:
         """The words of an already folded query."""

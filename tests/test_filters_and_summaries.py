@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -155,3 +156,21 @@ def test_counts_by_region_and_partner_use_readable_labels(data, index):
     assert partners[["label", "count"]].values.tolist() == [["WN", 4], ["CEDAP", 3], ["ABA", 2]]
     none = count_by(data.innovations, index, np.zeros(6, dtype=bool), "crops", {})
     assert none.empty
+
+
+@pytest.mark.parametrize(
+    ("texts", "query", "expected"),
+    [
+        (["papa papa nativa", "qochas, papa", ""], "papa", [True, True, False]),
+        (["papa papa nativa", "qochas, papa", ""], "qocha", [False, True, False]),
+        (["papa papa nativa", "qochas, papa", ""], "nativa papa", [True, False, False]),
+        (["papa papa nativa", "qochas, papa", ""], "", [True, True, True]),
+        (["c:\\datos\\2019 uno", "dos"], "2019", [True, False]),
+        ([], "papa", []),
+    ],
+)
+def test_word_index_matches_every_term_inside_words(texts, query, expected):
+    from dashboard.words import WordIndex
+
+    index = WordIndex.build(pd.Series(texts, dtype="string[pyarrow]"))
+    assert index.matching(query).tolist() == expected
