@@ -59,6 +59,7 @@ SCALAR_CRITERIA = {
 # Filters field -> innovations list column (stored in a link table).
 LIST_CRITERIA = {"crops": "crops", "livestock": "livestock", "partners": "partners"}
 YEAR_COLUMN = "year_documented"
+FIRST_YEAR, LAST_YEAR = 2005, 2025  # the year slider's span when no record has a year
 
 
 def fold(text: pd.Series) -> pd.Series:
@@ -81,6 +82,8 @@ class FilterIndex:
     search: WordIndex  # words of the title, local title, description, community and local names
     x: np.ndarray  # the points as shown in public views
     y: np.ndarray
+    places: pd.DataFrame  # distinct region, province and district of the innovations (for cascades)
+    years: tuple[int, int]  # first and last year documented
 
     @classmethod
     def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
@@ -99,8 +102,12 @@ class FilterIndex:
         for column in names[1:]:
             joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
         points = public_points(innovations, communities)
-        return cls(links=links, community=pd.factorize(where)[0], search=WordIndex.build(fold(joined).reset_index(drop=True)),
-                   x=points.x.to_numpy(), y=points.y.to_numpy())
+        years = innovations[YEAR_COLUMN].dropna()
+        return cls(links=links, community=pd.factorize(where)[0],
+                   search=WordIndex.build(fold(joined).reset_index(drop=True)),
+                   x=points.x.to_numpy(), y=points.y.to_numpy(),
+                   places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
+                   years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR))
 
 
 def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:
@@ -158,9 +165,13 @@ def apply(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) -
     return innovations[mask(innovations, index, filters)]
 
 
-def choices(innovations: gpd.GeoDataFrame, filters: Filters, level: str) -> list[str]:
-    """Values offered for a place level, narrowed by the levels above it (region → province → district)."""
-    frame = innovations
+def choices(places: pd.DataFrame, filters: Filters, level: str) -> list[str]:
+    """Values offered for a place level, narrowed by the levels above it (region → province → district).
+
+    `places` is any frame with region, province and district columns: the innovations, or
+    the index's distinct `places` (much shorter).
+    """
+    frame = places
     if level in ("province", "district") and filters.regions:
         frame = frame[frame["region"].isin(filters.regions)]
     if level == "district" and filters.provinces:

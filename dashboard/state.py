@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import streamlit as st
 
 from dashboard import filters as filtering
 from dashboard import outlines as country_outlines
-from dashboard import share, store
+from dashboard import maps, share, store
 from dashboard.conform import ContractError
 from dashboard.filters import FilterIndex, Filters
 from dashboard.i18n import DEFAULT_LANGUAGE, t
@@ -100,7 +101,7 @@ def read_address(data: store.Dataset) -> None:
         st.session_state[key] = list(getattr(chosen, name))
     st.session_state[TEXT] = chosen.text
     if chosen.year_from is not None or chosen.year_to is not None:
-        first, last = _year_span(data)
+        first, last = _year_span()
         st.session_state[YEARS] = (chosen.year_from or first, chosen.year_to or last)
     st.session_state[AREA] = chosen.area
     st.session_state[BOUNDS] = chosen.bounds
@@ -142,9 +143,8 @@ def _clear_filters() -> None:
     st.session_state[IN_VIEW] = False
 
 
-def _year_span(data: store.Dataset) -> tuple[int, int]:
-    years = data.innovations["year_documented"].dropna()
-    return (int(years.min()), int(years.max())) if len(years) else (2005, 2025)
+def _year_span() -> tuple[int, int]:
+    return _loaded()[1].years
 
 
 def _multiselect(name: str, options, label_key: str, label, container=st.sidebar) -> None:
@@ -168,14 +168,13 @@ def sidebar(data: store.Dataset) -> None:
         _multiselect("countries", countries, "filters.country", lambda c: country_label(c, lang))
     regions = sorted(innovations["region"].dropna().astype(str).unique(), key=region_label)
     _multiselect("regions", regions, "filters.region", region_label)
-    _multiselect("provinces", filtering.choices(innovations, current_filters(), "province"),
-                 "filters.province", str)
-    _multiselect("districts", filtering.choices(innovations, current_filters(), "district"),
-                 "filters.district", str)
+    places = _loaded()[1].places
+    _multiselect("provinces", filtering.choices(places, current_filters(), "province"), "filters.province", str)
+    _multiselect("districts", filtering.choices(places, current_filters(), "district"), "filters.district", str)
     _multiselect("crops", CROP.codes, "filters.crop", lambda c: CROP.label(c, lang))
     names = partner_names(data)
     _multiselect("partners", list(names), "filters.partner", names.get)
-    first, last = _year_span(data)
+    first, last = _year_span()
     st.session_state.setdefault(YEARS, (first, last))
     st.sidebar.slider(t("filters.years", lang), first, last, key=YEARS)
     more = st.sidebar.expander(t("filters.more", lang))
@@ -195,7 +194,7 @@ def current_filters() -> Filters:
     chosen = {name: tuple(st.session_state.get(key, ())) for name, key in FILTER_KEYS.items()}
     years = st.session_state.get(YEARS)
     data = dataset()
-    first, last = _year_span(data)
+    first, last = _year_span()
     year_from = years[0] if years and years[0] != first else None
     year_to = years[1] if years and years[1] != last else None
     bounds = st.session_state.get(BOUNDS) if st.session_state.get(IN_VIEW) else None
@@ -261,3 +260,25 @@ def on_map_change() -> None:
 def clicked_row() -> int:
     """Store row of the innovation last clicked on the map, or -1."""
     return st.session_state.get(CLICKED, -1)
+
+
+_BASE_MAP = "map_base"
+
+
+def base_map(basemap: str, lang: str, centre, zoom) -> tuple[folium.Map, bool]:
+    """This session's base map, built once per background, language and start view; and whether it is new.
+
+    Building and fully rendering a folium map compiles a dozen templates; reusing it makes a
+    filter change cost only its layers (a new map must be rendered once: `st_folium(render=...)`).
+    `st_folium` attaches the layers to the map it is given, so the last run's layers come off first.
+    """
+    wanted = (basemap, lang, centre, zoom)
+    built = st.session_state.get(_BASE_MAP)
+    new = built is None or built[0] != wanted
+    if new:
+        built = (wanted, maps.base_map(basemap, lang, centre, zoom))
+        st.session_state[_BASE_MAP] = built
+    fmap = built[1]
+    for name in [name for name in fmap._children if name.startswith("feature_group_")]:
+        del fmap._children[name]
+    return fmap, new

@@ -22,14 +22,20 @@ class Headline:
     partners: int
 
 
+def _kept(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """`values[keep]`, without the copy when everything is kept (the unfiltered view is the common one)."""
+    return values if keep.all() else values[keep]
+
+
 def _distinct(codes: np.ndarray, keep: np.ndarray) -> int:
-    chosen = codes[keep]
-    return int(np.count_nonzero(np.bincount(chosen[chosen >= 0]))) if chosen.size else 0
+    seen = np.zeros(int(codes.max(initial=-1)) + 2, dtype=bool)  # last slot: code -1, missing
+    seen[_kept(codes, keep)] = True
+    return int(np.count_nonzero(seen[:-1]))
 
 
 def _list_counts(index: FilterIndex, column: str, keep: np.ndarray) -> pd.Series:
     rows, codes, values = index.links[column]
-    counts = np.bincount(codes[keep[rows]], minlength=len(values))
+    counts = np.bincount(_kept(codes, keep[rows]), minlength=len(values))
     return pd.Series(counts, index=values)
 
 
@@ -54,7 +60,7 @@ def count_by(
         counts = _list_counts(index, field, keep)
     else:
         column = innovations[field]
-        codes = column.cat.codes.to_numpy()[keep]
+        codes = _kept(column.cat.codes.to_numpy(), keep)
         counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)),
                            index=column.cat.categories)
     counts = counts[counts > 0]

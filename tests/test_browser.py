@@ -61,6 +61,7 @@ def watch() -> Watch:
 @pytest.fixture()
 def page(chromium, watch):
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(60_000)  # a busy 2-core machine: conditions, not sleeps, with room
     context.route("**/*", watch.route)
     page = context.new_page()
     watch.attach(page)

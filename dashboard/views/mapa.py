@@ -9,7 +9,7 @@ from dashboard.filters import describe
 from dashboard.i18n import t
 from dashboard.layers import LAYERS, build_layers, partner_links
 from dashboard.legend import legend_html
-from dashboard.maps import BASEMAPS, base_map
+from dashboard.maps import BASEMAPS
 from dashboard.safe_text import for_markdown
 
 lang = state.language()
@@ -32,9 +32,10 @@ if not chosen.keep.any():
 
 map_column, side_column = st.columns([3, 1])
 centre, zoom = state.start_view(basemap)
+base, new = state.base_map(basemap, lang, centre, zoom)
 with map_column:
     st_folium(
-        base_map(basemap, lang, centre, zoom), key=state.MAP, height=600,
+        base, key=state.MAP, height=600, render=new,
         use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang),
         returned_objects=state.map_events(in_view), on_change=state.on_map_change,
     )
