@@ -78,6 +78,9 @@ class FilterIndex:
     """Arrays prepared once per store so that every filter is a vectorised operation."""
 
     links: dict[str, tuple[np.ndarray, np.ndarray, pd.Index]]  # list column -> (rows, value codes, values)
+    # list column -> (pattern of each innovation, pattern × value incidence): innovations share few
+    # distinct lists (the same two partners, the same crops), so counts run over patterns, not links
+    patterns: dict[str, tuple[np.ndarray, np.ndarray]]
     community: np.ndarray  # integer code of each innovation's community
     search: WordIndex  # words of the title, local title, description, community and local names
     x: np.ndarray  # the points as shown in public views
@@ -87,13 +90,18 @@ class FilterIndex:
 
     @classmethod
     def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
-        links = {}
+        links, patterns = {}, {}
         for column in LIST_CRITERIA.values():
             lengths = innovations[column].map(len).to_numpy()
             rows = np.repeat(np.arange(len(innovations)), lengths)
             codes, values = pd.factorize(np.array([v for listed in innovations[column] for v in listed],
                                                   dtype=object))
             links[column] = (rows, codes, pd.Index(values, dtype=object))
+            pattern, lists = pd.factorize(innovations[column].map(tuple))
+            incidence = np.zeros((len(lists), len(values)), dtype=bool)
+            for number, listed in enumerate(lists):
+                incidence[number, pd.Index(values, dtype=object).get_indexer(list(listed))] = True
+            patterns[column] = (pattern.astype(np.int32), incidence)
         by_id = communities.set_index("community_id")
         where = innovations["community_id"]
         names = [innovations["title"], innovations["title_local"], innovations["description"],
@@ -103,7 +111,7 @@ class FilterIndex:
             joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
         points = public_points(innovations, communities)
         years = innovations[YEAR_COLUMN].dropna()
-        return cls(links=links, community=pd.factorize(where)[0],
+        return cls(links=links, patterns=patterns, community=pd.factorize(where)[0].astype(np.int32),
                    search=WordIndex.build(fold(joined).reset_index(drop=True)),
                    x=points.x.to_numpy(), y=points.y.to_numpy(),
                    places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
@@ -119,10 +127,10 @@ def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:
 
 
 def _rows_with_any(index: FilterIndex, column: str, wanted: Codes, size: int) -> np.ndarray:
-    rows, codes, values = index.links[column]
-    keep = np.zeros(size, dtype=bool)
-    keep[rows[_lookup(values, wanted)[codes]]] = True
-    return keep
+    values = index.links[column][2]
+    pattern, incidence = index.patterns[column]
+    wanted_values = _lookup(values, wanted)[:-1]
+    return incidence[:, wanted_values].any(axis=1)[pattern]
 
 
 def _is_any(column: pd.Series, wanted: Codes) -> np.ndarray:

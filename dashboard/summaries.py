@@ -22,21 +22,23 @@ class Headline:
     partners: int
 
 
-def _kept(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """`values[keep]`, without the copy when everything is kept (the unfiltered view is the common one)."""
-    return values if keep.all() else values[keep]
+def _tally(codes: np.ndarray, keep: np.ndarray, size: int) -> np.ndarray:
+    """How many kept innovations have each code (code -1, missing, is not counted)."""
+    present = codes >= 0
+    if present.all():
+        return np.bincount(codes, weights=keep, minlength=size).astype(np.int64)
+    return np.bincount(codes[present], weights=keep[present], minlength=size).astype(np.int64)
 
 
 def _distinct(codes: np.ndarray, keep: np.ndarray) -> int:
-    seen = np.zeros(int(codes.max(initial=-1)) + 2, dtype=bool)  # last slot: code -1, missing
-    seen[_kept(codes, keep)] = True
-    return int(np.count_nonzero(seen[:-1]))
+    return int(np.count_nonzero(_tally(codes, keep, int(codes.max(initial=-1)) + 1)))
 
 
 def _list_counts(index: FilterIndex, column: str, keep: np.ndarray) -> pd.Series:
-    rows, codes, values = index.links[column]
-    counts = np.bincount(_kept(codes, keep[rows]), minlength=len(values))
-    return pd.Series(counts, index=values)
+    values = index.links[column][2]
+    pattern, incidence = index.patterns[column]
+    per_pattern = np.bincount(pattern, weights=keep, minlength=len(incidence))
+    return pd.Series((per_pattern @ incidence).round().astype(np.int64), index=values)
 
 
 def headline(innovations: gpd.GeoDataFrame, index: FilterIndex, keep: np.ndarray) -> Headline:
@@ -60,8 +62,7 @@ def count_by(
         counts = _list_counts(index, field, keep)
     else:
         column = innovations[field]
-        codes = _kept(column.cat.codes.to_numpy(), keep)
-        counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)),
+        counts = pd.Series(_tally(column.cat.codes.to_numpy(), keep, len(column.cat.categories)),
                            index=column.cat.categories)
     counts = counts[counts > 0]
     table = pd.DataFrame({"code": counts.index.astype(str), "count": counts.to_numpy()})

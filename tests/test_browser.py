@@ -218,3 +218,21 @@ def test_no_restricted_name_or_exact_point_reaches_the_browser(page, server, bro
         assert not point.equals(shown[row])
         lat, lon = (f"{round(v, 4)}".encode() for v in (point.y, point.x))
         assert not (re.search(re.escape(lat), sent) and re.search(re.escape(lon), sent)), (row, point)
+
+
+def test_an_online_background_that_cannot_load_falls_back_and_says_so(chromium, server, watch):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(60_000)
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    watch.attach(page)
+    _open(page, f"{server.url}/?fondo=osm")
+    frame = _map(page)
+    notice = frame.wait_for_selector(".atlas-offline-notice")
+    assert "Sin conexión" in notice.inner_text()
+    assert frame.locator(".leaflet-tile-pane img").count() == 0  # the failed tile layer is gone
+    assert frame.locator(".leaflet-background-pane path").count() > 0  # the bundled outlines remain
+    page.screenshot(path=ARTIFACTS / "mapa-fondo-sin-conexion.png")
+    context.close()
+    assert watch.outside and all("tile.openstreetmap.org" in url for url in watch.outside)
+    assert watch.dialogs == []
