@@ -179,7 +179,6 @@ def _apptest(dataset: Dataset, repeat: int) -> dict:
             same_s = median_seconds(lambda: at.run(), repeat)
             if at.exception:
                 raise RuntimeError(f"the app failed under AppTest: {at.exception[0].message}")
-            del at
     finally:
         if before is None:
             os.environ.pop(STORE_ENV, None)

@@ -19,7 +19,6 @@ import shapely
 
 from dashboard.conform import ContractError, conform_layer
 from dashboard.contract import BOUNDARIES, CRS
-from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.store import Dataset
 from dashboard.vocab import BOUNDARY_LEVEL
 

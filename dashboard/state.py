@@ -10,7 +10,6 @@ import numpy as np
 import streamlit as st
 
 from dashboard import filters as filtering
-from dashboard import outlines as country_outlines
 from dashboard import maps, share, store
 from dashboard.conform import ContractError
 from dashboard.filters import FilterIndex, Filters
@@ -70,12 +69,6 @@ def _loaded() -> tuple[store.Dataset, FilterIndex]:
 def dataset() -> store.Dataset:
     """The validated store in use, or a clear error in the user's language and a stop."""
     return _loaded()[0]
-
-
-@st.cache_resource(show_spinner=False)
-def outlines() -> gpd.GeoDataFrame:
-    """Country outlines for the offline basemap."""
-    return country_outlines.outlines()
 
 
 def partner_names(data: store.Dataset) -> dict[str, str]:
@@ -193,7 +186,6 @@ def current_filters() -> Filters:
     """The shared filter as one value, read from the sidebar's widgets and the map."""
     chosen = {name: tuple(st.session_state.get(key, ())) for name, key in FILTER_KEYS.items()}
     years = st.session_state.get(YEARS)
-    data = dataset()
     first, last = _year_span()
     year_from = years[0] if years and years[0] != first else None
     year_to = years[1] if years and years[1] != last else None

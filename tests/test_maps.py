@@ -15,7 +15,6 @@ from dashboard.filters import FilterIndex, Filters, mask
 from dashboard.layers import LAYERS, Selection, build_layers, partner_links, region_counts
 from dashboard.legend import legend_html
 from dashboard.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
-from dashboard.outlines import outlines
 from dashboard.privacy import district_centroids, public_points
 from dashboard.safe_text import for_map, for_markdown
 from dashboard.vocab import region_label

@@ -7,8 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import pyogrio
 import pytest
 import shapely
