@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import demo, store
 from dashboard.filters import FilterIndex, Filters, mask
@@ -94,11 +95,19 @@ def _wait_for_count(frame, expected: int) -> None:
 
 def _choose(page, label: str, option: str) -> None:
     field = page.get_by_role("combobox", name=label, exact=True)
-    field.fill(option)
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
-    widget = page.locator("[data-testid=stMultiSelect]", has=field)
-    widget.get_by_text(option, exact=True).wait_for()  # the choice shows as a tag once Streamlit took it
+    tag = page.locator("[data-testid=stMultiSelect]", has=field).get_by_text(option, exact=True)
+    for attempt in range(3):  # a rerun still in flight can swallow the click: try again, then fail
+        _settle(page)
+        field.click()
+        field.fill(option)
+        page.get_by_role("option", name=option, exact=True).first.click()
+        page.keyboard.press("Escape")
+        try:
+            tag.wait_for(timeout=15_000)  # the choice shows as a tag once Streamlit took it
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     _settle(page)
 
 
