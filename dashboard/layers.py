@@ -57,12 +57,18 @@ def partner_links(selection: Selection) -> pd.DataFrame:
     pairs = pairs.value_counts().rename("count").reset_index()
     partners = selection.data.partners.set_index("partner_id")
     communities = selection.data.communities.set_index("community_id")
-    colours = {p: maps.PARTNER_COLOURS[i % len(maps.PARTNER_COLOURS)] for i, p in enumerate(partners.index)}
+    colours = partner_colours(selection.data)
     return pairs.assign(
         name=pairs["partner_id"].map(selection.partner_names), colour=pairs["partner_id"].map(colours),
         hq_x=pairs["partner_id"].map(partners.geometry.x), hq_y=pairs["partner_id"].map(partners.geometry.y),
         x=pairs["community_id"].map(communities.geometry.x), y=pairs["community_id"].map(communities.geometry.y),
     )
+
+
+def partner_colours(data: Dataset) -> dict[str, str]:
+    """One line colour per partner, fixed by the partners' order in the store."""
+    palette = maps.PARTNER_COLOURS
+    return {p: palette[i % len(palette)] for i, p in enumerate(data.partners["partner_id"])}
 
 
 def boundary_counts(selection: Selection, level: str) -> gpd.GeoDataFrame | None:

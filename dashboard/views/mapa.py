@@ -7,7 +7,7 @@ from dashboard import state
 from dashboard.details import innovation_details
 from dashboard.filters import describe
 from dashboard.i18n import t
-from dashboard.layers import LAYERS, build_layers, partner_links
+from dashboard.layers import LAYERS, build_layers, partner_colours
 from dashboard.legend import legend_html
 from dashboard.maps import BASEMAPS
 from dashboard.safe_text import for_markdown
@@ -51,6 +51,5 @@ with side_column:
             st.markdown(f"**{for_markdown(label)}:** {for_markdown(value)}")
     else:
         st.caption(t("map.click_hint", lang))
-    links = partner_links(chosen) if "links" in layers else None
-    colours = dict(zip(links["name"], links["colour"], strict=True)) if links is not None else {}
+    colours = {chosen.partner_names[p]: c for p, c in partner_colours(data).items()}
     st.html(legend_html(layers, lang, colours, basemap))
