@@ -7,7 +7,7 @@ vectorised operations, fast enough for a million innovations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -185,18 +185,6 @@ def choices(places: pd.DataFrame, filters: Filters, level: str) -> list[str]:
     if level == "district" and filters.provinces:
         frame = frame[frame["province"].isin(filters.provinces)]
     return sorted(frame[level].dropna().astype(str).unique())
-
-
-def without_orphans(filters: Filters, innovations: gpd.GeoDataFrame) -> Filters:
-    """`filters` minus provinces and districts that the chosen regions (or provinces) no longer offer."""
-    provinces = tuple(p for p in filters.provinces if p in choices(innovations, filters, "province"))
-    narrowed = Filters(**{**_as_dict(filters), "provinces": provinces})
-    districts = tuple(d for d in filters.districts if d in choices(innovations, narrowed, "district"))
-    return Filters(**{**_as_dict(narrowed), "districts": districts})
-
-
-def _as_dict(filters: Filters) -> dict:
-    return {f.name: getattr(filters, f.name) for f in fields(filters)}
 
 
 def describe(filters: Filters, lang: str, partner_names: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard.filters import FilterIndex, Filters, apply, choices, describe, fold_query, without_orphans
+from dashboard.filters import FilterIndex, Filters, apply, choices, describe, fold_query
 from dashboard.summaries import count_by, headline, labels_for
 from tests.handmade import PARTNER_NAMES, handmade_dataset
 
@@ -94,9 +94,6 @@ def test_place_choices_cascade_from_region_to_district(data):
                                                            "Melgar"]
     assert choices(innovations, Filters(regions=("PE-AYA",)), "province") == ["Huamanga", "Huanta"]
     assert choices(innovations, Filters(regions=("PE-AYA",), provinces=("Huamanga",)), "district") == ["Socos"]
-    stale = Filters(regions=("PE-PUN",), provinces=("Huanta", "Chucuito"), districts=("Socos", "Juli"))
-    assert without_orphans(stale, innovations) == Filters(regions=("PE-PUN",), provinces=("Chucuito",),
-                                                          districts=("Juli",))
 
 
 @pytest.mark.parametrize(("query", "folded"), [("Años", "anos"), ("ÑAWI", "nawi"), ("  Quinua ", "quinua"),
