@@ -58,6 +58,8 @@ SCALAR_CRITERIA = {
 }
 # Filters field -> innovations list column (stored in a link table).
 LIST_CRITERIA = {"crops": "crops", "livestock": "livestock", "partners": "partners"}
+# Coded innovation fields combined, with the year, into one joint code that summaries count at once.
+PROFILE_FIELDS = ("domain", "pid_stage", "innovator_type")
 YEAR_COLUMN = "year_documented"
 FIRST_YEAR, LAST_YEAR = 2005, 2025  # the year slider's span when no record has a year
 
@@ -87,6 +89,11 @@ class FilterIndex:
     y: np.ndarray
     places: pd.DataFrame  # distinct region, province and district of the innovations (for cascades)
     years: tuple[int, int]  # first and last year documented
+    # joint code of PROFILE_FIELDS and year per innovation, and the values along each of its axes
+    profile: np.ndarray
+    profile_axes: tuple[pd.Index, ...]
+    community_names: pd.Index  # community id of each community code
+    community_places: dict[str, tuple[np.ndarray, pd.Index]]  # field -> (code per community, values)
 
     @classmethod
     def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
@@ -111,11 +118,47 @@ class FilterIndex:
             joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
         points = public_points(innovations, communities)
         years = innovations[YEAR_COLUMN].dropna()
-        return cls(links=links, patterns=patterns, community=pd.factorize(where)[0].astype(np.int32),
+        community, community_names = pd.factorize(where)
+        return cls(links=links, patterns=patterns, community=community.astype(np.int32),
                    search=WordIndex.build(fold(joined).reset_index(drop=True)),
                    x=points.x.to_numpy(), y=points.y.to_numpy(),
                    places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
-                   years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR))
+                   years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR),
+                   **_profile(innovations), community_names=pd.Index(community_names),
+                   community_places=_community_places(innovations, community, len(community_names)))
+
+
+def _axis(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0…n-1 of a categorical column, missing values in a last slot n; and the n+1 values."""
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    categories = list(column.cat.categories)
+    return np.where(codes < 0, len(categories), codes), pd.Index([*categories, None], dtype=object)
+
+
+def _profile(innovations: gpd.GeoDataFrame) -> dict:
+    """One integer per innovation combining domain, PID stage, innovator type and year documented."""
+    year = innovations[YEAR_COLUMN].astype("Int64")
+    known = year.dropna()
+    first = int(known.min()) if len(known) else 0
+    span = int(known.max()) - first + 1 if len(known) else 0
+    year_code = (year - first).fillna(span).to_numpy(np.int64)
+    joint, axes = np.zeros(len(innovations), dtype=np.int64), []
+    for field in PROFILE_FIELDS:
+        codes, values = _axis(innovations[field])
+        joint, axes = joint * len(values) + codes, [*axes, values]
+    years = pd.Index([*range(first, first + span), None], dtype=object)
+    return {"profile": (joint * len(years) + year_code).astype(np.int32), "profile_axes": (*axes, years)}
+
+
+def _community_places(innovations: gpd.GeoDataFrame, community: np.ndarray, size: int) -> dict:
+    """For each community code, the code of its region, country and natural region (-1: unknown)."""
+    places = {}
+    for field in ("region", "country", "natural_region"):
+        column = innovations[field]
+        codes = np.full(size, -1, dtype=np.int64)
+        codes[community] = column.cat.codes.to_numpy()
+        places[field] = (codes, pd.Index(column.cat.categories))
+    return places
 
 
 def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:

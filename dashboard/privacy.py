@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from dashboard.contract import CRS
+from dashboard.store import Dataset
 
 DISTRICT = ["region", "province", "district"]
 
@@ -36,3 +38,22 @@ def shown_name(innovation: pd.Series) -> str | None:
     if bool(innovation.get("consent_public")) and bool(innovation.get("name_public")):
         return innovation.get("innovator_name")
     return None
+
+
+def public_view(data: Dataset, keep: np.ndarray, *, editor: bool = False) -> Dataset:
+    """The kept innovations and the communities and partners they name, as a public view may show them.
+
+    Without an editor, restricted innovations (no public consent) take their district's
+    centroid and no innovator carries a name unless both consents allow it. An editor's
+    view keeps every point and name.
+    """
+    innovations = data.innovations.iloc[np.flatnonzero(keep)].copy()
+    if not editor:
+        innovations = innovations.set_geometry(public_points(innovations, data.communities))
+        named = innovations["consent_public"].fillna(False) & innovations["name_public"].fillna(False)
+        innovations["innovator_name"] = innovations["innovator_name"].where(named.to_numpy(bool), None)
+    communities = data.communities[data.communities["community_id"].isin(innovations["community_id"])]
+    named_partners = {p for listed in innovations["partners"] for p in listed}
+    partners = data.partners[data.partners["partner_id"].isin(named_partners)]
+    return Dataset(partners=partners.reset_index(drop=True), communities=communities.reset_index(drop=True),
+                   innovations=innovations.reset_index(drop=True), metadata=dict(data.metadata))

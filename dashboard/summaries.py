@@ -1,4 +1,10 @@
-"""Figures and counts for the current selection, computed on the prepared arrays (fast at 1M rows)."""
+"""Figures and counts for the current selection, computed on the prepared arrays (fast at 1M rows).
+
+`summarise` tallies the kept innovations once: one count over a joint code of domain,
+PID stage, innovator type and year; one over communities (which give regions, countries
+and natural regions); one over the distinct lists of crops, livestock and partners.
+Every figure, chart and sentence of a summary is read from that `Summary`.
+"""
 
 from __future__ import annotations
 
@@ -8,47 +14,106 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import LIST_CRITERIA, FilterIndex
-from dashboard.vocab import CROP, LIVESTOCK, region_label, regions
+from dashboard.filters import LIST_CRITERIA, PROFILE_FIELDS, FilterIndex
+from dashboard.vocab import (
+    CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
+    regions,
+)
+
+WOMEN = ("woman", "womens_group")  # innovator types counted as led by women
+ADVANCED = ("joint_experimentation", "results_shared", "spreading")  # stages from joint experimentation on
+PLACE_FIELDS = ("region", "country", "natural_region")  # read from each innovation's community
+COUNTABLE = (*PLACE_FIELDS, *PROFILE_FIELDS, *LIST_CRITERIA.values(), "year")
 
 
 @dataclass(frozen=True)
 class Headline:
-    """The four numbers every summary starts with."""
+    """The figures every summary starts with."""
 
     innovations: int
     communities: int
     regions: int
     partners: int
+    by_women: int  # led by a woman or a women's group
+    advanced: int  # in joint experimentation, results shared or spreading
+    first_year: int | None  # first and newest year documented
+    newest_year: int | None
+
+    @property
+    def women_share(self) -> float | None:
+        return self.by_women / self.innovations if self.innovations else None
 
 
-def _tally(codes: np.ndarray, keep: np.ndarray, size: int) -> np.ndarray:
-    """How many kept innovations have each code (code -1, missing, is not counted)."""
-    present = codes >= 0
-    if present.all():
-        return np.bincount(codes, weights=keep, minlength=size).astype(np.int64)
-    return np.bincount(codes[present], weights=keep[present], minlength=size).astype(np.int64)
+@dataclass(frozen=True)
+class Summary:
+    """Counts of the kept innovations by every countable field, and the headline figures."""
+
+    headline: Headline
+    counts: dict[str, pd.Series]  # field -> innovations per code (code-ordered, zeros kept)
+    by_year_domain: pd.DataFrame  # years × domains
+
+    def table(self, field: str, labels: dict[str, str]) -> pd.DataFrame:
+        """Innovations per value of `field`, most first: columns `code`, `label`, `count`."""
+        counts = self.counts[field]
+        counts = counts[(counts > 0) & counts.index.notna()]
+        table = pd.DataFrame({"code": counts.index.astype(str), "count": counts.to_numpy(np.int64)})
+        table["label"] = [labels.get(code, code) for code in table["code"]]
+        if field == "year":
+            return table.sort_values("code", ignore_index=True)
+        return table.sort_values(["count", "label"], ascending=[False, True], ignore_index=True)
 
 
-def _distinct(codes: np.ndarray, keep: np.ndarray) -> int:
-    return int(np.count_nonzero(_tally(codes, keep, int(codes.max(initial=-1)) + 1)))
+def _taken(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    return values if rows is None else values.take(rows)
 
 
-def _list_counts(index: FilterIndex, column: str, keep: np.ndarray) -> pd.Series:
-    values = index.links[column][2]
-    pattern, incidence = index.patterns[column]
-    per_pattern = np.bincount(pattern, weights=keep, minlength=len(incidence))
-    return pd.Series((per_pattern @ incidence).round().astype(np.int64), index=values)
+def _place_counts(index: FilterIndex, per_community: np.ndarray) -> dict[str, pd.Series]:
+    counts = {}
+    for field in PLACE_FIELDS:
+        codes, categories = index.community_places[field]
+        present = codes >= 0
+        tally = np.bincount(codes[present], weights=per_community[present], minlength=len(categories))
+        counts[field] = pd.Series(tally.astype(np.int64), index=categories)
+    return counts
+
+
+def _list_counts(index: FilterIndex, rows: np.ndarray | None) -> dict[str, pd.Series]:
+    counts = {}
+    for column in LIST_CRITERIA.values():
+        pattern, incidence = index.patterns[column]
+        per_pattern = np.bincount(_taken(pattern, rows), minlength=len(incidence))
+        counts[column] = pd.Series(per_pattern @ incidence, index=index.links[column][2])
+    return counts
+
+
+def summarise(index: FilterIndex, keep: np.ndarray) -> Summary:
+    """Every count of the innovations where `keep` is true."""
+    rows = None if keep.all() else np.flatnonzero(keep)
+    axes = index.profile_axes
+    joint = np.bincount(_taken(index.profile, rows), minlength=int(np.prod([len(a) for a in axes])))
+    joint = joint.reshape([len(a) for a in axes])
+    counts = {field: pd.Series(joint.sum(axis=tuple(a for a in range(joint.ndim) if a != axis)), index=axes[axis])
+              for axis, field in enumerate((*PROFILE_FIELDS, "year"))}
+    per_community = np.bincount(_taken(index.community, rows), minlength=len(index.community_names))
+    counts |= _place_counts(index, per_community) | _list_counts(index, rows)
+    years = counts["year"][counts["year"] > 0].index.dropna()
+    figures = Headline(
+        innovations=int(keep.sum()) if rows is not None else len(keep),
+        communities=int(np.count_nonzero(per_community)),
+        regions=int(np.count_nonzero(counts["region"])),
+        partners=int(np.count_nonzero(counts["partners"])),
+        by_women=int(counts["innovator_type"].reindex(WOMEN, fill_value=0).sum()),
+        advanced=int(counts["pid_stage"].reindex(ADVANCED, fill_value=0).sum()),
+        first_year=int(years.min()) if len(years) else None,
+        newest_year=int(years.max()) if len(years) else None,
+    )
+    by_year_domain = pd.DataFrame(joint.sum(axis=(1, 2)).T, index=axes[-1], columns=axes[0])
+    return Summary(headline=figures, counts=counts, by_year_domain=by_year_domain)
 
 
 def headline(innovations: gpd.GeoDataFrame, index: FilterIndex, keep: np.ndarray) -> Headline:
     """Headline figures of the innovations where `keep` is true."""
-    return Headline(
-        innovations=int(keep.sum()),
-        communities=_distinct(index.community, keep),
-        regions=_distinct(innovations["region"].cat.codes.to_numpy(), keep),
-        partners=int(np.count_nonzero(_list_counts(index, "partners", keep))),
-    )
+    return summarise(index, keep).headline
 
 
 def count_by(
@@ -58,26 +123,22 @@ def count_by(
 
     An innovation with two crops counts once for each of them.
     """
-    if field in LIST_CRITERIA.values():
-        counts = _list_counts(index, field, keep)
-    else:
-        column = innovations[field]
-        counts = pd.Series(_tally(column.cat.codes.to_numpy(), keep, len(column.cat.categories)),
-                           index=column.cat.categories)
-    counts = counts[counts > 0]
-    table = pd.DataFrame({"code": counts.index.astype(str), "count": counts.to_numpy()})
-    table["label"] = table["code"].map(lambda code: labels.get(code, code))
-    return table.sort_values(["count", "label"], ascending=[False, True]).reset_index(drop=True)
+    return summarise(index, keep).table(field, labels)
+
+
+_VOCABULARIES = {"crops": CROP, "livestock": LIVESTOCK, "domain": DOMAIN, "pid_stage": PID_STAGE,
+                 "innovator_type": INNOVATOR_TYPE, "natural_region": NATURAL_REGION}
 
 
 def labels_for(field: str, lang: str, partner_names: dict[str, str]) -> dict[str, str]:
     """How the codes of a countable field are shown in `lang`."""
     if field == "region":
         return {code: region_label(code, lang) for code in regions()}
-    if field == "crops":
-        return {code: CROP.label(code, lang) for code in CROP.codes}
-    if field == "livestock":
-        return {code: LIVESTOCK.label(code, lang) for code in LIVESTOCK.codes}
+    if field == "country":
+        return {code: country_label(code, lang) for code in ("PE", "BO", "EC")}
     if field == "partners":
         return dict(partner_names)
-    raise KeyError(field)
+    if field == "year":
+        return {}
+    vocabulary = _VOCABULARIES[field]
+    return {code: vocabulary.label(code, lang) for code in vocabulary.codes}

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from dashboard.filters import FilterIndex, Filters, apply, choices, describe, fold_query
-from dashboard.summaries import count_by, headline, labels_for
+from dashboard.summaries import count_by, headline, labels_for, summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
 
 
@@ -129,13 +129,51 @@ def _keep(data, index, filters):
     return mask(data.innovations, index, filters)
 
 
+def _figures(headline):
+    return {name: getattr(headline, name) for name in ("innovations", "communities", "regions", "partners",
+                                                       "by_women", "advanced", "first_year", "newest_year")}
+
+
 def test_headline_counts_distinct_communities_regions_and_partners(data, index):
     everything = headline(data.innovations, index, _keep(data, index, Filters()))
-    assert everything.__dict__ == {"innovations": 6, "communities": 5, "regions": 3, "partners": 3}
+    # A (woman) and C (women's group) are led by women; only B has reached joint experimentation or later
+    assert _figures(everything) == {"innovations": 6, "communities": 5, "regions": 3, "partners": 3,
+                                    "by_women": 2, "advanced": 1, "first_year": 2008, "newest_year": 2022}
+    assert everything.women_share == pytest.approx(2 / 6)
     ayacucho = headline(data.innovations, index, _keep(data, index, Filters(regions=("PE-AYA",))))
-    assert ayacucho.__dict__ == {"innovations": 3, "communities": 2, "regions": 1, "partners": 3}
+    assert _figures(ayacucho) == {"innovations": 3, "communities": 2, "regions": 1, "partners": 3,
+                                  "by_women": 1, "advanced": 1, "first_year": 2008, "newest_year": 2015}
     nothing = headline(data.innovations, index, np.zeros(6, dtype=bool))
-    assert nothing.__dict__ == {"innovations": 0, "communities": 0, "regions": 0, "partners": 0}
+    assert _figures(nothing) == {"innovations": 0, "communities": 0, "regions": 0, "partners": 0,
+                                 "by_women": 0, "advanced": 0, "first_year": None, "newest_year": None}
+    assert nothing.women_share is None
+
+
+@pytest.mark.parametrize(
+    ("field", "filters", "expected"),
+    [
+        # altitudes: c1 2640 m and c2 3380 m are quechua, c3 3870 m and c5 3860 m suni, c4 4010 m puna
+        ("natural_region", Filters(), [["quechua", 3], ["suni", 2], ["puna", 1]]),
+        ("country", Filters(), [["PE", 5], ["BO", 1]]),
+        ("pid_stage", Filters(), [["documented", 3], ["identified", 1], ["prioritised", 1], ["spreading", 1]]),
+        ("innovator_type", Filters(regions=("PE-AYA",)), [["man", 2], ["woman", 1]]),
+        ("domain", Filters(crops=("papa_nativa",)),
+         [["marketing_organisation", 1], ["seeds_varieties", 1], ["water_irrigation", 1]]),  # ties: by label
+        ("year", Filters(partners=("cedap",)), [["2008", 1], ["2010", 1], ["2020", 1]]),
+        ("livestock", Filters(), [["alpaca", 1]]),
+    ],
+)
+def test_summary_counts_every_field_by_hand(data, index, field, filters, expected):
+    summary = summarise(index, _keep(data, index, filters))
+    table = summary.table(field, labels_for(field, "en", PARTNER_NAMES))
+    assert table[["code", "count"]].values.tolist() == expected
+
+
+def test_innovations_per_year_are_split_by_domain(data, index):
+    by_year = summarise(index, _keep(data, index, Filters())).by_year_domain
+    assert by_year.loc[2010, "water_irrigation"] == 1 and by_year.loc[2008, "water_irrigation"] == 1
+    assert by_year.loc[2015, "seeds_varieties"] == 1 and by_year.loc[2015].sum() == 1
+    assert int(by_year.to_numpy().sum()) == 6
 
 
 def test_counts_by_a_list_field_count_each_value_once_per_innovation(data, index):
