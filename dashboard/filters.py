@@ -7,7 +7,8 @@ vectorised operations, fast enough for a million innovations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -50,17 +51,17 @@ class Filters:
         return self != Filters()
 
 
-# Filters field -> innovations column, for the criteria that match one coded value per innovation.
-SCALAR_CRITERIA = {
-    "countries": "country", "regions": "region", "provinces": "province", "districts": "district",
-    "domains": "domain", "pid_stages": "pid_stage", "innovator_types": "innovator_type",
-    "natural_regions": "natural_region",
-}
+# Filters field -> innovations column, for the criteria that match one value per innovation: places
+# (the same for every innovation of a community) and coded fields.
+PLACE_CRITERIA = {"countries": "country", "regions": "region", "provinces": "province", "districts": "district",
+                  "natural_regions": "natural_region"}
+CODED_CRITERIA = {"domains": "domain", "pid_stages": "pid_stage", "innovator_types": "innovator_type"}
 # Filters field -> innovations list column (stored in a link table).
 LIST_CRITERIA = {"crops": "crops", "livestock": "livestock", "partners": "partners"}
 # Coded innovation fields combined, with the year, into one joint code that summaries count at once.
 PROFILE_FIELDS = ("domain", "pid_stage", "innovator_type")
 YEAR_COLUMN = "year_documented"
+MISSING_YEAR = -1  # below every year, so "from" and "to" comparisons both reject it
 FIRST_YEAR, LAST_YEAR = 2005, 2025  # the year slider's span when no record has a year
 
 
@@ -94,6 +95,10 @@ class FilterIndex:
     profile_axes: tuple[pd.Index, ...]
     community_names: pd.Index  # community id of each community code
     community_places: dict[str, tuple[np.ndarray, pd.Index]]  # field -> (code per community, values)
+    community_frame: pd.DataFrame  # country, region, province, district, natural region per community code
+    year: np.ndarray  # year documented of each innovation, MISSING_YEAR when unknown
+    # results computed once per store (the unfiltered summary); not part of the index's value
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
@@ -125,7 +130,9 @@ class FilterIndex:
                    places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
                    years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR),
                    **_profile(innovations), community_names=pd.Index(community_names),
-                   community_places=_community_places(innovations, community, len(community_names)))
+                   community_places=_community_places(innovations, community, len(community_names)),
+                   community_frame=_community_frame(innovations, community, len(community_names)),
+                   year=innovations[YEAR_COLUMN].astype("Int64").fillna(MISSING_YEAR).to_numpy(np.int32))
 
 
 def _axis(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -161,6 +168,14 @@ def _community_places(innovations: gpd.GeoDataFrame, community: np.ndarray, size
     return places
 
 
+def _community_frame(innovations: gpd.GeoDataFrame, community: np.ndarray, size: int) -> pd.DataFrame:
+    """The place columns of each community code, read from one of its innovations."""
+    first = np.zeros(size, dtype=np.int64)
+    first[community[::-1]] = np.arange(len(community))[::-1]
+    columns = list(PLACE_CRITERIA.values())
+    return innovations[columns].iloc[first].reset_index(drop=True).astype(object)
+
+
 def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:
     """A table indexed by code (last slot: missing, code -1) that says whether the code is wanted."""
     table = np.zeros(len(categories) + 1, dtype=bool)
@@ -169,45 +184,94 @@ def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:
     return table
 
 
-def _rows_with_any(index: FilterIndex, column: str, wanted: Codes, size: int) -> np.ndarray:
-    values = index.links[column][2]
+Test = Callable[[np.ndarray | None], np.ndarray]  # rows (None: all) -> whether each passes
+
+
+def _take(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    return values if rows is None else values.take(rows)
+
+
+def _places_test(index: FilterIndex, filters: Filters) -> Test | None:
+    """One lookup per innovation for every place criterion, decided once per community."""
+    wanted = {column: getattr(filters, name) for name, column in PLACE_CRITERIA.items() if getattr(filters, name)}
+    if not wanted:
+        return None
+    passes = np.ones(len(index.community_names), dtype=bool)
+    for column, values in wanted.items():
+        passes &= index.community_frame[column].isin(values).to_numpy(bool)
+    return lambda rows: passes[_take(index.community, rows)]
+
+
+def _coded_test(column: pd.Series, wanted: Codes) -> Test:
+    table = _lookup(pd.Index(column.cat.categories), wanted)
+    codes = column.cat.codes.to_numpy()
+    return lambda rows: table[_take(codes, rows)]
+
+
+def _list_test(index: FilterIndex, column: str, wanted: Codes) -> Test:
     pattern, incidence = index.patterns[column]
-    wanted_values = _lookup(values, wanted)[:-1]
-    return incidence[:, wanted_values].any(axis=1)[pattern]
+    patterns_with_any = incidence[:, _lookup(index.links[column][2], wanted)[:-1]].any(axis=1)
+    return lambda rows: patterns_with_any[_take(pattern, rows)]
 
 
-def _is_any(column: pd.Series, wanted: Codes) -> np.ndarray:
-    """Whether each value is one of `wanted`; a table lookup on category codes when it can."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return _lookup(pd.Index(column.cat.categories), wanted)[column.cat.codes.to_numpy()]
-    return column.isin(wanted).to_numpy()
+def _year_test(index: FilterIndex, first: int | None, last: int | None) -> Test:
+    def test(rows: np.ndarray | None) -> np.ndarray:
+        year = _take(index.year, rows)
+        passes = year != MISSING_YEAR
+        if first is not None:
+            passes &= year >= first
+        if last is not None:
+            passes &= year <= last
+        return passes
+    return test
+
+
+def _where_test(index: FilterIndex, filters: Filters) -> Test:
+    polygon = shapely.Polygon(filters.area) if len(filters.area) >= 3 else None
+
+    def test(rows: np.ndarray | None) -> np.ndarray:
+        x, y = _take(index.x, rows), _take(index.y, rows)
+        passes = np.ones(len(x), dtype=bool)
+        if polygon is not None:
+            passes &= shapely.contains_xy(polygon, x, y)
+        if filters.bounds is not None:
+            west, south, east, north = filters.bounds
+            passes &= (x >= west) & (x <= east) & (y >= south) & (y <= north)
+        return passes
+    return test
+
+
+def _tests(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) -> list[Test]:
+    """One test per active criterion, the cheapest and most selective first."""
+    tests = [_places_test(index, filters)]
+    tests += [_coded_test(innovations[column], getattr(filters, name))
+              for name, column in CODED_CRITERIA.items() if getattr(filters, name)]
+    tests += [_list_test(index, column, getattr(filters, name))
+              for name, column in LIST_CRITERIA.items() if getattr(filters, name)]
+    if filters.year_from is not None or filters.year_to is not None:
+        tests.append(_year_test(index, filters.year_from, filters.year_to))
+    query = fold_query(filters.text)
+    if query:
+        tests.append(lambda rows: _take(index.search.matching(query), rows))
+    if len(filters.area) >= 3 or filters.bounds is not None:
+        tests.append(_where_test(index, filters))
+    return [test for test in tests if test is not None]
 
 
 def mask(innovations: gpd.GeoDataFrame, index: FilterIndex, filters: Filters) -> np.ndarray:
-    """For each innovation, whether it meets every criterion of `filters`."""
-    size = len(innovations)
-    keep = np.ones(size, dtype=bool)
-    for name, column in SCALAR_CRITERIA.items():
-        wanted = getattr(filters, name)
-        if wanted:
-            keep &= _is_any(innovations[column], wanted)
-    for name, column in LIST_CRITERIA.items():
-        wanted = getattr(filters, name)
-        if wanted:
-            keep &= _rows_with_any(index, column, wanted, size)
-    years = innovations[YEAR_COLUMN]
-    if filters.year_from is not None:
-        keep &= (years >= filters.year_from).fillna(False).to_numpy(bool)
-    if filters.year_to is not None:
-        keep &= (years <= filters.year_to).fillna(False).to_numpy(bool)
-    query = fold_query(filters.text)
-    if query:
-        keep &= index.search.matching(query)
-    if len(filters.area) >= 3:
-        keep &= shapely.contains_xy(shapely.Polygon(filters.area), index.x, index.y)
-    if filters.bounds is not None:
-        west, south, east, north = filters.bounds
-        keep &= (index.x >= west) & (index.x <= east) & (index.y >= south) & (index.y <= north)
+    """For each innovation, whether it meets every criterion of `filters`.
+
+    After the first criterion only the rows still in play are tested, so narrow filters
+    cost less than broad ones.
+    """
+    rows = None
+    for test in _tests(innovations, index, filters):
+        passes = test(rows)
+        rows = np.flatnonzero(passes) if rows is None else rows[passes]
+    if rows is None:
+        return np.ones(len(innovations), dtype=bool)
+    keep = np.zeros(len(innovations), dtype=bool)
+    keep[rows] = True
     return keep
 
 

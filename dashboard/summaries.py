@@ -53,14 +53,15 @@ class Summary:
     by_year_domain: pd.DataFrame  # years × domains
 
     def table(self, field: str, labels: dict[str, str]) -> pd.DataFrame:
-        """Innovations per value of `field`, most first: columns `code`, `label`, `count`."""
+        """Innovations per value of `field`, most first (years in order): columns `code`, `label`, `count`."""
         counts = self.counts[field]
-        counts = counts[(counts > 0) & counts.index.notna()]
-        table = pd.DataFrame({"code": counts.index.astype(str), "count": counts.to_numpy(np.int64)})
-        table["label"] = [labels.get(code, code) for code in table["code"]]
-        if field == "year":
-            return table.sort_values("code", ignore_index=True)
-        return table.sort_values(["count", "label"], ascending=[False, True], ignore_index=True)
+        present = np.flatnonzero((counts.to_numpy() > 0) & counts.index.notna())
+        codes = [str(code) for code in counts.index[present]]
+        values = counts.to_numpy(np.int64)[present]
+        shown = [labels.get(code, code) for code in codes]
+        order = np.arange(len(codes)) if field == "year" else np.lexsort((shown, -values))
+        return pd.DataFrame({"code": np.array(codes, dtype=object)[order], "count": values[order],
+                             "label": np.array(shown, dtype=object)[order]})
 
 
 def _taken(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
@@ -87,8 +88,15 @@ def _list_counts(index: FilterIndex, rows: np.ndarray | None) -> dict[str, pd.Se
 
 
 def summarise(index: FilterIndex, keep: np.ndarray) -> Summary:
-    """Every count of the innovations where `keep` is true."""
-    rows = None if keep.all() else np.flatnonzero(keep)
+    """Every count of the innovations where `keep` is true (the unfiltered summary is kept per store)."""
+    if keep.all():
+        if "everything" not in index.memo:
+            index.memo["everything"] = _summarise(index, keep, None)
+        return index.memo["everything"]
+    return _summarise(index, keep, np.flatnonzero(keep))
+
+
+def _summarise(index: FilterIndex, keep: np.ndarray, rows: np.ndarray | None) -> Summary:
     axes = index.profile_axes
     joint = np.bincount(_taken(index.profile, rows), minlength=int(np.prod([len(a) for a in axes])))
     joint = joint.reshape([len(a) for a in axes])
@@ -98,7 +106,7 @@ def summarise(index: FilterIndex, keep: np.ndarray) -> Summary:
     counts |= _place_counts(index, per_community) | _list_counts(index, rows)
     years = counts["year"][counts["year"] > 0].index.dropna()
     figures = Headline(
-        innovations=int(keep.sum()) if rows is not None else len(keep),
+        innovations=len(keep) if rows is None else len(rows),
         communities=int(np.count_nonzero(per_community)),
         regions=int(np.count_nonzero(counts["region"])),
         partners=int(np.count_nonzero(counts["partners"])),
