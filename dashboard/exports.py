@@ -1,0 +1,272 @@
+"""Downloads of a public view: CSV, Excel, GeoJSON, GeoPackage and KML, behind one registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dashboard import store
+from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
+from dashboard.i18n import t
+from dashboard.store import Dataset
+from dashboard.vocab import CROP, DOMAIN, LIVESTOCK, PID_STAGE, Vocabulary, region_label
+
+LIST_SEPARATOR = "; "
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters that XML 1.0, and so XLSX and KML, cannot hold at all.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SHEETS = (INNOVATIONS, COMMUNITIES, PARTNERS)
+# metadata keys the readme sheet reports when the store has them
+README_METADATA = ("source", "licence", "updated")
+# rows of the table in a KML balloon, under the innovation's description
+BALLOON = ("community_name", "region_name", "domain_label", "crop_labels", "livestock_labels",
+           "partner_names", "year_started", "year_documented", "pid_stage_label")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="4A6B2A")
+
+
+def neutralised(value: object) -> object:
+    """Text a spreadsheet would run as a formula, prefixed with a quote; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return f"'{value}"
+    return value
+
+
+def _plain(value: object) -> object:
+    """A cell value as plain Python: None for missing, lists as lists, numpy scalars unwrapped."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _objects(column: pd.Series) -> pd.Series:
+    return pd.Series([_plain(v) for v in column.astype(object)], index=column.index, dtype=object)
+
+
+def _labels(codes: pd.Series, label: Callable[[str], str]) -> pd.Series:
+    return codes.astype(object).map(lambda c: None if pd.isna(c) else label(c))
+
+
+def _listed(lists: pd.Series, vocabulary: Vocabulary, lang: str) -> pd.Series:
+    return lists.map(lambda codes: [vocabulary.label(c, lang) for c in codes])
+
+
+def _innovation_helpers(view: Dataset, lang: str) -> dict[str, pd.Series]:
+    """Readable columns beside an innovation's codes: names and labels in `lang`."""
+    innovations = view.innovations
+    community = view.communities.set_index("community_id")["name"].astype(object)
+    partner = dict(zip(view.partners["partner_id"], view.partners["name"], strict=True))
+    return {
+        "community_name": innovations["community_id"].astype(object).map(community),
+        "region_name": _labels(innovations["region"], region_label),
+        "domain_label": _labels(innovations["domain"], lambda c: DOMAIN.label(c, lang)),
+        "pid_stage_label": _labels(innovations["pid_stage"], lambda c: PID_STAGE.label(c, lang)),
+        "crop_labels": _listed(innovations["crops"], CROP, lang),
+        "livestock_labels": _listed(innovations["livestock"], LIVESTOCK, lang),
+        "partner_names": innovations["partners"].map(lambda ids: [partner.get(p, p) for p in ids]),
+    }
+
+
+HELPERS: dict[str, Callable[[Dataset, str], dict[str, pd.Series]]] = {
+    INNOVATIONS.layer: _innovation_helpers,
+    COMMUNITIES.layer: lambda view, lang: {"region_name": _labels(view.communities["region"],
+                                                                 region_label)},
+}
+
+
+def records(view: Dataset, entity: Entity, lang: str) -> pd.DataFrame:
+    """One row per record: contract fields as codes, its point, then readable helper columns."""
+    frame = view.frame(entity)
+    columns = {f.name: _objects(frame[f.name]) for f in entity.fields}
+    columns |= {"longitude": frame.geometry.x, "latitude": frame.geometry.y}
+    helpers = HELPERS.get(entity.layer)
+    columns |= helpers(view, lang) if helpers else {}
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _joined(table: pd.DataFrame) -> pd.DataFrame:
+    """Lists joined with '; ', as one spreadsheet cell holds them."""
+    return table.map(lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
+
+
+def write_csv(view: Dataset, lang: str) -> bytes:
+    """Innovations as UTF-8 CSV with a BOM; contract columns keep their codes for re-import."""
+    table = _joined(records(view, INNOVATIONS, lang)).map(neutralised)
+    coded = {f.name for f in INNOVATIONS.fields} | {"longitude", "latitude"}
+    readable = {c: t(f"export.column.{c}", lang) for c in table if c not in coded}
+    table = table.rename(columns=readable)
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _cell(value: object) -> object:
+    """A value openpyxl stores as data, never as a formula or an illegal character."""
+    value = _plain(value)
+    return neutralised(_NOT_XML.sub("", value)) if isinstance(value, str) else value
+
+
+def _fill(sheet: Worksheet, table: pd.DataFrame, lang: str) -> None:
+    sheet.append([t(f"export.column.{c}", lang) for c in table.columns])
+    for row in table.itertuples(index=False, name=None):
+        sheet.append([_cell(v) for v in row])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                # "s" also keeps a text such as "#N/A" from becoming an error value
+                cell.data_type, cell.number_format = "s", "@"
+    _style(sheet)
+
+
+def _style(sheet: Worksheet) -> None:
+    """Bold coloured header, frozen under it, with an autofilter and widths that fit the text."""
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        width = max(len(str(v)) for v in column if v is not None)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, 60)
+
+
+def _readme_lines(view: Dataset, lang: str) -> list[str]:
+    counts = {e.layer: len(view.frame(e)) for e in SHEETS}
+    lines = [t("export.readme.title", lang),
+             t("export.readme.date", lang, date=dt.date.today().isoformat()),
+             t("export.readme.rows", lang, **counts)]
+    lines += [t(f"export.readme.{key}", lang, value=view.metadata[key])
+              for key in README_METADATA if view.metadata.get(key)]
+    if view.is_demo:
+        lines.append(t("export.readme.demo", lang))
+    return lines + [t("export.readme.restricted", lang), t("export.readme.formulas", lang)]
+
+
+def write_xlsx(view: Dataset, lang: str) -> bytes:
+    """An Excel workbook: a readme sheet, then one sheet per entity with translated headers."""
+    book = Workbook()
+    readme = book.active
+    readme.title = t("export.sheet.readme", lang)
+    for line in _readme_lines(view, lang):
+        readme.append([_cell(line)])
+    readme["A1"].font = Font(bold=True, size=14)
+    readme.column_dimensions["A"].width = 110
+    for entity in SHEETS:
+        sheet = book.create_sheet(t(f"export.sheet.{entity.layer}", lang))
+        _fill(sheet, _joined(records(view, entity, lang)), lang)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_geojson(view: Dataset, lang: str) -> bytes:
+    """Innovations as a GeoJSON FeatureCollection in EPSG:4326; lists stay JSON arrays."""
+    table = records(view, INNOVATIONS, lang).drop(columns=["longitude", "latitude"])
+    frame = gpd.GeoDataFrame(table, geometry=view.innovations.geometry.to_numpy(), crs=CRS)
+    return frame.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+
+
+def write_gpkg(view: Dataset, lang: str) -> bytes:
+    """The view as an atlas GeoPackage (the store's own format), with its public points."""
+    innovations = view.innovations.copy()
+    # The store keeps no point for an innovation without its own and reloads it at its
+    # community; a generalised point must be stored as its own or the exact one comes back.
+    restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
+    innovations["has_own_point"] = innovations["has_own_point"].to_numpy(bool) | restricted
+    metadata = {**view.metadata, "public_view": "true"}
+    public = replace(view, innovations=innovations, metadata=metadata)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "atlas.gpkg"
+        store.write(public, path)
+        return path.read_bytes()
+
+
+def _text(parent: ET.Element, tag: str, value: object) -> ET.Element:
+    """A child element holding `value` as text, which ElementTree escapes."""
+    element = ET.SubElement(parent, tag)
+    element.text = _NOT_XML.sub("", _shown(value))
+    return element
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return "" if value is None else str(value)
+
+
+def _balloon(row: dict, lang: str) -> str:
+    """The HTML a KML viewer shows for an innovation, every value escaped as text."""
+    cells = "".join(f"<tr><th>{html.escape(t(f'export.column.{name}', lang))}</th>"
+                    f"<td>{html.escape(_shown(row[name]))}</td></tr>" for name in BALLOON)
+    return f"<p>{html.escape(_shown(row['description']))}</p><table>{cells}</table>"
+
+
+def _placemark(folder: ET.Element, row: dict, lang: str) -> None:
+    placemark = ET.SubElement(folder, "Placemark")
+    _text(placemark, "name", row["title"])
+    _text(placemark, "description", _balloon(row, lang))
+    data = ET.SubElement(placemark, "ExtendedData")
+    for name in ("innovation_id", "community_id"):
+        _text(ET.SubElement(data, "Data", name=name), "value", row[name])
+    point = ET.SubElement(placemark, "Point")
+    _text(point, "coordinates", f"{row['longitude']:.7f},{row['latitude']:.7f}")
+
+
+def write_kml(view: Dataset, lang: str) -> bytes:
+    """Innovations as KML for Google Earth: a folder per domain, a placemark per innovation."""
+    root = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
+    document = ET.SubElement(root, "Document")
+    _text(document, "name", t("export.kml.name", lang))
+    table = records(view, INNOVATIONS, lang)
+    for domain in sorted(set(table["domain"]), key=DOMAIN.codes.index):
+        folder = ET.SubElement(document, "Folder")
+        _text(folder, "name", DOMAIN.label(domain, lang))
+        for row in table[table["domain"] == domain].to_dict("records"):
+            _placemark(folder, row, lang)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One download format: its code, file extension, MIME type and writer."""
+
+    code: str
+    extension: str
+    mime: str
+    write: Callable[[Dataset, str], bytes]
+
+    def label(self, lang: str) -> str:
+        """The format's name for a download button, in `lang`."""
+        return t(f"export.format.{self.code}", lang)
+
+
+FORMATS: dict[str, ExportFormat] = {f.code: f for f in (
+    ExportFormat("csv", "csv", "text/csv", write_csv),
+    ExportFormat("xlsx", "xlsx", XLSX_MIME, write_xlsx),
+    ExportFormat("geojson", "geojson", "application/geo+json", write_geojson),
+    ExportFormat("gpkg", "gpkg", "application/geopackage+sqlite3", write_gpkg),
+    ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", write_kml),
+)}
+
+
+def filename(code: str, stem: str, day: dt.date | None = None) -> str:
+    """A download name such as `innovaciones-2026-11-28.csv`."""
+    return f"{stem}-{(day or dt.date.today()).isoformat()}.{FORMATS[code].extension}"

@@ -1,0 +1,268 @@
+"""Every download opens in the program a user would use and holds the filtered, public records."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+
+from dashboard import exports, store
+from dashboard.exports import FORMATS, filename, neutralised
+from dashboard.privacy import public_view
+from dashboard.store import Dataset
+from tests.handmade import handmade_dataset
+
+HOSTILE = "<script>alert(1)</script> ]]> & Ñuñoa"
+TITLES = {"007": '=HYPERLINK("http://x")', "INN-B": HOSTILE, "INN-C": "+1", "INN-D": "-2",
+          "INN-E": "@SUM(A1)"}
+EXACT_OWN_POINT = (-73.95, -12.95)  # restricted innovation F's own point
+JULI = (-69.46, -16.21)  # restricted innovation C sits at this community without a point of its own
+
+
+def hostile_dataset() -> Dataset:
+    """The handmade store with formula-like and markup titles, a zero-padded id and two restricted
+    innovations: F with its own point, C at Juli, which now shares its district with Nuñoa;
+    community Socos has markup in its name."""
+    data = handmade_dataset()
+    innovations = data.innovations
+    innovations["innovation_id"] = innovations["innovation_id"].replace({"INN-A": "007"})
+    innovations["title"] = innovations["innovation_id"].map(TITLES).fillna(innovations["title"])
+    innovations.loc[innovations["innovation_id"] == "INN-B", "description"] = HOSTILE
+    innovations.loc[innovations["innovation_id"] == "007", "name_public"] = True
+    innovations.loc[innovations["innovation_id"] == "INN-C", "consent_public"] = False
+    data.communities.loc[data.communities["community_id"] == "c2", "name"] = "Socos <b>&</b>"
+    nunoa = data.communities["community_id"] == "c4"
+    data.communities.loc[nunoa, ["province", "district"]] = ["Chucuito", "Juli"]
+    return data
+
+
+@pytest.fixture(scope="module")
+def demo_view(small_dataset) -> Dataset:
+    """Half of the demo innovations, as a public page would show them."""
+    keep = small_dataset.innovations["domain"] != "water_irrigation"
+    return public_view(small_dataset, keep.to_numpy(), editor=False)
+
+
+@pytest.fixture(scope="module")
+def hostile_view() -> Dataset:
+    data = hostile_dataset()
+    return public_view(data, np.ones(len(data.innovations), bool), editor=False)
+
+
+def _file(tmp_path: Path, code: str, content: bytes) -> Path:
+    path = tmp_path / filename(code, "innovaciones")
+    path.write_bytes(content)
+    return path
+
+
+def _kml_frame(path: Path) -> pd.DataFrame:
+    """Every placemark of every folder (GDAL reads each folder as a layer)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "more than one layer"
+        layers = [pyogrio.read_dataframe(path, layer=name) for name, _ in pyogrio.list_layers(path)]
+    if not layers:
+        return gpd.GeoDataFrame({"innovation_id": [], "title": []}, geometry=[], crs="EPSG:4326")
+    frame = pd.concat(layers, ignore_index=True)
+    return frame.rename(columns={"Name": "title"})
+
+
+def _with_xy(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(longitude=frame.geometry.x, latitude=frame.geometry.y)
+
+
+def read_innovations(code: str, path: Path, lang: str = "es") -> pd.DataFrame:
+    """An export's innovations as the user's program reads them: id, title, longitude, latitude."""
+    if code == "csv":
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"innovation_id": str})
+    elif code == "xlsx":
+        frame = pd.read_excel(path, sheet_name="innovaciones" if lang == "es" else "innovations",
+                              dtype=str).rename(columns={"Código de innovación": "innovation_id",
+                                                         "Título": "title", "Longitud": "longitude",
+                                                         "Latitud": "latitude"})
+    elif code == "geojson":
+        frame = _with_xy(pyogrio.read_dataframe(path))
+    elif code == "gpkg":
+        frame = _with_xy(store.load(path).innovations)
+    else:
+        frame = _with_xy(_kml_frame(path))
+    columns = ["innovation_id", "title", "longitude", "latitude"]
+    # reindex: GDAL finds no properties in a GeoJSON without features
+    frame = frame.reindex(columns=columns)
+    return frame.astype({"longitude": float, "latitude": float}).reset_index(drop=True)
+
+
+def _expected(view: Dataset) -> pd.DataFrame:
+    frame = view.innovations
+    return pd.DataFrame({"innovation_id": frame["innovation_id"].astype(str),
+                         "title": frame["title"].astype(str),
+                         "longitude": frame.geometry.x, "latitude": frame.geometry.y})
+
+
+def _same_records(read: pd.DataFrame, view: Dataset, titles=lambda title: title) -> None:
+    read = read.sort_values("innovation_id").reset_index(drop=True)
+    expected = _expected(view).sort_values("innovation_id").reset_index(drop=True)
+    assert list(read["innovation_id"]) == list(expected["innovation_id"])
+    assert list(read["title"]) == [titles(title) for title in expected["title"]]
+    np.testing.assert_allclose(read[["longitude", "latitude"]], expected[["longitude", "latitude"]],
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("code", sorted(FORMATS))
+def test_every_format_reads_back_as_the_filtered_innovations(code, demo_view, tmp_path):
+    assert 0 < len(demo_view.innovations) < 80
+    path = _file(tmp_path, code, FORMATS[code].write(demo_view, "es"))
+    _same_records(read_innovations(code, path), demo_view)
+
+
+@pytest.mark.parametrize("code", sorted(FORMATS))
+def test_every_format_writes_an_empty_filter(code, small_dataset, tmp_path):
+    empty = public_view(small_dataset, np.zeros(len(small_dataset.innovations), bool))
+    path = _file(tmp_path, code, FORMATS[code].write(empty, "en"))
+    assert read_innovations(code, path, "en").empty
+
+
+@pytest.mark.parametrize("code", sorted(FORMATS))
+def test_hostile_records_come_back_as_text_in_every_format(code, hostile_view, tmp_path):
+    path = _file(tmp_path, code, FORMATS[code].write(hostile_view, "es"))
+    spreadsheet = code in ("csv", "xlsx")
+    _same_records(read_innovations(code, path), hostile_view,
+                  titles=lambda title: f"'{title}" if spreadsheet and title[0] in "=+-@" else title)
+
+
+@pytest.mark.parametrize("code", sorted(FORMATS))
+def test_no_restricted_name_or_exact_point_in_any_format(code, hostile_view, tmp_path):
+    content = FORMATS[code].write(hostile_view, "es")
+    read = read_innovations(code, _file(tmp_path, code, content))
+    points = set(zip(read["longitude"].round(6), read["latitude"].round(6), strict=True))
+    assert EXACT_OWN_POINT not in points
+    at_juli = read.loc[read["innovation_id"] == "INN-C", ["longitude", "latitude"]].round(6)
+    assert at_juli.iloc[0].tolist() != list(JULI)
+    for letter in "CF":
+        assert f"Persona ficticia {letter}".encode() not in content
+    if code in ("csv", "geojson", "kml"):
+        assert b"-73.95" not in content
+    if code in ("csv", "geojson"):
+        assert b"Persona ficticia A" in content  # a name both consents allow is kept
+
+
+def test_csv_has_a_bom_codes_for_reimport_and_numbers_as_numbers(hostile_view):
+    content = FORMATS["csv"].write(hostile_view, "es")
+    assert content.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype={"innovation_id": str})
+    assert {f.name for f in exports.INNOVATIONS.fields} <= set(frame.columns)
+    assert "007" in set(frame["innovation_id"])
+    assert frame["longitude"].dtype == float and (frame["longitude"] < 0).all()
+    assert frame["year_documented"].dtype == np.int64
+    row = frame.set_index("innovation_id").loc["007"]
+    assert row["partners"] == "cedap; wn" and row["crops"] == "papa_nativa; oca"
+    assert row["Comunidad"] == "Huanta" and row["Socios"] == "CEDAP; WN"
+    assert "Nuñoa" in content.decode("utf-8-sig") and "Descripción" in content.decode("utf-8-sig")
+
+
+def test_csv_helper_headers_follow_the_language(hostile_view):
+    spanish, english = (pd.read_csv(io.BytesIO(FORMATS["csv"].write(hostile_view, lang)),
+                                    encoding="utf-8-sig", nrows=0).columns for lang in ("es", "en"))
+    assert {"Comunidad", "Región", "Ámbito"} <= set(spanish)
+    assert {"Community", "Region", "Domain"} <= set(english)
+    assert [c for c in spanish if c.islower()] == [c for c in english if c.islower()]
+
+
+def test_xlsx_is_styled_text_safe_and_never_holds_a_formula(hostile_view):
+    book = openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"].write(hostile_view, "es")))
+    assert book.sheetnames == ["léame", "innovaciones", "comunidades", "socios"]
+    sheet = book["innovaciones"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and sheet["A1"].font.bold
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    titles = {cell.value for cell in sheet[get_letter(header, "Título")][1:]}
+    assert {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", HOSTILE} <= titles
+    ids = sheet[get_letter(header, "Código de innovación")][1:]
+    assert "007" in {c.value for c in ids} and all(c.number_format == "@" for c in ids)
+    longitudes = sheet[get_letter(header, "Longitud")][1:]
+    assert all(c.data_type == "n" and c.value < 0 for c in longitudes)
+
+
+def get_letter(header: list[str], title: str) -> str:
+    return openpyxl.utils.get_column_letter(header.index(title) + 1)
+
+
+def test_xlsx_sheets_and_headers_follow_the_language(hostile_view):
+    sheets = {lang: pd.read_excel(io.BytesIO(FORMATS["xlsx"].write(hostile_view, lang)),
+                                  sheet_name=None, dtype=str) for lang in ("es", "en")}
+    assert list(sheets["en"]) == ["readme", "innovations", "communities", "partners"]
+    assert {"Título", "Comunidad", "Etapa DPI"} <= set(sheets["es"]["innovaciones"].columns)
+    assert {"Title", "Community", "PID stage"} <= set(sheets["en"]["innovations"].columns)
+    assert set(sheets["es"]["comunidades"]["Código de comunidad"]) == {"c1", "c2", "c3", "c4", "c5"}
+    assert list(sheets["en"]["partners"]["Partner ID"]) == ["cedap", "aba", "wn"]
+
+
+def test_xlsx_readme_tells_source_licence_counts_and_generalisation(hostile_view):
+    view = Dataset(hostile_view.partners, hostile_view.communities, hostile_view.innovations,
+                   metadata={"source": "Prolinnova–Perú, 2026", "licence": "CC BY 4.0"})
+    lines = pd.read_excel(io.BytesIO(FORMATS["xlsx"].write(view, "es")), sheet_name="léame",
+                          header=None)[0].tolist()
+    text = "\n".join(lines)
+    assert "Prolinnova–Perú, 2026" in text and "CC BY 4.0" in text
+    assert "Filas: 6 innovaciones, 5 comunidades, 3 socios." in lines
+    assert "generalizados" in text
+
+
+def test_geojson_keeps_lists_as_arrays(hostile_view, tmp_path):
+    content = FORMATS["geojson"].write(hostile_view, "en")
+    frame = pyogrio.read_dataframe(_file(tmp_path, "geojson", content))
+    assert frame.crs.to_epsg() == 4326
+    row = frame.set_index("innovation_id").loc["007"]
+    assert list(row["crops"]) == ["papa_nativa", "oca"] and list(row["partners"]) == ["cedap", "wn"]
+    assert list(row["crop_labels"]) == ["native potato", "oca"]
+
+
+def test_kml_escapes_markup_and_groups_placemarks_by_domain(hostile_view, tmp_path):
+    content = FORMATS["kml"].write(hostile_view, "es")
+    raw = content.decode("utf-8")
+    assert "<script>" not in raw and "]]>" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; Ñuñoa" in raw
+    path = _file(tmp_path, "kml", content)
+    assert {name for name, _ in pyogrio.list_layers(path)} == {
+        "agua y riego", "semillas y variedades", "ganadería y sanidad animal",
+        "comercialización y organización"}
+    row = _kml_frame(path).set_index("innovation_id").loc["INN-B"]
+    assert row["title"] == HOSTILE
+    assert "&lt;script&gt;" in row["description"] and "<script>" not in row["description"]
+    assert "<th>Comunidad</th><td>Socos &lt;b&gt;&amp;&lt;/b&gt;</td>" in row["description"]
+
+
+def test_gpkg_loads_as_an_atlas_store_marked_as_a_public_view(hostile_view, tmp_path):
+    loaded = store.load(_file(tmp_path, "gpkg", FORMATS["gpkg"].write(hostile_view, "es")))
+    assert loaded.metadata["public_view"] == "true"
+    ids = list(hostile_view.innovations["innovation_id"])
+    assert list(loaded.innovations["innovation_id"]) == ids
+    assert loaded.innovations.set_index("innovation_id").loc["007", "partners"] == ["cedap", "wn"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("Qocha", "Qocha"), ("a=b", "a=b"), ("", ""),
+        (-13.16, -13.16), (2005, 2005), (None, None),
+    ],
+)
+def test_only_text_that_starts_like_a_formula_is_neutralised(value, expected):
+    assert neutralised(value) == expected
+
+
+def test_registry_entries_have_labels_and_dated_file_names():
+    import datetime as dt
+
+    for code, export in FORMATS.items():
+        assert export.code == code and export.mime and export.label("es") and export.label("en")
+    assert filename("csv", "innovaciones", dt.date(2026, 11, 28)) == "innovaciones-2026-11-28.csv"
+    assert filename("xlsx", "innovations", dt.date(2026, 1, 2)) == "innovations-2026-01-02.xlsx"
