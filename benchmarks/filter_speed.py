@@ -20,8 +20,8 @@ import pandas as pd
 
 from benchmarks.map_speed import synthetic
 from benchmarks.timing import median_seconds
-from dashboard import state
 from dashboard.filters import LIST_CRITERIA, FilterIndex, Filters, fold_query, mask
+from dashboard.layers import partner_names
 from dashboard.summaries import Headline, count_by, headline, labels_for
 
 TARGET_MS = 50
@@ -170,11 +170,11 @@ def run(sizes: list[int], repeat: int) -> dict:
     rows = []
     for n in sorted(set(sizes) - {MILLION}):
         dataset = synthetic(n)
-        rows.append(_at_size(dataset.innovations, dataset.communities, state.partner_names(dataset), repeat,
+        rows.append(_at_size(dataset.innovations, dataset.communities, partner_names(dataset), repeat,
                              f"demo.build({n}, seed=1)"))
 
     base = synthetic(BASE)
-    names = state.partner_names(base)
+    names = partner_names(base)
     base_index = FilterIndex.build(base.innovations, base.communities)
     naive = _naive_comparison(base, base_index, names, repeat)
 

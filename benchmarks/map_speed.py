@@ -36,11 +36,11 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.timing import median_seconds
 from dashboard import demo, state, store
 from dashboard.filters import FilterIndex
-from dashboard.layers import Selection, build_layers
+from dashboard.layers import Selection, build_layers, partner_names
 from dashboard.maps import DOMAIN_COLOURS, base_map
-from dashboard.vocab import DOMAIN
 from dashboard.paths import PACKAGE, STORE_ENV
 from dashboard.store import Dataset
+from dashboard.vocab import DOMAIN
 
 APP = str(PACKAGE / "app.py")
 LANG = "es"
@@ -199,7 +199,7 @@ def run(sizes: list[int], repeat: int) -> dict:
         innovations = dataset.innovations
         index = FilterIndex.build(innovations, dataset.communities)
         selection = Selection(data=dataset, index=index, keep=np.ones(len(innovations), dtype=bool),
-                              partner_names=state.partner_names(dataset))
+                              partner_names=partner_names(dataset))
         lat, lon = np.round(index.y, 4).tolist(), np.round(index.x, 4).tolist()
         titles = innovations["title"].fillna("").astype(str).tolist()
         descriptions = innovations["description"].fillna("").astype(str).tolist()

@@ -10,17 +10,19 @@ st.set_page_config(page_title="Prolinnova–Perú · Atlas", page_icon=str(STATI
 data = state.dataset()
 state.keep_widget_values()
 state.read_address(data)
-state.sidebar(data)
 lang = state.language()
-pages = [
-    st.Page("views/mapa.py", title=t("nav.map", lang), icon=":material/map:", url_path="mapa", default=True),
-    st.Page("views/resumen.py", title=t("nav.summary", lang), icon=":material/bar_chart:", url_path="resumen"),
-    st.Page("views/datos.py", title=t("nav.data", lang), icon=":material/table:", url_path="datos"),
-    st.Page("views/acerca.py", title=t("nav.about", lang), icon=":material/info:", url_path="acerca"),
-]
+pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=number == 0)
+         for number, (url, (path, title, icon)) in enumerate(state.PAGES.items())]
+# presentation mode is not in the menu: the sidebar's button opens it
+pages.append(st.Page(state.PRESENT_FILE, title=t("present.switch", lang),
+                     url_path=state.PRESENT_PAGE, visibility="hidden"))
 page = st.navigation(pages)
-if data.is_demo:
-    st.caption(f":material/science: {t('app.demo_notice', lang)}")
-state.show_notices()
-page.run()
+if page.url_path == state.PRESENT_PAGE:
+    page.run()
+else:
+    state.sidebar(data, page.url_path)
+    if data.is_demo:
+        st.caption(f":material/science: {t('app.demo_notice', state.language())}")
+    state.show_notices()
+    page.run()
 state.write_address()

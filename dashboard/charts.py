@@ -1,24 +1,141 @@
-"""Chart builders: a table of counts in, an Altair chart out."""
+"""Chart builders: a summary in, an Altair chart out; clicking a bar picks the value it stands for.
+
+Each chart carries one point selection named `PICK` over the fields that identify a bar
+(`code`, and `year` for the yearly chart); `picked_filters` turns what a click selected into
+the criteria of the shared filter.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
-# Earthy, colour-blind-safe tones (Okabe–Ito vermillion-free subset).
-BAR_COLOUR = "#8C5A2B"
+from dashboard.i18n import t
+from dashboard.maps import DOMAIN_COLOURS
+from dashboard.summaries import Summary, labels_for
+from dashboard.vocab import DOMAIN, PID_STAGE
+
+BAR_COLOUR = "#8C5A2B"  # earthy brown; dark enough on the light theme for colour-blind readers
+PICK = "pick"
+TOP = 15  # bars shown at most in a ranking
 
 
-def bar_chart(counts: pd.DataFrame, title: str, axis_title: str, top: int = 15) -> alt.Chart:
-    """Horizontal bars of `counts` (columns label, count), largest first, at most `top` bars."""
+@dataclass(frozen=True)
+class ChartSpec:
+    """One summary chart: the field it counts, the filter criterion a click sets, its kind."""
+
+    name: str
+    field: str
+    criterion: str
+    kind: str = "ranking"  # ranking | funnel | years
+
+
+CHARTS = {spec.name: spec for spec in (
+    ChartSpec("region", "region", "regions"),
+    ChartSpec("crop", "crops", "crops"),
+    ChartSpec("partner", "partners", "partners"),
+    ChartSpec("domain", "domain", "domains"),
+    ChartSpec("pid_stage", "pid_stage", "pid_stages", kind="funnel"),
+    ChartSpec("innovator_type", "innovator_type", "innovator_types"),
+    ChartSpec("natural_region", "natural_region", "natural_regions"),
+    ChartSpec("year", "year", "domains", kind="years"),
+)}
+
+
+def _selection() -> alt.Parameter:
+    return alt.selection_point(name=PICK, fields=["code"], on="click", clear="dblclick")
+
+
+def bar_chart(counts: pd.DataFrame, title: str, axis_title: str, top: int = TOP) -> alt.Chart:
+    """Horizontal bars of `counts` (columns code, label, count), largest first, at most `top` bars."""
     shown = counts.head(top)
+    pick = _selection()
     return (
         alt.Chart(shown, title=title)
-        .mark_bar(color=BAR_COLOUR)
+        .mark_bar(color=BAR_COLOUR, cursor="pointer")
         .encode(
             x=alt.X("count:Q", title=axis_title, axis=alt.Axis(format="d", tickMinStep=1)),
-            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=260)),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
             tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("count:Q", title=axis_title)],
         )
+        .add_params(pick)
         .properties(height=max(120, 26 * len(shown)))
     )
+
+
+def funnel_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt.Chart:
+    """PID stages from identified to spreading as centred bars, widest the most frequent."""
+    counts = summary.counts["pid_stage"].reindex(PID_STAGE.codes, fill_value=0)
+    frame = pd.DataFrame({"code": PID_STAGE.codes, "label": [PID_STAGE.label(c, lang) for c in PID_STAGE.codes],
+                          "count": counts.to_numpy()})
+    pick = _selection()
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=260)),
+        tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("count:Q", title=axis_title)],
+    )
+    base = base.transform_calculate(left="-datum.count / 2", right="datum.count / 2")
+    bars = base.mark_bar(color=BAR_COLOUR, cursor="pointer").encode(
+        x=alt.X("left:Q", axis=None), x2="right:Q",
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))).add_params(pick)
+    numbers = base.mark_text(align="left", dx=4, color="#3b2a1a").encode(x="right:Q", text="count:Q")
+    return alt.layer(bars, numbers).properties(height=max(120, 30 * len(frame)))
+
+
+def years_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt.Chart:
+    """Innovations per year documented, each bar stacked by domain in the map's colours."""
+    wide = summary.by_year_domain
+    wide = wide.loc[wide.index.notna(), [c for c in wide.columns if c is not None]]
+    frame = wide.rename_axis(index="year", columns="code").stack().rename("count").reset_index()
+    frame = frame[frame["count"] > 0].astype({"year": int, "code": str})
+    frame["label"] = [DOMAIN.label(code, lang) for code in frame["code"]]
+    labels = [DOMAIN.label(code, lang) for code in DOMAIN.codes]
+    pick = alt.selection_point(name=PICK, fields=["year", "code"], on="click", clear="dblclick")
+    domain = t("summary.domain", lang)
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar(cursor="pointer")
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("sum(count):Q", title=axis_title, axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("label:N", title=domain,
+                            scale=alt.Scale(domain=labels, range=list(DOMAIN_COLOURS.values())),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            tooltip=[alt.Tooltip("year:O", title=t("summary.year", lang)), alt.Tooltip("label:N", title=domain),
+                     alt.Tooltip("count:Q", title=axis_title)],
+        )
+        .add_params(pick)
+        .properties(height=280)
+    )
+
+
+def summary_chart(name: str, summary: Summary, lang: str, partner_names: dict[str, str]) -> alt.Chart:
+    """The chart `name` of the registry for this summary, labelled in `lang`."""
+    spec = CHARTS[name]
+    title, axis_title = t(f"summary.by_{name}", lang), t("summary.count", lang)
+    if spec.kind == "funnel":
+        return funnel_chart(summary, title, axis_title, lang)
+    if spec.kind == "years":
+        return years_chart(summary, title, axis_title, lang)
+    return bar_chart(summary.table(spec.field, labels_for(spec.field, lang, partner_names)), title, axis_title)
+
+
+def picked_filters(name: str, picked: list[dict]) -> dict[str, object]:
+    """The filter criteria a click on chart `name` chose: {Filters field: value}; {} when nothing is picked."""
+    spec = CHARTS[name]
+    codes = tuple(dict.fromkeys(str(point["code"]) for point in picked if point.get("code") is not None))
+    if not codes:
+        return {}
+    if spec.kind == "years":
+        years = sorted({int(point["year"]) for point in picked if point.get("year") is not None})
+        return {"domains": codes, "year_from": years[0], "year_to": years[-1]} if years else {"domains": codes}
+    return {spec.criterion: codes}
+
+
+def presented(chart: alt.Chart, font_size: int) -> alt.Chart:
+    """`chart` with text large enough for a projector."""
+    return chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size).configure_title(
+        fontSize=font_size + 4).configure_legend(labelFontSize=font_size - 4, titleFontSize=font_size - 2)

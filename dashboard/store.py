@@ -12,8 +12,15 @@ import pyogrio
 
 from dashboard.conform import ContractError, attach_lists, check_points, conform_layer, is_in
 from dashboard.contract import (
-    BOUNDARIES, COMMUNITY_FIELDS_ON_INNOVATIONS, CONTRACT_VERSION, CRS, ENTITIES, INNOVATIONS,
-    METADATA_LAYER, OPTIONAL_ENTITIES, Entity,
+    BOUNDARIES,
+    COMMUNITY_FIELDS_ON_INNOVATIONS,
+    CONTRACT_VERSION,
+    CRS,
+    ENTITIES,
+    INNOVATIONS,
+    METADATA_LAYER,
+    OPTIONAL_ENTITIES,
+    Entity,
 )
 from dashboard.paths import store_path
 from dashboard.vocab import NATURAL_REGION, natural_region

@@ -16,7 +16,14 @@ import pandas as pd
 
 from dashboard.filters import LIST_CRITERIA, PROFILE_FIELDS, FilterIndex
 from dashboard.vocab import (
-    CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, NATURAL_REGION, PID_STAGE, country_label, region_label,
+    CROP,
+    DOMAIN,
+    INNOVATOR_TYPE,
+    LIVESTOCK,
+    NATURAL_REGION,
+    PID_STAGE,
+    country_label,
+    region_label,
     regions,
 )
 

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from dashboard.filters import Filters
 from dashboard.share import (
-    BAD_VALUE, BASEMAPS, KEYS, LAYERS, UNKNOWN_PARAMETER, MapView, decode, encode,
+    BAD_VALUE,
+    BASEMAPS,
+    KEYS,
+    LAYERS,
+    UNKNOWN_PARAMETER,
+    MapView,
+    decode,
+    encode,
 )
 from dashboard.vocab import COUNTRIES, VOCABULARIES, regions
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import shapely
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
@@ -23,7 +25,8 @@ def app(small_store: Path, monkeypatch) -> AppTest:
 
 
 def _metrics(at: AppTest) -> dict[str, int]:
-    return {m.label: int(m.value.replace(" ", "")) for m in at.metric}
+    """The whole-number figures shown, by label (percentages and years left out)."""
+    return {m.label: int(m.value.replace("\u00a0", "")) for m in at.metric if m.value.replace("\u00a0", "").isdigit()}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -79,7 +82,8 @@ def test_switching_to_english_translates_the_pages(app):
     app.selectbox(key=state.LANGUAGE).set_value("en").run()
     assert app.title[0].value == "Where do innovations happen?"
     app.switch_page("views/resumen.py").run()
-    assert set(_metrics(app)) == {"Innovations", "Communities", "Regions", "Partners"}
+    assert {m.label for m in app.metric} == {"Innovations", "Communities", "Regions", "Partners", "Led by women",
+                                             "In experimentation or spreading", "Newest year documented"}
     app.switch_page("views/acerca.py").run()
     assert app.title[0].value == "About Prolinnova–Peru"
     assert any("2018" in m.value and "Country Platform" in m.value for m in app.markdown)
@@ -159,3 +163,63 @@ def test_an_area_drawn_on_the_map_filters_every_page(app, small_dataset):
 def test_the_choropleth_explains_how_to_add_boundaries(app):
     app.multiselect(key=state.LAYERS).set_value(["choropleth"]).run()
     assert any("python -m dashboard boundaries" in i.value for i in app.info)
+
+
+def _click_chart(at: AppTest, key: str, picked: list[dict]) -> None:
+    """Send what the browser sends when a bar is clicked: the chart's selection state.
+
+    AppTest has no interaction for charts, so the widget state is built as the frontend
+    builds it (a JSON string under the chart's id) and the script is rerun with it.
+    """
+    chart = next(e for e in at.main if getattr(e, "type", "") == "vega_lite_chart" and e.proto.id.endswith(key))
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"pick": picked}})))
+    at._run(states)
+
+
+def test_clicking_a_bar_filters_every_page_and_shows_the_choice(app, small_dataset):
+    app.switch_page("views/resumen.py").run()
+    _click_chart(app, state.chart_key("region"), [{"code": "PE-PUN"}])
+    expected = small_dataset.innovations[small_dataset.innovations["region"] == "PE-PUN"]
+    assert not app.exception
+    assert _metrics(app)["Innovaciones"] == len(expected)
+    assert app.multiselect(key=state.REGION).value == ["PE-PUN"]  # visible in the sidebar
+    assert any("Innovaciones en Puno" in m.value for m in app.markdown)
+    app.switch_page("views/datos.py").run()
+    assert len(app.dataframe[0].value) == len(expected)
+    app.switch_page("views/resumen.py").run()
+    app.button(key="summary_clear").click().run()  # and clearable where it was made
+    assert _metrics(app)["Innovaciones"] == len(small_dataset.innovations)
+
+
+def test_clicking_a_year_segment_filters_that_year_and_domain(app, small_dataset):
+    app.switch_page("views/resumen.py").run()
+    innovations = small_dataset.innovations
+    year, domain = innovations[["year_documented", "domain"]].astype(str).value_counts().index[0]
+    _click_chart(app, state.chart_key("year"), [{"year": int(year), "code": domain}])
+    expected = ((innovations["year_documented"] == int(year)) & (innovations["domain"] == domain)).sum()
+    assert _metrics(app)["Innovaciones"] == expected
+    assert app.slider(key=state.YEARS).value == (int(year), int(year))
+
+
+def test_the_summary_shows_every_headline_figure_with_a_definition(app, small_dataset):
+    app.switch_page("views/resumen.py").run()
+    shown = {m.label: m for m in app.metric}
+    innovations = small_dataset.innovations
+    women = innovations["innovator_type"].isin(["woman", "womens_group"]).mean()
+    assert shown["Impulsadas por mujeres"].value == f"{round(women * 100)}\u00a0%"
+    assert shown["Último año documentado"].value == str(innovations["year_documented"].max())
+    assert len(shown) == 7 and all(m.help for m in shown.values())
+    assert any(f"{len(innovations)} innovaciones" in m.value for m in app.markdown)  # the paragraph
+
+
+def test_presentation_mode_hides_the_controls_and_comes_back(app, small_dataset):
+    app.multiselect(key=state.REGION).set_value(["PE-AYA"]).run()
+    app.button(key=state.PRESENT).click().run()
+    assert not app.exception and len(app.sidebar) == 0
+    assert [m.value for m in app.markdown][0] == "## Innovaciones en Ayacucho"
+    expected = (small_dataset.innovations["region"] == "PE-AYA").sum()
+    assert _metrics(app)["Innovaciones"] == expected and len(app.metric) == 4
+    app.button(key="present_exit").click().run()
+    assert app.title[0].value == "¿Dónde ocurren las innovaciones?"
+    assert app.multiselect(key=state.REGION).value == ["PE-AYA"]

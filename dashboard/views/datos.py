@@ -1,9 +1,12 @@
-"""Datos: the selected innovations as a table (public fields only)."""
+"""Datos: the selected innovations as a table (public fields only), and their download in every format."""
+
+from functools import partial
 
 import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import t
+from dashboard.pack import DATA_FORMATS, PACK
 from dashboard.tables import public_table
 
 lang = state.language()
@@ -15,3 +18,12 @@ st.caption(t("data.caption", lang))
 st.markdown(t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations)))
 st.dataframe(public_table(state.selected_frame(chosen), data.communities, chosen.partner_names, lang),
              hide_index=True, width="stretch", key="data_table")
+
+st.subheader(t("pack.data_heading", lang))
+st.caption(t("pack.data_caption", lang))
+filters = state.current_filters()
+for column, code in zip(st.columns(len(DATA_FORMATS)), DATA_FORMATS, strict=True):
+    download = PACK[code]
+    column.download_button(download.label(lang), partial(download.make, chosen, filters, lang),
+                           file_name=download.filename(lang), mime=download.mime, key=f"download_{code}",
+                           on_click="ignore", icon=":material/download:", width="stretch")

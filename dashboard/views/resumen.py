@@ -1,26 +1,54 @@
-"""Resumen: headline figures and counts by region, crop and partner."""
+"""Resumen: headline figures, a paragraph, charts whose bars filter every page, and the meeting pack."""
+
+from functools import partial
 
 import streamlit as st
 
 from dashboard import state
-from dashboard.charts import bar_chart
+from dashboard.charts import CHARTS, PICK, summary_chart
+from dashboard.figures import HEADLINE, shown_figure
 from dashboard.filters import describe
 from dashboard.i18n import t
+from dashboard.narrative import paragraph
+from dashboard.pack import PACK, chart_filename, chart_png
 from dashboard.safe_text import for_markdown
-from dashboard.summaries import count_by, headline, labels_for
+from dashboard.summaries import summarise
 
 lang = state.language()
 chosen = state.selection()
-data, names = chosen.data, chosen.partner_names
+filters = state.current_filters()
+summary = summarise(chosen.index, chosen.keep)
 
 st.title(t("summary.heading", lang))
-st.markdown(f"**{for_markdown(describe(state.current_filters(), lang, names))}**")
-figures = headline(data.innovations, chosen.index, chosen.keep)
-for column, name in zip(st.columns(4), ("innovations", "communities", "regions", "partners"), strict=True):
-    column.metric(t(f"summary.{name}", lang), f"{getattr(figures, name):,}".replace(",", " "),
-                  help=t(f"summary.help_{name}", lang))
+sentence, clear = st.columns([5, 1], vertical_alignment="center")
+sentence.markdown(f"**{for_markdown(describe(filters, lang, chosen.partner_names))}**")
+if filters.active:
+    clear.button(t("filters.clear", lang), key="summary_clear", on_click=state.clear_filters, width="stretch")
 
-for field, title in (("region", "summary.by_region"), ("crops", "summary.by_crop"),
-                     ("partners", "summary.by_partner")):
-    counts = count_by(data.innovations, chosen.index, chosen.keep, field, labels_for(field, lang, names))
-    st.altair_chart(bar_chart(counts, t(title, lang), t("summary.count", lang)), width="stretch")
+for row in (HEADLINE[:4], HEADLINE[4:]):
+    for column, name in zip(st.columns(4), row, strict=False):
+        column.metric(t(f"summary.{name}", lang), shown_figure(summary.headline, name, lang),
+                      help=t(f"summary.help_{name}", lang))
+
+st.markdown(for_markdown(paragraph(summary, lang, chosen.partner_names)))
+st.caption(t("summary.click_hint", lang))
+names = list(CHARTS)
+for pair in (names[i:i + 2] for i in range(0, len(names), 2)):
+    for column, name in zip(st.columns(2), pair, strict=False):
+        column.altair_chart(summary_chart(name, summary, lang, chosen.partner_names), width="stretch",
+                            key=state.chart_key(name), on_select=partial(state.on_chart_pick, name),
+                            selection_mode=PICK)
+
+st.subheader(t("pack.meeting_heading", lang))
+st.caption(t("pack.meeting_caption", lang))
+brief, html_map, chart_column = st.columns(3, vertical_alignment="bottom")
+for column, code in ((brief, "pdf"), (html_map, "html")):
+    download = PACK[code]
+    column.download_button(download.label(lang), partial(download.make, chosen, filters, lang),
+                           file_name=download.filename(lang), mime=download.mime, key=f"download_{code}",
+                           on_click="ignore", icon=":material/download:", width="stretch")
+with chart_column:
+    name = st.selectbox(t("pack.chart", lang), names, key="png_chart", format_func=lambda n: t(f"summary.by_{n}", lang))
+    st.download_button(t("pack.chart_button", lang), partial(chart_png, name, chosen, lang),
+                       file_name=chart_filename(name, lang), mime="image/png", key="download_png",
+                       on_click="ignore", icon=":material/image:", width="stretch")

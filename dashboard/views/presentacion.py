@@ -1,0 +1,50 @@
+"""Presentation mode: the filter as a title, key figures, the map and two charts, large, no controls."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import state
+from dashboard.charts import presented, summary_chart
+from dashboard.figures import PRESENTED, shown_figure
+from dashboard.filters import describe
+from dashboard.i18n import t
+from dashboard.layers import build_layers
+from dashboard.legend import legend_html
+from dashboard.safe_text import for_markdown
+from dashboard.summaries import summarise
+
+FONT_PX = 24  # body text on a 1280×720 projector
+PRESENTED_LAYERS = ("points", "regions")
+PRESENTED_CHARTS = ("region", "pid_stage")
+
+lang = state.language()
+chosen = state.selection()
+summary = summarise(chosen.index, chosen.keep)
+
+# Streamlit sizes its text in rem: a larger root size enlarges everything at once.
+st.html(f"""<style>
+html {{ font-size: {FONT_PX}px; }}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {{
+  display: none; }}
+.block-container {{ padding: 0.6rem 1.2rem 0.4rem; max-width: 100%; }}
+[data-testid="stMetricValue"] {{ font-size: 2.1rem; }}
+[data-testid="stMetricLabel"] p {{ font-size: 1rem; }}
+</style>""")
+heading, leave = st.columns([6, 1], vertical_alignment="center")
+heading.markdown(f"## {for_markdown(describe(state.current_filters(), lang, chosen.partner_names))}")
+if leave.button(t("present.exit", lang), key="present_exit", type="tertiary"):
+    state.leave_presentation()
+
+for column, name in zip(st.columns(len(PRESENTED)), PRESENTED, strict=True):
+    column.metric(t(f"summary.{name}", lang), shown_figure(summary.headline, name, lang))
+
+map_column, charts_column = st.columns([3, 2])
+with map_column:
+    base, new = state.base_map("outlines", lang, None, None)
+    st_folium(base, key="present_map", height=430, render=new, use_container_width=True,
+              feature_group_to_add=build_layers(PRESENTED_LAYERS, chosen, lang), returned_objects=[])
+    st.html(legend_html(PRESENTED_LAYERS, lang, {}, "outlines"))
+with charts_column:
+    for name in PRESENTED_CHARTS:
+        st.altair_chart(presented(summary_chart(name, summary, lang, chosen.partner_names), FONT_PX - 6),
+                        width="stretch")

@@ -1,0 +1,185 @@
+"""The policy brief PDF: read back with pypdf, rendered to PNG with pypdfium2 to look at."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pandas as pd
+import pypdf
+import pypdfium2
+import pytest
+
+from dashboard import store
+from dashboard.brief import headline_figures, long_date, policy_brief
+from dashboard.filters import FilterIndex, Filters, describe, mask
+from dashboard.i18n import t
+from dashboard.layers import Selection
+from dashboard.narrative import paragraph
+from dashboard.paths import ROOT
+from dashboard.staticcharts import bar_png
+from dashboard.staticmap import region_map_png, shown_points
+from dashboard.summaries import summarise
+from tests.handmade import PARTNER_NAMES, handmade_dataset
+
+TODAY = date(2026, 3, 3)
+HOSTILE = "<b>&amp; <script>alert(1)</script>"
+ARTIFACTS = ROOT / "test-artifacts"
+PNG = b"\x89PNG"
+
+
+def _selection(data: store.Dataset, filters: Filters, names: dict[str, str]) -> Selection:
+    index = FilterIndex.build(data.innovations, data.communities)
+    keep = mask(data.innovations, index, filters)
+    return Selection(data=data, index=index, keep=keep, partner_names=names)
+
+
+def _text(pdf: bytes) -> str:
+    """All the PDF's text, whitespace (line breaks, no-break spaces) collapsed to single spaces."""
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).replace("\xa0", " ").split())
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+@pytest.fixture(scope="module")
+def handmade() -> Selection:
+    return _selection(handmade_dataset(), Filters(), PARTNER_NAMES)
+
+
+@pytest.fixture(scope="module")
+def spanish(handmade) -> bytes:
+    return policy_brief(handmade, Filters(), today=TODAY)
+
+
+def test_brief_is_one_or_two_a4_pages(spanish):
+    pages = pypdf.PdfReader(io.BytesIO(spanish)).pages
+    assert 1 <= len(pages) <= 2
+    for page in pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_brief_holds_the_filter_the_date_and_the_narrative(handmade, spanish):
+    text = _text(spanish)
+    summary = summarise(handmade.index, handmade.keep)
+    assert t("brief.title", "es") in text
+    assert describe(Filters(), "es", PARTNER_NAMES) in text
+    assert "Elaborado el 3 de marzo de 2026" in text
+    assert _plain(paragraph(summary, "es", PARTNER_NAMES)) in text
+    for name in ("CEDAP: 3 innovaciones", "WN: 4 innovaciones", "ABA: 2 innovaciones"):
+        assert name in text
+
+
+def test_brief_shows_each_headline_figure_with_its_label(handmade, spanish):
+    figures = headline_figures(summarise(handmade.index, handmade.keep), "es")
+    assert figures == {"innovations": "6", "communities": "5", "regions": "3", "partners": "3",
+                       "women": "33\u00a0%", "advanced": "17\u00a0%", "newest": "2022"}
+    text = _text(spanish)
+    for name, value in figures.items():
+        assert f"{_plain(value)} {t(f'brief.figure_{name}', 'es')}" in text, name
+
+
+def test_brief_in_english(handmade):
+    filters = Filters(regions=("PE-AYA",))
+    chosen = _selection(handmade.data, filters, PARTNER_NAMES)
+    text = _text(policy_brief(chosen, filters, "en", today=TODAY))
+    assert "Farmer innovations: policy brief" in text
+    assert "Innovations in Ayacucho" in text and "Prepared on 3 March 2026" in text
+    assert ("Between 2008 and 2015, 3 innovations were documented in 2 communities in one region."
+            in text)
+    assert "Innovaciones" not in text
+
+
+def test_record_text_is_printed_literally_never_as_markup():
+    data = handmade_dataset()
+    cedap = data.partners["partner_id"] == "cedap"
+    data.partners.loc[cedap, "name"] = HOSTILE
+    data.partners.loc[cedap, "acronym"] = HOSTILE
+    filters = Filters(partners=("cedap",), text=HOSTILE)
+    # kept by partner only: the search words would match nothing, and the partner must be listed
+    chosen = _selection(data, Filters(partners=("cedap",)), {**PARTNER_NAMES, "cedap": HOSTILE})
+    text = _text(policy_brief(chosen, filters, today=TODAY))
+    assert f"«{HOSTILE}»" in text  # the search words, inside the filter sentence
+    assert f"{HOSTILE}: 3 innovaciones" in text  # the partner list
+    assert f"Socio que acompaña más innovaciones: {HOSTILE} (3 innovaciones)." in text  # narrative
+
+
+def test_restricted_innovators_and_points_stay_out(handmade, spanish):
+    assert "Persona ficticia" not in _text(spanish)
+    x, y = shown_points(handmade)
+    exact_f = (-73.95, -12.95)  # INN-F has no public consent: shown at its district's centroid
+    assert not ((x == exact_f[0]) & (y == exact_f[1])).any()
+    assert ((x == -74.25) & (y == -12.93)).any()
+
+
+def test_empty_selection_says_so(handmade):
+    filters = Filters(year_from=2030)
+    chosen = _selection(handmade.data, filters, PARTNER_NAMES)
+    pdf = policy_brief(chosen, filters, today=TODAY)
+    text = _text(pdf)
+    assert "No hay innovaciones para este filtro." in text
+    assert "0 Innovaciones" in text and "— Impulsadas por mujeres" in text
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_demo_store_is_marked_illustrative_with_its_source():
+    data = store.load()
+    shown = data.partners["acronym"].fillna(data.partners["name"])
+    names = dict(zip(data.partners["partner_id"], shown, strict=True))
+    pdf = policy_brief(_selection(data, Filters(), names), Filters(), today=TODAY)
+    text = _text(pdf)
+    assert "Datos ilustrativos" in text and "Datos actualizados al 2025-12-31." in text
+    assert "Centro de Desarrollo Agropecuario (CEDAP)" in text
+    _render(pdf)
+
+
+def _render(pdf: bytes) -> None:
+    """Each page as PNG in test-artifacts/, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("brief-page-*.png"):
+        old.unlink()
+    document = pypdfium2.PdfDocument(pdf)
+    for number in range(len(document)):
+        image = document[number].render(scale=2).to_pil()
+        image.save(ARTIFACTS / f"brief-page-{number + 1}.png")
+        assert image.getextrema() != ((255, 255),) * 3  # something is drawn
+
+
+def test_many_partners_and_long_names_still_fit_on_two_pages():
+    data = handmade_dataset()
+    extra = {f"p{n:02d}": " ".join([f"Asociación de Productores Agropecuarios número {n}"] * 3)
+             for n in range(20)}
+    added = data.partners.iloc[[0] * len(extra)].assign(
+        partner_id=list(extra), name=list(extra.values()), acronym=None)
+    data.partners = pd.concat([data.partners, added], ignore_index=True)
+    data.innovations["partners"] = [[*listed, *extra] for listed in data.innovations["partners"]]
+    names = {**PARTNER_NAMES, **extra}
+    pdf = policy_brief(_selection(data, Filters(), names), Filters(), today=TODAY)
+    text = _text(pdf)
+    assert all(f"{_plain(name)}: 6 innovaciones" in text for name in extra.values())
+    assert 1 <= len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 2
+
+
+@pytest.mark.parametrize(("day", "lang", "text"), [(date(2026, 3, 3), "es", "3 de marzo de 2026"),
+                                                   (date(2025, 12, 31), "en", "31 December 2025")])
+def test_long_dates(day, lang, text):
+    assert long_date(day, lang) == text
+
+
+def test_static_pictures_are_png_and_take_hostile_labels(handmade):
+    hostile = pd.DataFrame({"label": ["$\\frac{a}{", HOSTILE], "count": [2, 1]})  # not mathtext
+    assert bar_png(hostile, "$x$", "Sin datos").startswith(PNG)
+    assert bar_png(hostile.iloc[:0], "Vacío", "Sin datos").startswith(PNG)
+    assert region_map_png(handmade, "es").startswith(PNG)
+    empty = Selection(handmade.data, handmade.index, handmade.keep & False, PARTNER_NAMES)
+    assert region_map_png(empty, "en").startswith(PNG)
+
+
+def test_no_markup_characters_are_lost(handmade):
+    # the escaped sentence round-trips: nothing dropped, nothing doubled
+    filters = Filters(text="a < b & c > d")
+    text = _text(policy_brief(handmade, filters, today=TODAY))
+    assert re.search(r"«a < b & c > d»", text)

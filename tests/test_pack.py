@@ -1,0 +1,92 @@
+"""The meeting pack from the command line: every format, filtered by a shareable address's query string."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from dashboard import store
+from dashboard.cli import main
+from dashboard.pack import PACK, chart_filename
+
+QUERY = "region=PE-AYA&cultivo=papa_nativa"
+
+
+def _export(small_store, tmp_path, code, *extra):
+    out = tmp_path / f"pack.{code}"
+    result = CliRunner().invoke(main, ["export", code, "--out", str(out), "--store", str(small_store), *extra])
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def _expected(small_dataset):
+    innovations = small_dataset.innovations
+    chosen = innovations[(innovations["region"] == "PE-AYA") & innovations["crops"].map(lambda c: "papa_nativa" in c)]
+    assert 0 < len(chosen) < len(innovations)
+    return chosen
+
+
+def test_csv_export_holds_what_the_query_selects(small_store, small_dataset, tmp_path):
+    out, result = _export(small_store, tmp_path, "csv", "--query", QUERY)
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    assert sorted(table["innovation_id"]) == sorted(_expected(small_dataset)["innovation_id"])
+    assert f"{len(table)} innovaciones" in result.output
+
+
+def test_a_query_copied_with_its_question_mark_and_an_unknown_key_still_works(small_store, small_dataset,
+                                                                              tmp_path):
+    out, result = _export(small_store, tmp_path, "geojson", "--query", f"?{QUERY}&zzz=1")
+    assert len(pyogrio.read_dataframe(out)) == len(_expected(small_dataset))
+    assert "zzz" in result.output  # the notice, on stderr
+
+
+@pytest.mark.parametrize("code", ["xlsx", "gpkg", "kml"])
+def test_every_data_format_is_written_and_read_back(small_store, small_dataset, tmp_path, code):
+    out, _ = _export(small_store, tmp_path, code, "--query", QUERY)
+    if code == "xlsx":
+        ids = pd.read_excel(out, sheet_name=1, dtype=str).iloc[:, 0]
+    elif code == "gpkg":
+        ids = store.load(out).innovations["innovation_id"]
+    else:
+        ids = pd.concat([pyogrio.read_dataframe(out, layer=layer)["innovation_id"]
+                         for layer, _ in pyogrio.list_layers(out)])
+    assert sorted(ids) == sorted(_expected(small_dataset)["innovation_id"])
+
+
+def test_the_brief_is_written_in_english_when_asked(small_store, tmp_path):
+    out, _ = _export(small_store, tmp_path, "pdf", "--lang", "en", "--query", "region=PE-PUN")
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Innovations in Puno" in text
+
+
+def test_the_html_map_is_one_offline_file(small_store, tmp_path):
+    out, _ = _export(small_store, tmp_path, "html", "--query", QUERY)
+    page = out.read_text(encoding="utf-8")
+    assert "Innovaciones de papa nativa en Ayacucho" in page and 'src="http' not in page
+
+
+def test_a_chart_is_written_as_png(small_store, tmp_path):
+    out, _ = _export(small_store, tmp_path, "png", "--chart", "pid_stage")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_unknown_chart_is_refused_naming_the_choices(small_store, tmp_path):
+    result = CliRunner().invoke(main, ["export", "png", "--chart", "nope", "--out", str(tmp_path / "x.png"),
+                                       "--store", str(small_store)])
+    assert result.exit_code != 0 and "pid_stage" in result.output
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_download_names_follow_the_language_and_date():
+    day = dt.date(2026, 11, 28)
+    assert PACK["pdf"].filename("es", day) == "resumen-innovaciones-2026-11-28.pdf"
+    assert PACK["html"].filename("en", day) == "innovations-map-2026-11-28.html"
+    assert PACK["csv"].filename("es", day) == "innovaciones-2026-11-28.csv"
+    assert chart_filename("region", "es", day) == "grafico-region-2026-11-28.png"
+    assert json.dumps(sorted(PACK)) == json.dumps(["csv", "geojson", "gpkg", "html", "kml", "pdf", "xlsx"])
