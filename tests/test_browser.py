@@ -245,3 +245,78 @@ def test_an_online_background_that_cannot_load_falls_back_and_says_so(chromium, 
     context.close()
     assert watch.outside and all("tile.openstreetmap.org" in url for url in watch.outside)
     assert watch.dialogs == []
+
+
+def _bar_centre(element, colour: tuple[int, int, int]) -> tuple[float, float]:
+    """Page coordinates of the middle of the topmost bar drawn in `colour` inside `element`."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(element.screenshot())).convert("RGB")).astype(int)
+    near = (np.abs(pixels - np.array(colour)).sum(axis=2) < 30)
+    rows = np.flatnonzero(near.any(axis=1))
+    assert len(rows), "no bar of that colour was drawn"
+    top = rows[0]
+    band = rows[(rows >= top) & (rows < top + 40)]
+    band = band[np.concatenate(([True], np.diff(band) == 1))]  # the first bar only
+    middle = int(band[len(band) // 2])
+    columns = np.flatnonzero(near[middle])
+    box = element.bounding_box()
+    return box["x"] + (columns[0] + columns[-1]) / 2, box["y"] + middle
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator("[data-testid=stMetric]", has=page.get_by_text(label, exact=True))
+    return metric.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def test_clicking_a_bar_filters_every_page(page, server, browser_data):
+    from dashboard.charts import BAR_COLOUR
+    from dashboard.summaries import labels_for, summarise
+    from dashboard.vocab import region_label
+
+    _, data = browser_data
+    index = FilterIndex.build(data.innovations, data.communities)
+    regions = summarise(index, mask(data.innovations, index, Filters())).table("region", labels_for("region", "es", {}))
+    top = regions.iloc[0]
+    _open(page, f"{server.url}/resumen")
+    assert _metric(page, "Innovaciones") == str(len(data.innovations))
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the chart's first paint
+    colour = tuple(int(BAR_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    page.mouse.click(*_bar_centre(chart, colour))
+    page.wait_for_function(
+        """([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(
+            m => m.innerText.startsWith(label) && m.innerText.includes(value))""",
+        arg=["Innovaciones\n", str(top["count"])])
+    _settle(page)
+    assert page.get_by_text(f"Innovaciones en {region_label(top['code'])}", exact=True).is_visible()
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.get_by_text(region_label(top["code"]), exact=True).is_visible()  # the choice, shown
+    page.screenshot(path=ARTIFACTS / "resumen-clic-en-barra.png", full_page=True)
+
+
+def test_presentation_mode_fits_a_projector(chromium, server, watch):
+    context = chromium.new_context(viewport={"width": 1280, "height": 720})
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    watch.attach(page)
+    _open(page, f"{server.url}/resumen?region=PE-AYA")
+    page.get_by_role("button", name="Modo presentación").click()
+    page.wait_for_selector("[data-testid=stMetric]")
+    _map(page)
+    _settle(page)
+    assert page.locator("[data-testid=stSidebar]").is_hidden()
+    body = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
+                         "'[data-testid=stMetricLabel] p')).fontSize)")
+    assert body >= 24
+    assert page.locator("h2").first.inner_text() == "Innovaciones en Ayacucho"
+    assert page.locator("[data-testid=stMetric]").count() == 4
+    page.screenshot(path=ARTIFACTS / "presentacion-1280x720.png")
+    page.get_by_role("button", name="Salir del modo presentación").click()
+    page.wait_for_selector("[data-testid=stSidebar]")
+    context.close()
+    assert watch.outside == [] and watch.dialogs == []
