@@ -20,6 +20,7 @@ from dashboard.vocab import DOMAIN, PID_STAGE
 BAR_COLOUR = "#8C5A2B"  # earthy brown; dark enough on the light theme for colour-blind readers
 PICK = "pick"
 TOP = 15  # bars shown at most in a ranking
+BAR_STEP = 24  # pixels per bar: one bar or fifteen, each keeps its thickness
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def bar_chart(counts: pd.DataFrame, title: str, axis_title: str, top: int = TOP)
             tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("count:Q", title=axis_title)],
         )
         .add_params(pick)
-        .properties(height=max(120, 26 * len(shown)))
+        .properties(height=alt.Step(BAR_STEP))
     )
 
 
@@ -73,7 +74,7 @@ def funnel_chart(summary: Summary, title: str, axis_title: str, lang: str) -> al
                           "count": counts.to_numpy()})
     pick = _selection()
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("count:Q", title=axis_title)],
     )
     base = base.transform_calculate(left="-datum.count / 2", right="datum.count / 2")
@@ -81,7 +82,7 @@ def funnel_chart(summary: Summary, title: str, axis_title: str, lang: str) -> al
         x=alt.X("left:Q", axis=None), x2="right:Q",
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))).add_params(pick)
     numbers = base.mark_text(align="left", dx=4, color="#3b2a1a").encode(x="right:Q", text="count:Q")
-    return alt.layer(bars, numbers).properties(height=max(120, 30 * len(frame)))
+    return alt.layer(bars, numbers).properties(height=alt.Step(BAR_STEP + 6))
 
 
 def years_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt.Chart:
@@ -112,15 +113,15 @@ def years_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt
     )
 
 
-def summary_chart(name: str, summary: Summary, lang: str, partner_names: dict[str, str]) -> alt.Chart:
-    """The chart `name` of the registry for this summary, labelled in `lang`."""
+def summary_chart(name: str, summary: Summary, lang: str, partner_names: dict[str, str], top: int = TOP) -> alt.Chart:
+    """The chart `name` of the registry for this summary, labelled in `lang` (rankings: the `top` first)."""
     spec = CHARTS[name]
     title, axis_title = t(f"summary.by_{name}", lang), t("summary.count", lang)
     if spec.kind == "funnel":
         return funnel_chart(summary, title, axis_title, lang)
     if spec.kind == "years":
         return years_chart(summary, title, axis_title, lang)
-    return bar_chart(summary.table(spec.field, labels_for(spec.field, lang, partner_names)), title, axis_title)
+    return bar_chart(summary.table(spec.field, labels_for(spec.field, lang, partner_names)), title, axis_title, top)
 
 
 def picked_filters(name: str, picked: list[dict]) -> dict[str, object]:
@@ -138,4 +139,5 @@ def picked_filters(name: str, picked: list[dict]) -> dict[str, object]:
 def presented(chart: alt.Chart, font_size: int) -> alt.Chart:
     """`chart` with text large enough for a projector."""
     return chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size).configure_title(
-        fontSize=font_size + 4).configure_legend(labelFontSize=font_size - 4, titleFontSize=font_size - 2)
+        fontSize=font_size + 4).configure_legend(labelFontSize=font_size - 4, titleFontSize=font_size - 2) \
+        .configure_text(fontSize=font_size - 2)

@@ -15,6 +15,11 @@ FieldType = Literal["id", "text", "code", "codes", "ref", "refs", "int", "year",
 CRS = "EPSG:4326"
 CONTRACT_VERSION = "1"
 METADATA_LAYER = "atlas_metadata"
+# Bookkeeping tables kept beside the records, read and written as they are (all columns text):
+# atlas_records — entity, id, revision, updated_at, updated_by, source_key (Kobo _uuid / ODK instanceID)
+# atlas_imports — the audit of every import and edit: who, when, which file (sha256), counts, backup
+# atlas_trash   — soft-deleted records, recoverable: entity, id, deleted_at, deleted_by, record (JSON)
+BOOKKEEPING_TABLES = ("atlas_records", "atlas_imports", "atlas_trash")
 
 
 @dataclass(frozen=True)

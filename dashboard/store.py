@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from dashboard.contract import (
     CRS,
     ENTITIES,
     INNOVATIONS,
+    BOOKKEEPING_TABLES,
     METADATA_LAYER,
     OPTIONAL_ENTITIES,
     Entity,
@@ -39,6 +41,7 @@ class Dataset:
     communities: gpd.GeoDataFrame
     innovations: gpd.GeoDataFrame
     metadata: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # bookkeeping tables, by name (text columns)
     boundaries: gpd.GeoDataFrame | None = None  # optional administrative polygons
 
     def frame(self, entity: Entity) -> gpd.GeoDataFrame:
@@ -77,7 +80,14 @@ def load(path: Path | None = None) -> Dataset:
     )
     if BOUNDARIES.layer in present:
         dataset.boundaries = conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True)
+    dataset.tables = {name: _text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}
     return dataset
+
+
+def _text_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A bookkeeping table as plain text columns (missing values stay missing)."""
+    return frame.reset_index(drop=True).astype(object).where(frame.notna().reset_index(drop=True), None) \
+        .map(lambda value: value if value is None else str(value))
 
 
 def assemble(
@@ -172,6 +182,9 @@ def layers_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
         layers[BOUNDARIES.layer] = _stored(BOUNDARIES, dataset.boundaries)
     metadata = {"contract_version": CONTRACT_VERSION, **dataset.metadata}
     layers[METADATA_LAYER] = pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
+    for name in BOOKKEEPING_TABLES:
+        if name in dataset.tables:
+            layers[name] = dataset.tables[name].astype(object)
     return layers
 
 
@@ -183,7 +196,8 @@ def _rows(dataset: Dataset, entity: Entity) -> int:
 def write(dataset: Dataset, path: Path | None = None) -> None:
     """Write the whole dataset to `path` atomically: a temporary file, verified, then renamed."""
     path = Path(path) if path is not None else store_path()
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp.gpkg")
+    # unique per writer: two processes, or two sessions' threads, never share a temporary file
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
     temporary.unlink(missing_ok=True)
     stamp = dataset.metadata.get("updated", DEFAULT_STAMP)
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
@@ -194,6 +208,9 @@ def write(dataset: Dataset, path: Path | None = None) -> None:
         for entity in ENTITIES + OPTIONAL_ENTITIES:
             if _rows(written, entity) != _rows(dataset, entity):
                 raise ContractError(temporary, entity.layer, None, None, "verify_failed")
+        for name, table in dataset.tables.items():
+            if len(written.tables.get(name, ())) != len(table):
+                raise ContractError(temporary, name, None, None, "verify_failed")
         os.replace(temporary, path)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})

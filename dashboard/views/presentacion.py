@@ -16,6 +16,7 @@ from dashboard.summaries import summarise
 FONT_PX = 24  # body text on a 1280×720 projector
 PRESENTED_LAYERS = ("points", "regions")
 PRESENTED_CHARTS = ("region", "pid_stage")
+PRESENTED_BARS = 6  # the most frequent regions: map and two charts fit 720 px
 
 lang = state.language()
 chosen = state.selection()
@@ -32,11 +33,12 @@ html {{ font-size: {FONT_PX}px; }}
 </style>""")
 heading, leave = st.columns([6, 1], vertical_alignment="center")
 heading.markdown(f"## {for_markdown(describe(state.current_filters(), lang, chosen.partner_names))}")
-if leave.button(t("present.exit", lang), key="present_exit", type="tertiary"):
+if leave.button(t("present.exit", lang), key="present_exit", type="tertiary", icon=":material/close:"):
     state.leave_presentation()
 
 for column, name in zip(st.columns(len(PRESENTED)), PRESENTED, strict=True):
-    column.metric(t(f"summary.{name}", lang), shown_figure(summary.headline, name, lang))
+    label = t("present.advanced", lang) if name == "advanced" else t(f"summary.{name}", lang)  # fits 1280 px
+    column.metric(label, shown_figure(summary.headline, name, lang))
 
 map_column, charts_column = st.columns([3, 2])
 with map_column:
@@ -46,5 +48,6 @@ with map_column:
     st.html(legend_html(PRESENTED_LAYERS, lang, {}, "outlines"))
 with charts_column:
     for name in PRESENTED_CHARTS:
-        st.altair_chart(presented(summary_chart(name, summary, lang, chosen.partner_names), FONT_PX - 6),
+        chart = summary_chart(name, summary, lang, chosen.partner_names, top=PRESENTED_BARS)
+        st.altair_chart(presented(chart, FONT_PX - 6),
                         width="stretch")

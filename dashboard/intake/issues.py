@@ -1,0 +1,36 @@
+"""What can be wrong with an input row, said in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard.i18n import t
+
+REJECT = "reject"  # the row cannot be stored as it is
+FLAG = "flag"  # the row can be stored, but a person should look at it
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of one input row: where (row number as the user counts it, field) and why."""
+
+    row: int | None  # 1-based data row of the input file (the header is row 0); None: the whole file
+    field: str | None  # the input column (or contract field) concerned
+    reason: str  # catalogue key, e.g. "coords.out_of_range"
+    params: dict = field(default_factory=dict)  # values for the message's placeholders
+    severity: str = REJECT
+
+    def message(self, lang: str) -> str:
+        """The reason as a sentence in `lang`, with its values filled in."""
+        return t(self.reason, lang, **self.params)
+
+
+class IntakeError(Exception):
+    """A whole file refused before any row is read (too large, unsafe archive, unreadable)."""
+
+    def __init__(self, source: str, reason: str, **params: object) -> None:
+        super().__init__(f"{source}: {reason} {params}")
+        self.source, self.reason, self.params = source, reason, params
+
+    def message(self, lang: str) -> str:
+        return t("intake.file_refused", lang, file=self.source, reason=t(self.reason, lang, **self.params))

@@ -1,0 +1,289 @@
+"""Every input row ends in exactly one status: new, update, unchanged, or rejected with its reasons.
+
+`validate` reads a `RawTable` through a column mapping against the current store and returns
+a `Report`: one result per row (with every issue, in the user's language on demand) and the
+`Changes` that committing would make. Nothing is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
+from dashboard.i18n import t
+from dashboard.intake import coords
+from dashboard.intake.changes import Changes
+from dashboard.intake.issues import REJECT, Issue
+from dashboard.intake.mapping import Mapping
+from dashboard.intake.records import Lookups, community_of, consent_defaults, missing_required, parse_fields
+from dashboard.store import Dataset
+
+NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
+STATUSES = (NEW, UPDATE, UNCHANGED, REJECTED)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What becomes of one input row."""
+
+    row: int
+    status: str
+    record_id: str | None
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of every row of one file, and the changes committing it would make."""
+
+    source: str
+    entity: str
+    results: tuple[RowResult, ...]
+    changes: Changes
+    file_issues: tuple[Issue, ...] = ()
+    unmapped: tuple[str, ...] = ()  # input columns left out
+
+    def counts(self) -> dict[str, int]:
+        found = {status: 0 for status in STATUSES}
+        for result in self.results:
+            found[result.status] += 1
+        return found
+
+    @property
+    def rejected(self) -> int:
+        return self.counts()[REJECTED]
+
+    def table(self, lang: str) -> pd.DataFrame:
+        """One line per issue (and one per row without any), for the screen and for download."""
+        lines = []
+        for result in self.results:
+            status = t(f"validate.status.{result.status}", lang)
+            for issue in result.issues or (None,):
+                lines.append({
+                    t("validate.column.row", lang): result.row, t("validate.column.status", lang): status,
+                    t("validate.column.id", lang): result.record_id or "",
+                    t("validate.column.field", lang): issue.field or "" if issue else "",
+                    t("validate.column.reason", lang): issue.message(lang) if issue else "",
+                    t("validate.column.severity", lang): t(f"validate.severity.{issue.severity}", lang) if issue else "",
+                })
+        lines += [{t("validate.column.row", lang): "", t("validate.column.status", lang): "",
+                   t("validate.column.id", lang): "", t("validate.column.field", lang): issue.field or "",
+                   t("validate.column.reason", lang): issue.message(lang),
+                   t("validate.column.severity", lang): t(f"validate.severity.{issue.severity}", lang)}
+                  for issue in self.file_issues]
+        return pd.DataFrame(lines)
+
+    def csv(self, lang: str) -> bytes:
+        """The report as CSV, UTF-8 with BOM so a spreadsheet opens it with its accents."""
+        return self.table(lang).to_csv(index=False).encode("utf-8-sig")
+
+
+@dataclass
+class _Context:
+    entity: Entity
+    data: Dataset
+    lookups: Lookups
+    columns: dict[str, str]  # target -> input column, for messages
+    default_zone: str | None
+    boundaries: gpd.GeoDataFrame | None
+    existing: pd.DataFrame = field(init=False)
+    by_source_key: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.existing = self.data.frame(self.entity).set_index(self.entity.id_field, drop=False)
+        records = self.data.tables.get("atlas_records")
+        keyed = pd.DataFrame() if records is None or records.empty else records[
+            (records["entity"] == self.entity.layer) & records["source_key"].notna()]
+        self.by_source_key = dict(zip(keyed.get("source_key", []), keyed.get("id", []), strict=True))
+
+
+def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, str]:
+    texts = {}
+    for column, target in mapping.items():
+        value = frame.iat[position, frame.columns.get_loc(column)] if target else None
+        if isinstance(value, str) and value.strip():
+            texts[target] = value.strip()
+    return texts
+
+
+def _point(texts: dict[str, str], ctx: _Context, row: int, country, region) -> tuple[object, list[Issue]]:
+    """The row's own point from degrees, a geopoint or UTM metres, checked against its place; None if none."""
+    column = ctx.columns.get
+    accuracy = None
+    try:
+        if "latitude" in texts or "longitude" in texts:
+            lat = coords.parse_degrees(texts.get("latitude", ""), "lat")
+            lon = coords.parse_degrees(texts.get("longitude", ""), "lon")
+        elif "geopoint" in texts:
+            lat, lon, _, accuracy = coords.parse_geopoint(texts["geopoint"])
+        elif "utm_easting" in texts or "utm_northing" in texts:
+            zone = texts.get("utm_zone") or ctx.default_zone
+            if zone is None:
+                return None, [Issue(row, column("utm_easting", "utm_easting"), "validate.utm_without_zone", {})]
+            lat, lon = coords.from_utm(texts.get("utm_easting", ""), texts.get("utm_northing", ""), zone)
+        else:
+            return None, []
+    except coords.CoordinateError as error:
+        where = column(error.axis_target, error.axis_target) if hasattr(error, "axis_target") else None
+        return None, [Issue(row, where, error.reason, dict(error.params))]
+    if "accuracy" in texts:
+        try:
+            accuracy = float(texts["accuracy"].replace(",", "."))
+        except ValueError:
+            return None, [Issue(row, column("accuracy", "accuracy"), "validate.bad_accuracy",
+                                {"value": texts["accuracy"]})]
+    issues = [Issue(row, column("latitude", "latitude"), i.reason, i.params, i.severity)
+              for i in coords.check_point(lat, lon, country=country, region=region, accuracy_m=accuracy,
+                                          boundaries=ctx.boundaries)]
+    return shapely.Point(lon, lat), issues
+
+
+def _place(ctx: _Context, community: str | None):
+    if community is None or community not in ctx.lookups.community_ids:
+        return None
+    return ctx.data.communities.set_index("community_id").loc[community]
+
+
+def _innovation(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, list[Issue]]:
+    record, issues = parse_fields(INNOVATIONS, texts, ctx.columns, row, ctx.lookups)
+    community, more = community_of(texts, record, ctx.columns, row, ctx.lookups)
+    issues += more
+    if community is not None:
+        record["community_id"] = community
+    issues += consent_defaults(record, row)
+    place = _place(ctx, community)
+    point, more = _point(texts, ctx, row, None if place is None else str(place["country"]),
+                         None if place is None else str(place["region"]))
+    issues += more
+    record["has_own_point"] = point is not None
+    record["geometry"] = point if point is not None else (None if place is None else place.geometry)
+    skip = {"community_id"} if any(i.field == ctx.columns.get("community_name") for i in more) else set()
+    issues += missing_required(INNOVATIONS, record, ctx.columns, row, skip | {"consent_public", "name_public"})
+    return record, issues
+
+
+def _community(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, list[Issue]]:
+    record, issues = parse_fields(COMMUNITIES, texts, ctx.columns, row, ctx.lookups)
+    if "country" not in record and isinstance(record.get("region"), str):
+        record["country"] = record["region"].split("-")[0]
+    if "location_source" not in record:
+        record["location_source"] = "approximate"
+        issues.append(Issue(row, "location_source", "validate.location_assumed", {}, "flag"))
+    point, more = _point(texts, ctx, row, record.get("country"), record.get("region"))
+    issues += more
+    record["geometry"] = point
+    if point is None and not more:
+        issues.append(Issue(row, ctx.columns.get("latitude", "latitude"), "validate.no_point", {}))
+    return record, issues + missing_required(COMMUNITIES, record, ctx.columns, row, set())
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
+        return None
+    if isinstance(value, shapely.Geometry):
+        return (round(value.x, 7), round(value.y, 7)) if not value.is_empty else None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _same(record: dict, existing: pd.Series, entity: Entity) -> bool:
+    names = [f.name for f in entity.fields] + ["geometry"]
+    if entity is INNOVATIONS and not record.get("has_own_point") and not existing.get("has_own_point"):
+        names.remove("geometry")
+    return all(_plain(record.get(n)) == _plain(existing.get(n)) for n in names)
+
+
+def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
+    """The whole record after the row: the stored values, overwritten by what the row gives."""
+    base = {} if existing is None else {k: existing[k] for k in existing.index}
+    given = dict(record)
+    if entity is INNOVATIONS and existing is not None and not given.get("has_own_point"):
+        given.pop("geometry", None)
+        given.pop("has_own_point", None)
+    return base | given
+
+
+def _status(record: dict, texts: dict[str, str], ctx: _Context, seen: dict[str, dict]) -> tuple[str, str | None, dict]:
+    """New, update or unchanged; and the whole record to store."""
+    given = record.get(ctx.entity.id_field)
+    stored_id = given if given in ctx.existing.index else ctx.by_source_key.get(texts.get("source_key", ""))
+    existing = ctx.existing.loc[stored_id] if stored_id is not None else None
+    merged = _merged(record, existing, ctx.entity)
+    if stored_id is not None:
+        merged[ctx.entity.id_field] = stored_id
+        return (UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE), stored_id, merged
+    return NEW, given, merged
+
+
+def _frame(records: list[dict], like: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    columns = [c for c in like.columns if c != "geometry"]
+    rows = [{c: r.get(c) for c in columns} | {"geometry": r.get("geometry")} for r in records]
+    return gpd.GeoDataFrame(rows, columns=[*columns, "geometry"], geometry="geometry", crs=CRS)
+
+
+def _revision(data: Dataset, layer: str, record_id: str) -> int:
+    records = data.tables.get("atlas_records")
+    if records is None or records.empty:
+        return 1
+    found = records[(records["entity"] == layer) & (records["id"] == record_id)]
+    return int(found["revision"].iloc[-1]) if len(found) else 1
+
+
+def _duplicate(key: str | None, merged: dict, earlier: dict[str, dict], row: int, ctx: _Context) -> Issue | None:
+    """A second row with the same id or submission key: harmless if identical, refused if it differs."""
+    if key is None or key not in earlier:
+        return None
+    same = all(_plain(merged.get(n)) == _plain(earlier[key].get(n)) for n in set(merged) | set(earlier[key]))
+    return None if same else Issue(row, ctx.columns.get(ctx.entity.id_field), "validate.duplicate_in_file",
+                                   {"value": key})
+
+
+def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVATIONS,
+             default_zone: str | None = None) -> Report:
+    """Check every row of `table` (a readers.RawTable) mapped by `mapping` against the store `data`."""
+    ctx = _Context(entity, data, Lookups(data), {target: col for col, target in mapping.items() if target},
+                   default_zone, data.boundaries)
+    build = _innovation if entity is INNOVATIONS else _community
+    early: dict[int | None, list[Issue]] = {}
+    for issue in table.issues:
+        early.setdefault(issue.row, []).append(issue)
+    results, added, updated, earlier = [], [], [], {}
+    seen, source_keys = {}, {}
+    for position, row in enumerate(table.rows):
+        issues = list(early.get(row, []))
+        if not any(i.severity == REJECT for i in issues):
+            texts = _texts(table.frame, position, mapping)
+            record, more = build(texts, ctx, row)
+            issues += more
+        if any(i.severity == REJECT for i in issues):
+            results.append(RowResult(row, REJECTED, None, tuple(issues)))
+            continue
+        status, record_id, merged = _status(record, texts, ctx, earlier)
+        key = record_id or texts.get("source_key")
+        twice = _duplicate(key, merged, earlier, row, ctx)
+        if twice is not None:
+            results.append(RowResult(row, REJECTED, record_id, (*issues, twice)))
+            continue
+        if key is not None and key in earlier:
+            status = UNCHANGED
+        elif status == NEW:
+            added.append(merged | {"source_key": texts.get("source_key")})
+        elif status == UPDATE:
+            updated.append(merged)
+            seen[(entity.layer, record_id)] = _revision(data, entity.layer, record_id)
+        if key is not None:
+            earlier[key] = merged
+        if record_id is not None and texts.get("source_key"):
+            source_keys[(entity.layer, record_id)] = texts["source_key"]
+        results.append(RowResult(row, status, record_id, tuple(issues)))
+    like = data.frame(entity)
+    changes = Changes(added={entity.layer: _frame(added, like.assign(source_key=None))} if added else {},
+                      updated={entity.layer: _frame(updated, like)} if updated else {},
+                      seen=seen, source_keys=source_keys)
+    unmapped = tuple(column for column, target in mapping.items() if not target)
+    return Report(table.source, entity.layer, tuple(results), changes, tuple(early.get(None, [])), unmapped)
