@@ -15,13 +15,16 @@ import unicodedata
 from pathlib import Path
 
 from dashboard.contract import COMMUNITIES, INNOVATIONS, Entity
+from dashboard.i18n import catalogue
+from dashboard.vocab import LANGUAGES
 
 Mapping = dict[str, str | None]  # input column -> target (None: not imported)
 
 # targets that are not contract fields but that intake understands
 EXTRA_TARGETS = ("latitude", "longitude", "geopoint", "utm_easting", "utm_northing", "utm_zone", "accuracy",
                  "community_name", "source_key")
-IGNORED_FIELDS = {"has_own_point"}  # derived, never read from a file
+IGNORED_FIELDS = {"has_own_point"}
+EXPORT_COLUMNS = "export.column."  # catalogue keys of the headers the atlas's own exports write  # derived, never read from a file
 
 # target -> names it goes by in field forms and spreadsheets (folded: lower case, no accents, single spaces)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -83,6 +86,10 @@ def guess(columns: list[str], entity: Entity = INNOVATIONS) -> Mapping:
     """The likeliest target of each column by its name; a target already taken is not given twice."""
     allowed = targets(entity)
     by_name = {fold(name): name for name in allowed}
+    for lang in LANGUAGES:  # the atlas's own spreadsheets name their columns in the catalogue's words
+        for key, label in catalogue(lang).items():
+            if key.startswith(EXPORT_COLUMNS) and key.removeprefix(EXPORT_COLUMNS) in allowed:
+                by_name.setdefault(fold(label), key.removeprefix(EXPORT_COLUMNS))
     for target, names in SYNONYMS.items():
         if target in allowed:
             for name in names:

@@ -25,7 +25,7 @@ class Lookups:
     def __init__(self, data: Dataset) -> None:
         partners = data.partners
         self.partners = {fold(v): pid for column in ("partner_id", "acronym", "name")
-                         for pid, v in zip(partners["partner_id"], partners[column], strict=True) if v}
+                         for pid, v in zip(partners["partner_id"], partners[column], strict=True) if isinstance(v, str)}
         communities = data.communities
         self.community_ids = set(communities["community_id"])
         self.communities_by_name: dict[str, list[tuple[str, str]]] = {}

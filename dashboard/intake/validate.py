@@ -15,7 +15,7 @@ import shapely
 
 from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
 from dashboard.i18n import t
-from dashboard.intake import coords
+from dashboard.intake import coords, utm
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import REJECT, Issue
 from dashboard.intake.mapping import Mapping
@@ -92,6 +92,7 @@ class _Context:
     boundaries: gpd.GeoDataFrame | None
     existing: pd.DataFrame = field(init=False)
     by_source_key: dict[str, str] = field(init=False)
+    by_content: dict[tuple, str] = field(init=False)  # a stored record's values (not its id) -> its id
 
     def __post_init__(self) -> None:
         self.existing = self.data.frame(self.entity).set_index(self.entity.id_field, drop=False)
@@ -99,6 +100,7 @@ class _Context:
         keyed = pd.DataFrame() if records is None or records.empty else records[
             (records["entity"] == self.entity.layer) & records["source_key"].notna()]
         self.by_source_key = dict(zip(keyed.get("source_key", []), keyed.get("id", []), strict=True))
+        self.by_content = {_content(row, self.entity): rid for rid, row in self.existing.iterrows()}
 
 
 def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, str]:
@@ -113,33 +115,34 @@ def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, st
 def _point(texts: dict[str, str], ctx: _Context, row: int, country, region) -> tuple[object, list[Issue]]:
     """The row's own point from degrees, a geopoint or UTM metres, checked against its place; None if none."""
     column = ctx.columns.get
-    accuracy = None
+    accuracy, zone_issues, where = None, [], "latitude"
     try:
         if "latitude" in texts or "longitude" in texts:
             lat = coords.parse_degrees(texts.get("latitude", ""), "lat")
+            where = "longitude"
             lon = coords.parse_degrees(texts.get("longitude", ""), "lon")
         elif "geopoint" in texts:
+            where = "geopoint"
             lat, lon, _, accuracy = coords.parse_geopoint(texts["geopoint"])
         elif "utm_easting" in texts or "utm_northing" in texts:
-            zone = texts.get("utm_zone") or ctx.default_zone
+            where, zone = "utm_easting", texts.get("utm_zone") or ctx.default_zone
             if zone is None:
-                return None, [Issue(row, column("utm_easting", "utm_easting"), "validate.utm_without_zone", {})]
-            lat, lon = coords.from_utm(texts.get("utm_easting", ""), texts.get("utm_northing", ""), zone)
+                return None, [Issue(row, column(where, where), "validate.utm_without_zone", {})]
+            lat, lon = utm.from_utm(texts.get("utm_easting", ""), texts.get("utm_northing", ""), zone)
+            zone_issues = utm.check_zone(zone, region, row=row, field=column("utm_zone", "utm_zone"))
         else:
             return None, []
-    except coords.CoordinateError as error:
-        where = column(error.axis_target, error.axis_target) if hasattr(error, "axis_target") else None
-        return None, [Issue(row, where, error.reason, dict(error.params))]
+    except coords.CoordsError as error:
+        return None, [error.issue(row, column(where, where))]
     if "accuracy" in texts:
         try:
             accuracy = float(texts["accuracy"].replace(",", "."))
         except ValueError:
             return None, [Issue(row, column("accuracy", "accuracy"), "validate.bad_accuracy",
                                 {"value": texts["accuracy"]})]
-    issues = [Issue(row, column("latitude", "latitude"), i.reason, i.params, i.severity)
-              for i in coords.check_point(lat, lon, country=country, region=region, accuracy_m=accuracy,
-                                          boundaries=ctx.boundaries)]
-    return shapely.Point(lon, lat), issues
+    issues = coords.check_point(lat, lon, country=country, region=region, accuracy_m=accuracy,
+                                boundaries=ctx.boundaries, row=row, field=column(where, where))
+    return shapely.Point(lon, lat), zone_issues + issues
 
 
 def _place(ctx: _Context, community: str | None):
@@ -159,10 +162,10 @@ def _innovation(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, l
     point, more = _point(texts, ctx, row, None if place is None else str(place["country"]),
                          None if place is None else str(place["region"]))
     issues += more
-    record["has_own_point"] = point is not None
-    record["geometry"] = point if point is not None else (None if place is None else place.geometry)
-    skip = {"community_id"} if any(i.field == ctx.columns.get("community_name") for i in more) else set()
-    issues += missing_required(INNOVATIONS, record, ctx.columns, row, skip | {"consent_public", "name_public"})
+    if point is not None:
+        record["has_own_point"], record["geometry"] = True, point
+    elif place is not None:
+        record["has_own_point"], record["geometry"] = False, place.geometry
     return record, issues
 
 
@@ -174,11 +177,18 @@ def _community(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, li
         record["location_source"] = "approximate"
         issues.append(Issue(row, "location_source", "validate.location_assumed", {}, "flag"))
     point, more = _point(texts, ctx, row, record.get("country"), record.get("region"))
-    issues += more
-    record["geometry"] = point
-    if point is None and not more:
+    if point is not None:
+        record["geometry"] = point
+    return record, issues + more
+
+
+def _incomplete(merged: dict, ctx: _Context, row: int) -> list[Issue]:
+    """What a new record lacks: its required fields (an id is given when committing) and, for a community, a point."""
+    skip = {ctx.entity.id_field, "consent_public", "name_public"}
+    issues = missing_required(ctx.entity, merged, ctx.columns, row, skip)
+    if ctx.entity is COMMUNITIES and merged.get("geometry") is None:
         issues.append(Issue(row, ctx.columns.get("latitude", "latitude"), "validate.no_point", {}))
-    return record, issues + missing_required(COMMUNITIES, record, ctx.columns, row, set())
+    return issues
 
 
 def _plain(value: object) -> object:
@@ -196,6 +206,13 @@ def _same(record: dict, existing: pd.Series, entity: Entity) -> bool:
     if entity is INNOVATIONS and not record.get("has_own_point") and not existing.get("has_own_point"):
         names.remove("geometry")
     return all(_plain(record.get(n)) == _plain(existing.get(n)) for n in names)
+
+
+def _content(record, entity: Entity) -> tuple:
+    """A record's values without its id: two rows with the same content are the same record."""
+    names = [f.name for f in entity.fields if f.name != entity.id_field]
+    point = record.get("geometry") if entity is COMMUNITIES or record.get("has_own_point") else None
+    return (*(_plain(record.get(n)) for n in names), _plain(point))
 
 
 def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
@@ -217,6 +234,8 @@ def _status(record: dict, texts: dict[str, str], ctx: _Context, seen: dict[str, 
     if stored_id is not None:
         merged[ctx.entity.id_field] = stored_id
         return (UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE), stored_id, merged
+    if given is None and _content(merged, ctx.entity) in ctx.by_content:  # the same record again, without its id
+        return UNCHANGED, ctx.by_content[_content(merged, ctx.entity)], merged
     return NEW, given, merged
 
 
@@ -234,7 +253,7 @@ def _revision(data: Dataset, layer: str, record_id: str) -> int:
     return int(found["revision"].iloc[-1]) if len(found) else 1
 
 
-def _duplicate(key: str | None, merged: dict, earlier: dict[str, dict], row: int, ctx: _Context) -> Issue | None:
+def _duplicate(key: object, merged: dict, earlier: dict[str, dict], row: int, ctx: _Context) -> Issue | None:
     """A second row with the same id or submission key: harmless if identical, refused if it differs."""
     if key is None or key not in earlier:
         return None
@@ -264,7 +283,12 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
             results.append(RowResult(row, REJECTED, None, tuple(issues)))
             continue
         status, record_id, merged = _status(record, texts, ctx, earlier)
-        key = record_id or texts.get("source_key")
+        if status == NEW:
+            issues += _incomplete(merged, ctx, row)
+        if any(i.severity == REJECT for i in issues):
+            results.append(RowResult(row, REJECTED, None, tuple(issues)))
+            continue
+        key = record_id or texts.get("source_key") or _content(merged, entity)
         twice = _duplicate(key, merged, earlier, row, ctx)
         if twice is not None:
             results.append(RowResult(row, REJECTED, record_id, (*issues, twice)))
