@@ -6,9 +6,12 @@ from pathlib import Path
 
 import click
 
-from dashboard import demo, store
+from dashboard import auth, demo, store
 from dashboard.conform import ContractError
 from dashboard.paths import DEMO_STORE
+
+
+PROGRESS_FROM = 2000  # rows: a longer file shows a progress bar while it is checked
 
 
 @click.group()
@@ -131,3 +134,115 @@ def export_command(format_code: str, out: Path, lang: str, query: str, chart: st
     partial.write_bytes(made)
     partial.replace(out)  # a reader never sees half a file
     click.echo(t("pack.written", lang, path=out, count=int(selection.keep.sum()), size=len(made)))
+
+
+def _report_for(file: Path, entity_name: str, mapping_file: Path | None, zone: str | None, encoding: str | None,
+                delimiter: str | None, sheet: str | None, store_file: Path | None, lang: str):
+    """Read FILE, map its columns (a saved mapping, else by name) and check every row against the store."""
+    from dashboard.contract import COMMUNITIES, INNOVATIONS
+    from dashboard.intake import mapping
+    from dashboard.intake.readers import read_table
+    from dashboard.intake.validate import validate
+
+    entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
+    table = read_table(file, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    columns = list(table.frame.columns)
+    chosen = mapping.applied(mapping.load(mapping_file)["mapping"], columns, entity) if mapping_file \
+        else mapping.guess(columns, entity)
+    data = store.load(store_file)
+    with click.progressbar(length=len(table.rows), label=file.name, hidden=len(table.rows) < PROGRESS_FROM) as bar:
+        report = validate(table, chosen, data, entity=entity, default_zone=zone, progress=bar.update)
+    return table, report
+
+
+def _print_report(report, lang: str) -> None:
+    from dashboard.i18n import t
+
+    table = report.table(lang)
+    if len(table):
+        click.echo(table.to_string(index=False, max_colwidth=90))
+    counts = report.counts()
+    click.echo(t("intake.counts", lang, **counts))
+
+
+def _intake_options(command):
+    for option in reversed([
+        click.option("--entity", type=click.Choice(["innovations", "communities"]), default="innovations",
+                     show_default=True, help="Qué registros trae el archivo."),
+        click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Asignación de columnas guardada (JSON)."),
+        click.option("--utm-zone", "zone", help="Zona UTM de las coordenadas en metros (17S, 18S o 19S)."),
+        click.option("--encoding", help="Codificación del CSV, si no se detecta bien (p. ej. cp1252)."),
+        click.option("--delimiter", help="Separador del CSV, si no se detecta bien (, ; o tab)."),
+        click.option("--sheet", help="Hoja del Excel (por defecto, la primera)."),
+        click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo]."),
+        click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True),
+    ]):
+        command = option(command)
+    return command
+
+
+@main.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_intake_options
+def validate_command(file: Path, entity: str, mapping_file, zone, encoding, delimiter, sheet, store_file,
+                     lang: str) -> None:
+    """Revisa FILE fila por fila sin escribir nada; termina con error si alguna fila se rechazaría."""
+    from dashboard.intake.issues import IntakeError
+
+    try:
+        _, report = _report_for(file, entity, mapping_file, zone, encoding, delimiter, sheet, store_file, lang)
+    except (IntakeError, ContractError) as error:
+        raise click.ClickException(error.message(lang)) from None
+    _print_report(report, lang)
+    if report.rejected or report.file_issues:
+        raise SystemExit(1)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_intake_options
+@click.option("--dry-run", is_flag=True, help="Solo muestra lo que se haría.")
+@click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
+def import_command(file: Path, entity: str, mapping_file, zone, encoding, delimiter, sheet, store_file,
+                   lang: str, dry_run: bool, editor_name: str) -> None:
+    """Importa FILE: las filas nuevas y actualizadas se guardan todas juntas; las rechazadas, ninguna."""
+    import hashlib
+
+    from dashboard.i18n import t
+    from dashboard.intake import commit
+    from dashboard.intake.changes import Source
+    from dashboard.intake.issues import IntakeError
+
+    try:
+        _, report = _report_for(file, entity, mapping_file, zone, encoding, delimiter, sheet, store_file, lang)
+        _print_report(report, lang)
+        if dry_run or report.changes.empty:
+            click.echo(t("intake.nothing_written", lang))
+            return
+        source = Source("import", file.name, hashlib.sha256(file.read_bytes()).hexdigest(), report.counts())
+        entry = commit.commit(report.changes, source, editor_name, path=store_file)
+    except (IntakeError, ContractError, commit.CommitError) as error:
+        raise click.ClickException(error.message(lang)) from None
+    click.echo(t("intake.committed", lang, entry=entry))
+
+
+@main.command("undo")
+@click.argument("import_id")
+@click.option("--editor", "editor_name", required=True, help="Quién deshace (queda en el historial).")
+@click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+def undo_command(import_id: str, editor_name: str, store_file: Path | None, lang: str) -> None:
+    """Deshace una importación o edición del historial (IMPORT_ID, p. ej. CHG-000003)."""
+    from dashboard.i18n import t
+    from dashboard.intake import commit
+
+    try:
+        entry = commit.undo(import_id, editor_name, path=store_file)
+    except (ContractError, commit.CommitError) as error:
+        raise click.ClickException(error.message(lang)) from None
+    click.echo(t("intake.undone", lang, entry=import_id, undo=entry))
+
+
+main.add_command(auth.hash_password_command, "hash-password")

@@ -14,7 +14,7 @@ FLAG = "flag"  # the row can be stored, but a person should look at it
 class Issue:
     """One problem of one input row: where (row number as the user counts it, field) and why."""
 
-    row: int | None  # 1-based data row of the input file (the header is row 0); None: the whole file
+    row: int | None  # the row as the user finds it in the file (CSV line, sheet row, feature number); None: the file
     field: str | None  # the input column (or contract field) concerned
     reason: str  # catalogue key, e.g. "coords.out_of_range"
     params: dict = field(default_factory=dict)  # values for the message's placeholders

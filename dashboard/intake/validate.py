@@ -7,6 +7,7 @@ a `Report`: one result per row (with every issue, in the user's language on dema
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,6 +25,7 @@ from dashboard.store import Dataset
 
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
 STATUSES = (NEW, UPDATE, UNCHANGED, REJECTED)
+PROGRESS_STEP = 500
 
 
 @dataclass(frozen=True)
@@ -263,8 +265,11 @@ def _duplicate(key: object, merged: dict, earlier: dict[str, dict], row: int, ct
 
 
 def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVATIONS,
-             default_zone: str | None = None) -> Report:
-    """Check every row of `table` (a readers.RawTable) mapped by `mapping` against the store `data`."""
+             default_zone: str | None = None, progress: Callable[[int], None] | None = None) -> Report:
+    """Check every row of `table` (a readers.RawTable) mapped by `mapping` against the store `data`.
+
+    `progress`, if given, is told how many more rows were checked, every `PROGRESS_STEP` rows.
+    """
     ctx = _Context(entity, data, Lookups(data), {target: col for col, target in mapping.items() if target},
                    default_zone, data.boundaries)
     build = _innovation if entity is INNOVATIONS else _community
@@ -274,6 +279,8 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
     results, added, updated, earlier = [], [], [], {}
     seen, source_keys = {}, {}
     for position, row in enumerate(table.rows):
+        if progress is not None and position and position % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
         issues = list(early.get(row, []))
         if not any(i.severity == REJECT for i in issues):
             texts = _texts(table.frame, position, mapping)
