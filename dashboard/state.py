@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, maps, share, store
+from dashboard import auth, charts, maps, share, store
 from dashboard import filters as filtering
 from dashboard.conform import ContractError
 from dashboard.filters import FilterIndex, Filters
@@ -53,6 +53,7 @@ PAGES = {
     "mapa": ("views/mapa.py", "nav.map", ":material/map:"),
     "resumen": ("views/resumen.py", "nav.summary", ":material/bar_chart:"),
     "datos": ("views/datos.py", "nav.data", ":material/table:"),
+    "gestionar": ("views/gestionar.py", "nav.manage", ":material/edit_note:"),
     "acerca": ("views/acerca.py", "nav.about", ":material/info:"),
 }
 PRESENT = "present"  # the sidebar's button that opens presentation mode
@@ -314,3 +315,40 @@ def base_map(basemap: str, lang: str, centre, zoom) -> tuple[folium.Map, bool]:
     for name in [name for name in fmap._children if name.startswith("feature_group_")]:
         del fmap._children[name]
     return fmap, new
+
+
+EDITOR = "editor"  # the signed-in editor of this session (auth.Editor), if any
+
+
+def secrets() -> dict:
+    """The app's secrets, or nothing when no secrets.toml exists (editing then stays off)."""
+    return st.secrets.to_dict() if st.secrets.load_if_toml_exists() else {}
+
+
+def editor() -> auth.Editor | None:
+    """Who is signed in to edit: by password in this session, or by the configured OIDC provider."""
+    if st.session_state.get(EDITOR) is not None:
+        return st.session_state[EDITOR]
+    if auth.oidc_configured(secrets()) and getattr(st.user, "is_logged_in", False):
+        return auth.editor_from_oidc(st.user.to_dict(), secrets())
+    return None
+
+
+def sign_in(username: str, password: str) -> str | None:
+    """Check a password sign-in; None when it worked, else what to tell the user (in their language)."""
+    try:
+        found = auth.verify(auth.editors_from(secrets()), username, password, client=st.context.ip_address)
+    except auth.TooManyAttempts as wait:
+        return t("auth.throttled", language(), seconds=wait.seconds)
+    except auth.SecretsError as error:
+        return error.message(language())
+    if found is None:
+        return t("auth.wrong", language())
+    st.session_state[EDITOR] = found
+    return None
+
+
+def sign_out() -> None:
+    st.session_state[EDITOR] = None
+    if getattr(st.user, "is_logged_in", False):
+        st.logout()

@@ -56,6 +56,7 @@ class Server:
 
     store: Path
     log: Path
+    secrets: Path | None = None  # a secrets.toml (editors), if the test signs in
     url: str = ""
     process: subprocess.Popen | None = None
 
@@ -66,6 +67,8 @@ class Server:
                    "--server.port", str(port), "--server.address", "127.0.0.1",
                    "--server.headless", "true", "--browser.gatherUsageStats", "false",
                    "--server.fileWatcherType", "none"]
+        if self.secrets is not None:
+            command += ["--secrets.files", str(self.secrets)]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, STORE_ENV: str(self.store)},
                                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -128,8 +131,8 @@ def launch(playwright, executable: str):
     )
 
 
-def running_servers(store: Path, log: Path) -> Iterator[Server]:
-    server = Server(store=store, log=log)
+def running_servers(store: Path, log: Path, secrets: Path | None = None) -> Iterator[Server]:
+    server = Server(store=store, log=log, secrets=secrets)
     server.start()
     try:
         yield server

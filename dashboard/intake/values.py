@@ -56,8 +56,8 @@ def _lookup(vocabulary_name: str) -> dict[str, str]:
     vocabulary: Vocabulary = VOCABULARIES[vocabulary_name]
     table: dict[str, str] = {}
     for code, labels in vocabulary.labels.items():
-        for name in (code, *labels, code.replace("_", " ")):
-            table[fold(name)] = code
+        for name in (code, *labels, code.replace("_", " "), *(label.split("(")[0] for label in labels)):
+            table[fold(name)] = code  # "riesgo climático" is the label without its examples in brackets
     table.update(SYNONYMS.get(vocabulary_name, {}))
     for name, found in list(table.items()):  # a plural written as singular never overrides a real entry
         table.setdefault(_singular(name), found)

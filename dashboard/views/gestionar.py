@@ -1,0 +1,49 @@
+"""Gestionar datos: editors sign in to import files, edit records, empty the trash and undo imports."""
+
+import streamlit as st
+
+from dashboard import auth, state
+from dashboard.i18n import t
+from dashboard.views import manage
+
+lang = state.language()
+st.title(t("manage.heading", lang))
+secrets = state.secrets()
+if not auth.editing_enabled(secrets):
+    st.info(t("auth.disabled_heading", lang))
+    st.markdown(t("auth.how_to_enable", lang))
+    st.stop()
+
+editor = state.editor()
+if editor is None:
+    st.caption(t("auth.required", lang))
+    with st.form("sign_in"):
+        username = st.text_input(t("auth.username", lang), key="sign_in_user")
+        password = st.text_input(t("auth.password", lang), type="password", key="sign_in_password")
+        if st.form_submit_button(t("auth.sign_in", lang)):
+            problem = state.sign_in(username, password)
+            if problem:
+                st.error(problem)
+            else:
+                st.rerun()
+    for provider in auth.oidc_providers(secrets):
+        label = t("auth.sign_in_oidc", lang) if provider == "default" else t("auth.sign_in_with", lang,
+                                                                             provider=provider)
+        if st.button(label, key=f"oidc_{provider}"):
+            st.login(provider)
+    if getattr(st.user, "is_logged_in", False):  # signed in with a provider, but not an editor
+        st.warning(t("auth.not_editor", lang, email=st.user.get("email", "")))
+    st.stop()
+
+signed, leave = st.columns([4, 1], vertical_alignment="center")
+signed.caption(t("auth.signed_in_as", lang, name=editor.name))
+leave.button(t("auth.sign_out", lang), key="sign_out", on_click=state.sign_out)
+importing, editing, trash, history = st.tabs([t(f"manage.tab.{n}", lang) for n in ("import", "edit", "trash", "history")])
+with importing:
+    manage.import_section(editor, lang)
+with editing:
+    manage.edit_section(editor, lang)
+with trash:
+    manage.trash_section(editor, lang)
+with history:
+    manage.history_section(editor, lang)

@@ -1,0 +1,174 @@
+"""The sections of *Gestionar datos*: import a file, edit a record, the trash, the history (signed-in editors only)."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.auth import Editor
+from dashboard.i18n import t
+from dashboard.intake import commit, mapping
+from dashboard.intake.changes import Changes, Source
+from dashboard.intake.issues import IntakeError
+from dashboard.intake.readers import read_table
+from dashboard.intake.validate import validate
+from dashboard.paths import store_path
+from dashboard.views import editing
+from dashboard.views.editing import ENTITIES, apply
+
+ENCODINGS = ("", "utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
+DELIMITERS = ("", ",", ";", "\t")
+ZONES = ("", "17S", "18S", "19S")
+
+
+def _mappings_folder() -> Path:
+    return store_path().parent / "mappings"
+
+
+def _uploaded(upload) -> tuple[Path, str]:
+    """The upload as a file on disk (readers need a path), and its SHA-256 for the audit."""
+    content = upload.getvalue()
+    folder = Path(tempfile.mkdtemp(prefix="atlas-upload-"))
+    path = folder / Path(upload.name).name
+    path.write_bytes(content)
+    return path, hashlib.sha256(content).hexdigest()
+
+
+def _options(lang: str) -> dict:
+    with st.expander(t("manage.import.options", lang)):
+        first, second, third, fourth = st.columns(4)
+        shown = {"": t("manage.import.detect", lang), "\t": "TAB"}
+        return {
+            "encoding": first.selectbox(t("manage.import.encoding", lang), ENCODINGS, key="import_encoding",
+                                        format_func=lambda v: shown.get(v, v)) or None,
+            "delimiter": second.selectbox(t("manage.import.delimiter", lang), DELIMITERS, key="import_delimiter",
+                                          format_func=lambda v: shown.get(v, v)) or None,
+            "sheet": third.text_input(t("manage.import.sheet", lang), key="import_sheet") or None,
+            "zone": fourth.selectbox(t("manage.import.zone", lang), ZONES, key="import_zone",
+                                     format_func=lambda v: v or "–") or None,
+        }
+
+
+def _mapping(table, entity, lang: str) -> dict:
+    """The column mapping, guessed or saved, as the editor corrects it."""
+    columns = list(table.frame.columns)
+    saved = mapping.saved_for(_mappings_folder(), columns, entity)
+    chosen = mapping.applied(saved["mapping"], columns, entity) if saved else mapping.guess(columns, entity)
+    if saved:
+        st.caption(t("manage.import.saved_mapping_used", lang, name=saved["name"]))
+    examples = [next((v for v in table.frame[c] if v), "") for c in columns]
+    editor = pd.DataFrame({"column": columns, "example": examples, "target": [chosen[c] or "" for c in columns]})
+    targets = ["", *mapping.targets(entity)]
+    edited = st.data_editor(
+        editor, hide_index=True, width="stretch", key=f"mapping_{mapping.signature(columns)}_{entity.layer}",
+        disabled=["column", "example"],
+        column_config={
+            "column": st.column_config.TextColumn(t("manage.import.column", lang)),
+            "example": st.column_config.TextColumn(t("manage.import.example", lang)),
+            "target": st.column_config.SelectboxColumn(t("manage.import.target", lang), options=targets),
+        })
+    result = {row.column: (row.target or None) for row in edited.itertuples()}
+    name, save = st.columns([3, 1], vertical_alignment="bottom")
+    label = name.text_input(t("manage.import.mapping_name", lang), key="mapping_name")
+    if save.button(t("manage.import.save_mapping", lang), key="mapping_save", disabled=not label):
+        mapping.save(_mappings_folder(), label, result, columns, entity)
+        st.toast(t("manage.import.mapping_saved", lang, name=label))
+    return result
+
+
+def import_section(editor: Editor, lang: str) -> None:
+    """Upload, map, check every row, then commit all at once after an explicit confirmation."""
+    upload = st.file_uploader(t("manage.import.file", lang), key="import_file",
+                              type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip", "kml", "kmz"])
+    entity = ENTITIES[st.radio(t("manage.import.entity", lang), list(ENTITIES), horizontal=True,
+                               key="import_entity", format_func=lambda e: t(f"manage.entity.{e}", lang))]
+    if upload is None:
+        st.caption(t("manage.import.hint", lang))
+        return
+    options = _options(lang)
+    path, digest = _uploaded(upload)
+    try:
+        table = read_table(path, name=upload.name, encoding=options["encoding"], delimiter=options["delimiter"],
+                           sheet=options["sheet"])
+    except IntakeError as error:
+        st.error(error.message(lang))
+        return
+    st.caption(t("manage.import.read", lang, rows=len(table.rows), kind=table.kind,
+                 flavour=table.flavour or "–", encoding=table.encoding or "–"))
+    chosen = _mapping(table, entity, lang)
+    bar = st.progress(0.0) if len(table.rows) > 2000 else None
+    done = [0]
+
+    def advance(step: int) -> None:
+        done[0] += step
+        bar.progress(min(1.0, done[0] / len(table.rows)))
+    report = validate(table, chosen, state.dataset(), entity=entity, default_zone=options["zone"],
+                      progress=advance if bar else None)
+    _show_report(report, lang)
+    _confirm(report, upload.name, digest, editor, lang)
+
+
+def _show_report(report, lang: str) -> None:
+    counts = report.counts()
+    for column, status in zip(st.columns(4), counts, strict=True):
+        column.metric(t(f"validate.status.{status}", lang), counts[status])
+    st.dataframe(report.table(lang), hide_index=True, width="stretch", key="import_report")
+    st.download_button(t("manage.import.download_report", lang), report.csv(lang), file_name="informe.csv",
+                       mime="text/csv", key="import_report_csv", on_click="ignore", icon=":material/download:")
+
+
+def _confirm(report, name: str, digest: str, editor: Editor, lang: str) -> None:
+    counts = report.counts()
+    if report.changes.empty:
+        st.info(t("manage.import.nothing", lang))
+        return
+    sure = st.checkbox(t("manage.import.confirm", lang, new=counts["new"], update=counts["update"],
+                         rejected=counts["rejected"]), key="import_confirm")
+    if st.button(t("manage.import.commit", lang), key="import_commit", type="primary", disabled=not sure):
+        try:
+            entry = commit.commit(report.changes, Source("import", name, digest, counts), editor.name)
+        except commit.CommitError as error:
+            st.error(error.message(lang))
+            return
+        st.success(t("manage.import.done", lang, entry=entry))
+
+
+def edit_section(editor: Editor, lang: str) -> None:
+    editing.show(editor, lang)
+
+
+def trash_section(editor: Editor, lang: str) -> None:
+    """Deleted records, each recoverable."""
+    deleted = commit.trash()
+    if deleted.empty:
+        st.caption(t("manage.trash.empty", lang))
+        return
+    st.dataframe(deleted[["entity", "id", "deleted_at", "deleted_by"]], hide_index=True, width="stretch")
+    keys = [f"{row.entity}|{row.id}" for row in deleted.itertuples()]
+    chosen = st.selectbox(t("manage.trash.choose", lang), keys, key="trash_choice")
+    if st.button(t("manage.trash.restore", lang), key="trash_restore"):
+        layer, record_id = chosen.split("|", 1)
+        apply(Changes(restored={layer: (record_id,)}), Source("restore", record_id), editor, lang)
+
+
+def history_section(editor: Editor, lang: str) -> None:
+    """Every import and edit, newest first; one can be undone."""
+    entries = commit.history()
+    if entries.empty:
+        st.caption(t("manage.history.empty", lang))
+        return
+    shown = entries[["id", "kind", "editor", "time", "file", "counts", "undone_by"]]
+    st.dataframe(shown, hide_index=True, width="stretch", key="history_table")
+    chosen = st.selectbox(t("manage.history.choose", lang), list(entries["id"]), key="history_choice")
+    if st.button(t("manage.history.undo", lang), key="history_undo"):
+        try:
+            entry = commit.undo(chosen, editor.name)
+        except commit.CommitError as error:
+            st.error(error.message(lang))
+            return
+        st.success(t("intake.undone", lang, entry=chosen, undo=entry))

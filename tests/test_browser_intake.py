@@ -1,0 +1,77 @@
+"""An editor signs in, uploads a messy field file, reads the report and imports it, in a real Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import demo, store
+from dashboard.auth import hash_password
+from tests.browser import ARTIFACTS, Watch, chromium_or_skip, launch, running_servers
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "clave-de-prueba-larga"
+MESSY = """Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;Latitud;Longitud;Consentimiento
+Qocha en la puna;Huanta;Ayacucho;CEDAP;papas nativas;2019;agua y riego;técnica;documentada;mujer;-12,94;-74,25;sí
+Qocha en la puna;Huanta;Ayacucho;CEDAP;papas nativas;2019;agua y riego;técnica;documentada;mujer;-12,94;-74,25;sí
+Helada sin año;Huanta;Ayacucho;CEDAP;quinua;cinco;riesgo climático;técnica;documentada;mujer;-12,94;-74,25;sí
+Al revés;Huanta;Ayacucho;CEDAP;quinua;2020;agua y riego;técnica;documentada;hombre;-74,25;-12,94;sí
+<script>alert(1)</script>;Macondo;Ayacucho;CEDAP;oca;2021;agua y riego;técnica;documentada;mujer;;;no
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("intake")
+    path = folder / "atlas.gpkg"
+    store.write(demo.build(40, seed=11), path)
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[editors.ana]\nname = "Ana Quispe"\npassword_hash = "{hash_password(PASSWORD)}"\n')
+    yield from running_servers(path, folder / "streamlit.log", secrets)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        yield browser
+        browser.close()
+
+
+def _settle(page) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
+
+
+def test_an_editor_imports_a_messy_file_after_reading_its_report(chromium, server, tmp_path):
+    watch = Watch()
+    context = chromium.new_context(viewport={"width": 1366, "height": 2600})  # the whole report in one picture
+    context.set_default_timeout(60_000)
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    watch.attach(page)
+    page.goto(f"{server.url}/gestionar")
+    page.get_by_label("Usuario").fill("ana")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_text("Sesión iniciada como Ana Quispe").wait_for()
+    messy = tmp_path / "campo.csv"
+    messy.write_text(MESSY, encoding="cp1252")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(messy))
+    page.get_by_text("5 filas leídas").wait_for()
+    page.locator("[data-testid=stMetric]").nth(3).wait_for()  # the report's four counts
+    _settle(page)
+    report = page.locator("[data-testid=stMetric]")
+    values = {report.nth(i).locator("[data-testid=stMetricLabel]").inner_text():
+              report.nth(i).locator("[data-testid=stMetricValue]").inner_text() for i in range(report.count())}
+    assert values == {"nuevo": "1", "actualización": "0", "sin cambios (duplicado)": "1", "rechazado": "3"}
+    page.screenshot(path=ARTIFACTS / "gestionar-informe.png", full_page=True)
+    page.get_by_text("He revisado el informe").click()
+    page.get_by_role("button", name="Importar", exact=True).click()
+    page.get_by_text("Importación guardada como CHG-000001").wait_for()
+    context.close()
+    assert watch.outside == [] and watch.dialogs == []
+    stored = store.load(server.store)
+    assert "Qocha en la puna" in set(stored.innovations["title"]) and len(stored.innovations) == 41
