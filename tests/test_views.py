@@ -223,3 +223,80 @@ def test_presentation_mode_hides_the_controls_and_comes_back(app, small_dataset)
     app.button(key="present_exit").click().run()
     assert app.title[0].value == "¿Dónde ocurren las innovaciones?"
     assert app.multiselect(key=state.REGION).value == ["PE-AYA"]
+
+
+def _signed_in(monkeypatch, store_path: Path) -> AppTest:
+    from dashboard.auth import hash_password
+
+    monkeypatch.setenv(STORE_ENV, str(store_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editors"] = {"ana": {"name": "Ana Quispe", "password_hash": hash_password("una-clave-larga")}}
+    at.run()
+    at.switch_page("views/gestionar.py").run()
+    at.text_input(key="sign_in_user").input("ana")
+    at.text_input(key="sign_in_password").input("una-clave-larga")
+    next(b for b in at.button if b.label == "Entrar").click().run()
+    return at
+
+
+def test_without_editors_the_manage_page_explains_how_to_enable_editing(app):
+    app.switch_page("views/gestionar.py").run()
+    assert app.info[0].value == "La edición no está activada"
+    assert any("python -m dashboard hash-password" in m.value for m in app.markdown)
+    assert not app.main.text_input  # no sign-in form, nothing to edit (the sidebar keeps its search)
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_opens_the_tabs(monkeypatch, small_store, tmp_path):
+    import shutil
+
+    path = tmp_path / "atlas.gpkg"
+    shutil.copy(small_store, path)
+    at = _signed_in(monkeypatch, path)
+    assert not at.exception and any(c.value == "Sesión iniciada como Ana Quispe" for c in at.caption)
+    assert [t.label for t in at.tabs] == ["Importar", "Editar", "Papelera", "Historial"]
+
+
+def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(monkeypatch, small_store, tmp_path):
+    import shutil
+
+    from dashboard import store
+    from dashboard.intake import commit
+    from dashboard.intake.changes import Changes, Source
+
+    path = tmp_path / "atlas.gpkg"
+    shutil.copy(small_store, path)
+    at = _signed_in(monkeypatch, path)
+    record = store.load(path).innovations.iloc[0]
+    at.selectbox(key="edit_choice_innovations").set_value(record["innovation_id"]).run()
+    title = next(t for t in at.text_input if t.label == "Título")
+    assert title.value == record["title"]
+    other = store.load(path).innovations.iloc[[0]].copy()  # meanwhile, someone else saves the same record
+    other["title"] = "Cambio de Luis"
+    commit.commit(Changes(updated={"innovations": other}, seen={("innovations", record["innovation_id"]): 1}),
+                  Source("edit", record["innovation_id"]), "Luis", path=path)
+    title.input("Cambio de Ana")
+    next(b for b in at.button if b.label == "Guardar").click().run()
+    assert any("Luis" in e.value for e in at.error), [e.value for e in at.error]
+    assert store.load(path).innovations.iloc[0]["title"] == "Cambio de Luis"  # Luis's change is not lost
+
+
+def test_an_edit_is_saved_with_the_editors_name_and_a_delete_goes_to_the_trash(monkeypatch, small_store, tmp_path):
+    import shutil
+
+    from dashboard import store
+    from dashboard.intake import commit
+
+    path = tmp_path / "atlas.gpkg"
+    shutil.copy(small_store, path)
+    at = _signed_in(monkeypatch, path)
+    record = store.load(path).innovations.iloc[1]
+    at.selectbox(key="edit_choice_innovations").set_value(record["innovation_id"]).run()
+    next(t for t in at.text_input if t.label == "Título").input("Título revisado <b>sin</b> marcas")
+    next(b for b in at.button if b.label == "Guardar").click().run()
+    assert any("Guardado (CHG-000001)" in s.value for s in at.success), [e.value for e in at.error]
+    saved = store.load(path).innovations.set_index("innovation_id").loc[record["innovation_id"]]
+    assert saved["title"] == "Título revisado <b>sin</b> marcas" and saved["partners"] == record["partners"]
+    assert commit.history(path).iloc[0]["editor"] == "Ana Quispe"
+    at.button(key="edit_delete").click().run()
+    assert record["innovation_id"] not in set(store.load(path).innovations["innovation_id"])
+    assert record["innovation_id"] in set(commit.trash(path)["id"])

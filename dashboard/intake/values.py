@@ -79,9 +79,20 @@ def codes(text: str, vocabulary_name: str) -> list[str]:
     """Several codes written in one cell ("papa nativa; quinua", "oca y olluco"), in order, once each."""
     found: list[str] = []
     for part in (p for p in LIST_SEPARATORS.split(text.strip()) if p):
-        value = code(part, vocabulary_name)
-        found += [value] if value not in found else []
+        for value in _codes_in(part, vocabulary_name):
+            found += [value] if value not in found else []
     return found
+
+
+def _codes_in(part: str, vocabulary_name: str) -> list[str]:
+    """One value, or a form's multi-select written as codes separated by spaces ("papa_nativa tarwi")."""
+    try:
+        return [code(part, vocabulary_name)]
+    except ValueProblem:
+        words = part.split()
+        if len(words) > 1 and all(word in VOCABULARIES[vocabulary_name].labels for word in words):
+            return words
+        raise
 
 
 def year(text: str, earliest: int, latest: int) -> int:

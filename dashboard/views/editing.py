@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 import streamlit as st
 from streamlit_folium import st_folium
@@ -55,8 +56,11 @@ def _map_click(lang: str) -> None:
 
 def _fields(entity, record, data, lang: str) -> dict:
     """The form's widgets, filled with the record's values; returns what the editor entered."""
-    value = (lambda name, default=None: default if record is None or record.get(name) is None
-             else record.get(name))
+    def value(name: str, default=None):
+        found = None if record is None else record.get(name)
+        missing = found is None or (not isinstance(found, list | tuple) and pd.isna(found))
+        return default if missing else found
+
     entered = {}
     if entity is INNOVATIONS:
         for name in ("title", "title_local"):
