@@ -10,7 +10,6 @@ from dashboard import auth, demo, store
 from dashboard.conform import ContractError
 from dashboard.paths import DEMO_STORE
 
-
 PROGRESS_FROM = 2000  # rows: a longer file shows a progress bar while it is checked
 
 

@@ -13,13 +13,13 @@ import pyogrio
 
 from dashboard.conform import ContractError, attach_lists, check_points, conform_layer, is_in
 from dashboard.contract import (
+    BOOKKEEPING_TABLES,
     BOUNDARIES,
     COMMUNITY_FIELDS_ON_INNOVATIONS,
     CONTRACT_VERSION,
     CRS,
     ENTITIES,
     INNOVATIONS,
-    BOOKKEEPING_TABLES,
     METADATA_LAYER,
     OPTIONAL_ENTITIES,
     Entity,

@@ -21,3 +21,32 @@ def small_store(small_dataset, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("store") / "atlas.gpkg"
     store.write(small_dataset, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def data() -> store.Dataset:
+    """The six hand-made innovations whose figures the tests count by hand (tests/handmade.py)."""
+    from tests.handmade import handmade_dataset
+
+    return handmade_dataset()
+
+
+@pytest.fixture(scope="session")
+def index(data):
+    from dashboard.filters import FilterIndex
+
+    return FilterIndex.build(data.innovations, data.communities)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium for the browser tests (a failure, not a skip, when CI=true and it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import chromium_or_skip, launch
+
+    executable = chromium_or_skip()
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        yield browser
+        browser.close()

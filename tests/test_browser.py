@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from dashboard import demo, store
 from dashboard.filters import FilterIndex, Filters, mask
 from dashboard.privacy import public_points
-from tests.browser import ARTIFACTS, MAP_FRAME, Watch, chromium_or_skip, launch, running_servers
+from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
 
 pytestmark = pytest.mark.browser
 
@@ -41,17 +41,6 @@ def browser_data(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(browser_data, tmp_path_factory):
     yield from running_servers(browser_data[0], tmp_path_factory.mktemp("log") / "streamlit.log")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright, executable)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

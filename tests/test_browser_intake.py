@@ -6,7 +6,7 @@ import pytest
 
 from dashboard import demo, store
 from dashboard.auth import hash_password
-from tests.browser import ARTIFACTS, Watch, chromium_or_skip, launch, running_servers
+from tests.browser import ARTIFACTS, Watch, running_servers
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +28,6 @@ def server(tmp_path_factory):
     secrets = folder / "secrets.toml"
     secrets.write_text(f'[editors.ana]\nname = "Ana Quispe"\npassword_hash = "{hash_password(PASSWORD)}"\n')
     yield from running_servers(path, folder / "streamlit.log", secrets)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright, executable)
-        yield browser
-        browser.close()
 
 
 def _settle(page) -> None:

@@ -7,19 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard.filters import FilterIndex, Filters, apply, choices, describe, fold_query
+from dashboard.filters import Filters, apply, choices, describe, fold_query
 from dashboard.summaries import count_by, headline, labels_for, summarise
-from tests.handmade import PARTNER_NAMES, handmade_dataset
-
-
-@pytest.fixture(scope="module")
-def data():
-    return handmade_dataset()
-
-
-@pytest.fixture(scope="module")
-def index(data):
-    return FilterIndex.build(data.innovations, data.communities)
+from tests.handmade import PARTNER_NAMES
 
 
 def _ids(data, index, filters) -> str:

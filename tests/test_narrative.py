@@ -5,23 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.filters import FilterIndex, Filters, mask
+from dashboard.filters import Filters, mask
 from dashboard.i18n import number, percent
 from dashboard.narrative import join, paragraph
 from dashboard.summaries import Headline, Summary, summarise
-from tests.handmade import PARTNER_NAMES, handmade_dataset
+from tests.handmade import PARTNER_NAMES
 
 NB = "\u00a0"  # no-break space: thousands and, in Spanish, before "%"
-
-
-@pytest.fixture(scope="module")
-def data():
-    return handmade_dataset()
-
-
-@pytest.fixture(scope="module")
-def index(data):
-    return FilterIndex.build(data.innovations, data.communities)
 
 
 HANDMADE = [

@@ -28,7 +28,7 @@ from dashboard.standalone import (
     script_json,
     standalone_map,
 )
-from tests.browser import ARTIFACTS, Watch, chromium_or_skip, launch
+from tests.browser import ARTIFACTS, Watch
 from tests.handmade import handmade_dataset
 
 HOSTILE_TITLE = ("Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
@@ -266,17 +266,6 @@ COUNT_POINTS = """() => {
     document.querySelectorAll('.marker-cluster').forEach(c => shown += parseInt(c.textContent, 10));
     return shown;
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright, executable)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

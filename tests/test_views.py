@@ -225,9 +225,14 @@ def test_presentation_mode_hides_the_controls_and_comes_back(app, small_dataset)
     assert app.multiselect(key=state.REGION).value == ["PE-AYA"]
 
 
-def _signed_in(monkeypatch, store_path: Path) -> AppTest:
+def _signed_in(monkeypatch, small_store: Path, tmp_path: Path) -> tuple[AppTest, Path]:
+    """Ana, an editor, signed in on a copy of the small store (the copy is what edits change)."""
+    import shutil
+
     from dashboard.auth import hash_password
 
+    store_path = tmp_path / "atlas.gpkg"
+    shutil.copy(small_store, store_path)
     monkeypatch.setenv(STORE_ENV, str(store_path))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["editors"] = {"ana": {"name": "Ana Quispe", "password_hash": hash_password("una-clave-larga")}}
@@ -236,7 +241,16 @@ def _signed_in(monkeypatch, store_path: Path) -> AppTest:
     at.text_input(key="sign_in_user").input("ana")
     at.text_input(key="sign_in_password").input("una-clave-larga")
     next(b for b in at.button if b.label == "Entrar").click().run()
-    return at
+    return at, store_path
+
+
+def _open_record(at: AppTest, position: int):
+    """Choose the store's innovation at `position` in the edit form; returns it as stored."""
+    from dashboard import store
+
+    record = store.load().innovations.iloc[position]
+    at.selectbox(key="edit_choice_innovations").set_value(record["innovation_id"]).run()
+    return record
 
 
 def test_without_editors_the_manage_page_explains_how_to_enable_editing(app):
@@ -247,27 +261,18 @@ def test_without_editors_the_manage_page_explains_how_to_enable_editing(app):
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_opens_the_tabs(monkeypatch, small_store, tmp_path):
-    import shutil
-
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, path)
-    at = _signed_in(monkeypatch, path)
+    at, _ = _signed_in(monkeypatch, small_store, tmp_path)
     assert not at.exception and any(c.value == "Sesión iniciada como Ana Quispe" for c in at.caption)
     assert [t.label for t in at.tabs] == ["Importar", "Editar", "Papelera", "Historial"]
 
 
 def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(monkeypatch, small_store, tmp_path):
-    import shutil
-
     from dashboard import store
     from dashboard.intake import commit
     from dashboard.intake.changes import Changes, Source
 
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, path)
-    at = _signed_in(monkeypatch, path)
-    record = store.load(path).innovations.iloc[0]
-    at.selectbox(key="edit_choice_innovations").set_value(record["innovation_id"]).run()
+    at, path = _signed_in(monkeypatch, small_store, tmp_path)
+    record = _open_record(at, 0)
     title = next(t for t in at.text_input if t.label == "Título")
     assert title.value == record["title"]
     other = store.load(path).innovations.iloc[[0]].copy()  # meanwhile, someone else saves the same record
@@ -281,16 +286,11 @@ def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(mon
 
 
 def test_an_edit_is_saved_with_the_editors_name_and_a_delete_goes_to_the_trash(monkeypatch, small_store, tmp_path):
-    import shutil
-
     from dashboard import store
     from dashboard.intake import commit
 
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, path)
-    at = _signed_in(monkeypatch, path)
-    record = store.load(path).innovations.iloc[1]
-    at.selectbox(key="edit_choice_innovations").set_value(record["innovation_id"]).run()
+    at, path = _signed_in(monkeypatch, small_store, tmp_path)
+    record = _open_record(at, 1)
     next(t for t in at.text_input if t.label == "Título").input("Título revisado <b>sin</b> marcas")
     next(b for b in at.button if b.label == "Guardar").click().run()
     assert any("Guardado (CHG-000001)" in s.value for s in at.success), [e.value for e in at.error]

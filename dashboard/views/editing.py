@@ -12,9 +12,8 @@ from dashboard import maps, state
 from dashboard.auth import Editor
 from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS
 from dashboard.i18n import t
-from dashboard.intake import audit, coords
+from dashboard.intake import audit, commit, coords
 from dashboard.intake.changes import Changes, Source
-from dashboard.intake import commit
 from dashboard.vocab import VOCABULARIES, region_label, regions
 
 ENTITIES = {"innovations": INNOVATIONS, "communities": COMMUNITIES}
