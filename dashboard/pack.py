@@ -34,7 +34,7 @@ class Download:
     mime: str
     stem: str  # catalogue key of the file name's first part
     label_key: str  # catalogue key of the button's label
-    make: Callable[[Selection, Filters, str], bytes]
+    make: Callable[..., bytes]  # (selection, filters, lang, editor=False) -> the file's bytes
 
     def label(self, lang: str) -> str:
         return t(self.label_key, lang)
@@ -45,13 +45,15 @@ class Download:
 
 
 def _data(format_: exports.ExportFormat) -> Download:
-    def make(selection: Selection, filters: Filters, lang: str) -> bytes:
-        return format_.write(public_view(selection.data, selection.keep), lang)
+    def make(selection: Selection, filters: Filters, lang: str, editor: bool = False) -> bytes:
+        """The data as the public view shows it; a signed-in editor gets every name and exact point."""
+        return format_.write(public_view(selection.data, selection.keep, editor=editor), lang)
     return Download(format_.code, format_.extension, format_.mime, "export.stem", f"export.format.{format_.code}",
                     make)
 
 
-def _map(selection: Selection, filters: Filters, lang: str) -> bytes:
+def _map(selection: Selection, filters: Filters, lang: str, editor: bool = False) -> bytes:
+    """Always the public view: a map and a brief are made to be handed out."""
     return standalone_map(selection, lang, describe(filters, lang, selection.partner_names))
 
 
@@ -59,7 +61,7 @@ PACK: dict[str, Download] = {d.code: d for d in (
     *(_data(f) for f in exports.FORMATS.values()),
     Download("html", "html", "text/html", "pack.stem.map", "pack.format.html", _map),
     Download("pdf", "pdf", "application/pdf", "pack.stem.brief", "pack.format.pdf",
-             lambda selection, filters, lang: policy_brief(selection, filters, lang)),
+             lambda selection, filters, lang, editor=False: policy_brief(selection, filters, lang)),
 )}
 DATA_FORMATS = tuple(exports.FORMATS)
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 HOSTILE_TITLE = ("Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
                  "C:\\datos\\2019 \"comillas\" 'simples' Ñawpa año Zxqv")
 HOSTILE_DESCRIPTION = "Descripción <b onmouseover=alert(4)>hostil</b> ${document.title} \\u0041 \\n fin."
-PAGES = {"mapa": "", "resumen": "resumen", "datos": "datos", "acerca": "acerca"}
+PAGES = {"mapa": "", "resumen": "resumen", "datos": "datos", "gestionar": "gestionar", "acerca": "acerca"}
 SIZES = {"escritorio": (1366, 768), "telefono": (390, 844)}
 COUNT_ON_MAP = """() => {
     let shown = document.querySelectorAll('path.leaflet-interactive').length;

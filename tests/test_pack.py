@@ -90,3 +90,20 @@ def test_download_names_follow_the_language_and_date():
     assert PACK["csv"].filename("es", day) == "innovaciones-2026-11-28.csv"
     assert chart_filename("region", "es", day) == "grafico-region-2026-11-28.png"
     assert json.dumps(sorted(PACK)) == json.dumps(["csv", "geojson", "gpkg", "html", "kml", "pdf", "xlsx"])
+
+
+def test_only_a_signed_in_editor_takes_away_names_and_exact_points(small_dataset):
+    from dashboard.filters import FilterIndex, Filters
+    from dashboard.layers import Selection
+
+    selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
+                             Filters())
+    innovations = small_dataset.innovations
+    hidden = innovations.loc[~innovations["consent_public"].astype(bool), "innovator_name"].dropna()
+    assert len(hidden)
+    public = PACK["csv"].make(selection, Filters(), "es").decode("utf-8-sig")
+    full = PACK["csv"].make(selection, Filters(), "es", editor=True).decode("utf-8-sig")
+    assert not any(name in public for name in hidden)
+    assert all(name in full for name in hidden)
+    brief_text = PACK["html"].make(selection, Filters(), "es", editor=True).decode("utf-8")
+    assert not any(name in brief_text for name in hidden)  # what is handed out stays public

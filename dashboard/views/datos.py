@@ -20,10 +20,11 @@ st.dataframe(public_table(state.selected_frame(chosen), data.communities, chosen
              hide_index=True, width="stretch", key="data_table")
 
 st.subheader(t("pack.data_heading", lang))
-st.caption(t("pack.data_caption", lang))
+editor = state.editor() is not None  # editors take away the full records, names and exact points included
+st.caption(t("pack.data_caption_editor" if editor else "pack.data_caption", lang))
 filters = state.current_filters()
 for column, code in zip(st.columns(len(DATA_FORMATS)), DATA_FORMATS, strict=True):
     download = PACK[code]
-    column.download_button(download.label(lang), partial(download.make, chosen, filters, lang),
+    column.download_button(download.label(lang), partial(download.make, chosen, filters, lang, editor),
                            file_name=download.filename(lang), mime=download.mime, key=f"download_{code}",
                            on_click="ignore", icon=":material/download:", width="stretch")
