@@ -10,8 +10,6 @@ from dashboard import auth, demo, store
 from dashboard.conform import ContractError
 from dashboard.paths import DEMO_STORE
 
-PROGRESS_FROM = 2000  # rows: a longer file shows a progress bar while it is checked
-
 
 @click.group()
 def main() -> None:
@@ -141,7 +139,7 @@ def _report_for(file: Path, entity_name: str, mapping_file: Path | None, zone: s
     from dashboard.contract import COMMUNITIES, INNOVATIONS
     from dashboard.intake import mapping
     from dashboard.intake.readers import read_table
-    from dashboard.intake.validate import validate
+    from dashboard.intake.validate import PROGRESS_FROM, validate
 
     entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
     table = read_table(file, encoding=encoding, delimiter=delimiter, sheet=sheet)

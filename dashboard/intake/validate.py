@@ -26,6 +26,7 @@ from dashboard.store import Dataset
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
 STATUSES = (NEW, UPDATE, UNCHANGED, REJECTED)
 PROGRESS_STEP = 500
+PROGRESS_FROM = 2000  # rows: a longer file shows a progress bar while it is checked (page and CLI)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,12 @@ from dashboard.views import manage
 lang = state.language()
 st.title(t("manage.heading", lang))
 secrets = state.secrets()
-if not auth.editing_enabled(secrets):
+try:
+    enabled = auth.editing_enabled(secrets)
+except auth.SecretsError as error:  # a mistake in secrets.toml: say which key, never a traceback
+    st.error(error.message(lang))
+    st.stop()
+if not enabled:
     st.info(t("auth.disabled_heading", lang))
     st.markdown(t("auth.how_to_enable", lang))
     st.stop()

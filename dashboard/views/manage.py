@@ -16,7 +16,7 @@ from dashboard.intake import commit, mapping
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.issues import IntakeError
 from dashboard.intake.readers import read_table
-from dashboard.intake.validate import validate
+from dashboard.intake.validate import PROGRESS_FROM, validate
 from dashboard.paths import store_path
 from dashboard.views import editing
 from dashboard.views.editing import ENTITIES, apply
@@ -31,12 +31,19 @@ def _mappings_folder() -> Path:
 
 
 def _uploaded(upload) -> tuple[Path, str]:
-    """The upload as a file on disk (readers need a path), and its SHA-256 for the audit."""
+    """The upload as a file on disk (readers need a path), and its SHA-256 for the audit.
+
+    One folder per content, reused on every rerun, so re-running the page writes nothing new.
+    """
     content = upload.getvalue()
-    folder = Path(tempfile.mkdtemp(prefix="atlas-upload-"))
-    path = folder / Path(upload.name).name
-    path.write_bytes(content)
-    return path, hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256(content).hexdigest()
+    path = Path(tempfile.gettempdir()) / "atlas-uploads" / digest / Path(upload.name).name
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(content)
+        partial.replace(path)
+    return path, digest
 
 
 def _options(lang: str) -> dict:
@@ -101,16 +108,28 @@ def import_section(editor: Editor, lang: str) -> None:
     st.caption(t("manage.import.read", lang, rows=len(table.rows), kind=table.kind,
                  flavour=table.flavour or "–", encoding=table.encoding or "–"))
     chosen = _mapping(table, entity, lang)
-    bar = st.progress(0.0) if len(table.rows) > 2000 else None
+    report = _checked(table, chosen, entity, options, digest)
+    _show_report(report, lang)
+    _confirm(report, upload.name, digest, editor, lang)
+
+
+def _checked(table, chosen: dict, entity, options: dict, digest: str):
+    """The report for this file, mapping and options against this store; kept while none of them changes."""
+    data = state.dataset()
+    key = (digest, tuple(chosen.items()), entity.layer, tuple(options.items()), id(data))
+    kept = st.session_state.get("import_checked")
+    if kept and kept[0] == key:
+        return kept[1]
+    bar = st.progress(0.0) if len(table.rows) > PROGRESS_FROM else None
     done = [0]
 
     def advance(step: int) -> None:
         done[0] += step
         bar.progress(min(1.0, done[0] / len(table.rows)))
-    report = validate(table, chosen, state.dataset(), entity=entity, default_zone=options["zone"],
+    report = validate(table, chosen, data, entity=entity, default_zone=options["zone"],
                       progress=advance if bar else None)
-    _show_report(report, lang)
-    _confirm(report, upload.name, digest, editor, lang)
+    st.session_state["import_checked"] = (key, report)
+    return report
 
 
 def _show_report(report, lang: str) -> None:
