@@ -266,7 +266,3 @@ FORMATS: dict[str, ExportFormat] = {f.code: f for f in (
     ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", write_kml),
 )}
 
-
-def filename(code: str, stem: str, day: dt.date | None = None) -> str:
-    """A download name such as `innovaciones-2026-11-28.csv`."""
-    return f"{stem}-{(day or dt.date.today()).isoformat()}.{FORMATS[code].extension}"

@@ -91,7 +91,7 @@ def test_workbook_cells_read_as_the_sheet_shows_them(tmp_path):
 
 @pytest.mark.parametrize("code", sorted(exports.FORMATS))
 def test_the_atlas_reads_back_every_export_it_writes(code, small_dataset, tmp_path):
-    path = tmp_path / exports.filename(code, "innovaciones")
+    path = tmp_path / f"innovaciones.{exports.FORMATS[code].extension}"
     path.write_bytes(exports.FORMATS[code].write(small_dataset, "es"))
     table = read_table(path, layer="innovations" if code == "gpkg" else None)
     ids = sorted(small_dataset.innovations["innovation_id"])

@@ -21,7 +21,13 @@ from dashboard.intake.issues import REJECT, Issue
 from dashboard.intake.mapping import Mapping
 from dashboard.intake.records import Lookups, community_of, consent_defaults, missing_required, parse_fields
 from dashboard.intake.report import (  # noqa: F401 - the statuses are read where rows are validated
-    NEW, REJECTED, STATUSES, UNCHANGED, UPDATE, Report, RowResult,
+    NEW,
+    REJECTED,
+    STATUSES,
+    UNCHANGED,
+    UPDATE,
+    Report,
+    RowResult,
 )
 from dashboard.store import Dataset
 
