@@ -99,3 +99,11 @@ def test_yes_and_no(text, answer):
 def test_a_yes_no_field_with_anything_else_is_refused():
     with pytest.raises(values.ValueProblem):
         values.yes_no("tal vez")
+
+
+@pytest.mark.parametrize("entity", [INNOVATIONS, COMMUNITIES])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_target_an_editor_can_choose_has_a_readable_name(entity, lang):
+    names = [mapping.label(target, lang) for target in mapping.targets(entity)]
+    assert all(name and name not in mapping.targets(entity) for name in names), names
+    assert mapping.label("latitude", "es") == "Latitud" and mapping.label(None, "en") == "(not imported)"

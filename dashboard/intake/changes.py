@@ -39,4 +39,4 @@ class Source:
     kind: str  # "import", "edit", "delete", "restore", "undo"
     name: str  # file name, or a short description of the edit
     sha256: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # e.g. {"new": 12, "update": 3, "unchanged": 40, "rejected": 2}
+    counts: dict[str, int] = field(default_factory=dict)  # e.g. {"new": 12, "update": 3, "rejected": 2}

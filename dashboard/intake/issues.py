@@ -21,8 +21,18 @@ class Issue:
     severity: str = REJECT
 
     def message(self, lang: str) -> str:
-        """The reason as a sentence in `lang`, with its values filled in."""
-        return t(self.reason, lang, **self.params)
+        """The reason as a sentence in `lang`, with its values filled in (an atlas field by its readable name)."""
+        params = dict(self.params)
+        if "field" in params:
+            params["field"] = shown_field(params["field"], lang)
+        return t(self.reason, lang, **params)
+
+
+def shown_field(name: object, lang: str) -> object:
+    """A column of the file as it is; a field of the atlas (when the file has no column for it) by its name."""
+    from dashboard.intake.mapping import ALL_TARGETS, label  # mapping reads the catalogue: imported when shown
+
+    return label(name, lang) if name in ALL_TARGETS else name
 
 
 class IntakeError(Exception):

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from dashboard.contract import COMMUNITIES, INNOVATIONS, Entity
-from dashboard.i18n import catalogue
+from dashboard.i18n import catalogue, t
 from dashboard.vocab import LANGUAGES
 
 Mapping = dict[str, str | None]  # input column -> target (None: not imported)
@@ -23,8 +23,8 @@ Mapping = dict[str, str | None]  # input column -> target (None: not imported)
 # targets that are not contract fields but that intake understands
 EXTRA_TARGETS = ("latitude", "longitude", "geopoint", "utm_easting", "utm_northing", "utm_zone", "accuracy",
                  "community_name", "source_key")
-IGNORED_FIELDS = {"has_own_point"}
-EXPORT_COLUMNS = "export.column."  # catalogue keys of the headers the atlas's own exports write  # derived, never read from a file
+IGNORED_FIELDS = {"has_own_point"}  # derived, never read from a file
+EXPORT_COLUMNS = "export.column."  # catalogue keys of the headers the atlas's own exports write
 
 # target -> names it goes by in field forms and spreadsheets (folded: lower case, no accents, single spaces)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -80,6 +80,18 @@ def targets(entity: Entity) -> tuple[str, ...]:
     extra = (*EXTRA_TARGETS, "region") if entity is INNOVATIONS else \
         tuple(t for t in EXTRA_TARGETS if t != "community_name")
     return own + extra
+
+
+def _all_targets() -> frozenset[str]:
+    return frozenset(targets(INNOVATIONS)) | frozenset(targets(COMMUNITIES))
+
+
+def label(target: str | None, lang: str) -> str:
+    """A target as an editor reads it: the column name the atlas's exports use, or intake's own words."""
+    if not target:
+        return t("manage.import.not_imported", lang)
+    known = catalogue(lang)
+    return known.get(f"{EXPORT_COLUMNS}{target}") or known.get(f"manage.target.{target}", target)
 
 
 def guess(columns: list[str], entity: Entity = INNOVATIONS) -> Mapping:
@@ -142,3 +154,6 @@ def applied(saved: Mapping, columns: list[str], entity: Entity) -> Mapping:
     """A saved mapping over these columns: its choices where it has one, a guess elsewhere."""
     guessed = guess(columns, entity)
     return {column: saved[column] if column in saved else guessed[column] for column in columns}
+
+
+ALL_TARGETS = _all_targets()  # every field a file's column can feed, for either kind of file

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.i18n import t
 from dashboard.intake.changes import Changes
-from dashboard.intake.issues import Issue
+from dashboard.intake.issues import Issue, shown_field
 
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
 STATUSES = (NEW, UPDATE, UNCHANGED, REJECTED)
@@ -47,24 +47,26 @@ class Report:
 
     def table(self, lang: str) -> pd.DataFrame:
         """One line per issue (and one per row without any), for the screen and for download."""
-        lines = []
-        for result in self.results:
-            status = t(f"validate.status.{result.status}", lang)
-            for issue in result.issues or (None,):
-                lines.append({
-                    t("validate.column.row", lang): result.row, t("validate.column.status", lang): status,
-                    t("validate.column.id", lang): result.record_id or "",
-                    t("validate.column.field", lang): issue.field or "" if issue else "",
-                    t("validate.column.reason", lang): issue.message(lang) if issue else "",
-                    t("validate.column.severity", lang): t(f"validate.severity.{issue.severity}", lang) if issue else "",
-                })
-        lines += [{t("validate.column.row", lang): "", t("validate.column.status", lang): "",
-                   t("validate.column.id", lang): "", t("validate.column.field", lang): issue.field or "",
-                   t("validate.column.reason", lang): issue.message(lang),
-                   t("validate.column.severity", lang): t(f"validate.severity.{issue.severity}", lang)}
-                  for issue in self.file_issues]
-        return pd.DataFrame(lines)
+        lines = [_line(result, issue, lang) for result in self.results for issue in result.issues or (None,)]
+        lines += [_line(None, issue, lang) for issue in self.file_issues]
+        return pd.DataFrame(lines, columns=[t(f"validate.column.{c}", lang) for c in COLUMNS])
 
     def csv(self, lang: str) -> bytes:
         """The report as CSV, UTF-8 with BOM so a spreadsheet opens it with its accents."""
         return self.table(lang).to_csv(index=False).encode("utf-8-sig")
+
+
+COLUMNS = ("row", "status", "id", "field", "reason", "severity")
+
+
+def _line(result: RowResult | None, issue: Issue | None, lang: str) -> dict:
+    """One line of the report: a row's result with one of its issues (a whole-file issue has no row)."""
+    values = {
+        "row": result.row if result else "",
+        "status": t(f"validate.status.{result.status}", lang) if result else "",
+        "id": (result.record_id or "") if result else "",
+        "field": shown_field(issue.field or "", lang) if issue else "",
+        "reason": issue.message(lang) if issue else "",
+        "severity": t(f"validate.severity.{issue.severity}", lang) if issue else "",
+    }
+    return {t(f"validate.column.{name}", lang): values[name] for name in COLUMNS}

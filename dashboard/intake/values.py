@@ -14,8 +14,9 @@ from dashboard.vocab import VOCABULARIES, Vocabulary
 
 # vocabulary -> {folded synonym: code}, for the words field teams use that are not the labels
 SYNONYMS: dict[str, dict[str, str]] = {
-    "crop": {"papas nativas": "papa_nativa", "papas mejoradas": "papa_mejorada", "quinoa": "quinua", "kinua": "quinua", "amaranto": "kiwicha",
-             "canihua": "canihua", "qanihua": "canihua", "maiz amilaceo": "maiz", "choclo": "maiz",
+    "crop": {"papas nativas": "papa_nativa", "papas mejoradas": "papa_mejorada", "quinoa": "quinua",
+             "kinua": "quinua", "amaranto": "kiwicha", "canihua": "canihua", "qanihua": "canihua",
+             "maiz amilaceo": "maiz", "choclo": "maiz",
              "habas": "haba", "chocho": "tarwi", "lupino": "tarwi", "ulluco": "olluco", "isano": "mashua",
              "pasto": "pastos", "verduras": "hortalizas", "frutas": "frutales"},
     "livestock": {"alpacas": "alpaca", "llamas": "llama", "ovejas": "ovino", "oveja": "ovino",

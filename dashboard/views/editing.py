@@ -78,7 +78,8 @@ def _fields(entity, record, data, lang: str) -> dict:
         for name in ("year_started", "year_documented"):
             year = value(name)
             entered[name] = st.number_input(t(f"columns.{name}", lang), 1950, 2100, None if year is None else int(year))
-        entered["innovator_name"] = st.text_input(t("manage.edit.innovator_name", lang), value=value("innovator_name", "") or "")
+        entered["innovator_name"] = st.text_input(t("manage.edit.innovator_name", lang),
+                                                  value=value("innovator_name", "") or "")
         for name in ("consent_public", "name_public"):
             entered[name] = st.checkbox(t(f"manage.edit.{name}", lang), value=bool(value(name, False)))
     else:

@@ -43,7 +43,8 @@ if editor is None:
 signed, leave = st.columns([4, 1], vertical_alignment="center")
 signed.caption(t("auth.signed_in_as", lang, name=editor.name))
 leave.button(t("auth.sign_out", lang), key="sign_out", on_click=state.sign_out)
-importing, editing, trash, history = st.tabs([t(f"manage.tab.{n}", lang) for n in ("import", "edit", "trash", "history")])
+tabs = ("import", "edit", "trash", "history")
+importing, editing, trash, history = st.tabs([t(f"manage.tab.{name}", lang) for name in tabs])
 with importing:
     manage.import_section(editor, lang)
 with editing:

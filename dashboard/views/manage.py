@@ -77,7 +77,8 @@ def _mapping(table, entity, lang: str) -> dict:
         column_config={
             "column": st.column_config.TextColumn(t("manage.import.column", lang)),
             "example": st.column_config.TextColumn(t("manage.import.example", lang)),
-            "target": st.column_config.SelectboxColumn(t("manage.import.target", lang), options=targets),
+            "target": st.column_config.SelectboxColumn(t("manage.import.target", lang), options=targets,
+                                                       format_func=lambda target: mapping.label(target, lang)),
         })
     result = {row.column: (row.target or None) for row in edited.itertuples()}
     name, save = st.columns([3, 1], vertical_alignment="bottom")
