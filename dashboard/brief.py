@@ -33,8 +33,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dashboard.figures import NO_VALUE, shown_figure
 from dashboard.filters import Filters, describe
-from dashboard.i18n import number, percent, t
+from dashboard.i18n import percent, t
 from dashboard.layers import Selection
 from dashboard.narrative import counted, paragraph
 from dashboard.staticcharts import bar_png
@@ -106,15 +107,11 @@ def _header(filters: Filters, selection: Selection, lang: str, today: date) -> l
 def headline_figures(summary: Summary, lang: str) -> dict[str, str]:
     """The boxed figures as printed, by catalogue name."""
     figures = summary.headline
-    whole = figures.innovations
-    missing = t("brief.no_figure", lang)
-    return {
-        "innovations": number(whole, lang), "communities": number(figures.communities, lang),
-        "regions": number(figures.regions, lang), "partners": number(figures.partners, lang),
-        "women": percent(figures.by_women, whole, lang) if whole else missing,
-        "advanced": percent(figures.advanced, whole, lang) if whole else missing,
-        "newest": str(figures.newest_year) if figures.newest_year is not None else missing,
-    }
+    shown = {name: shown_figure(figures, name, lang)
+             for name in ("innovations", "communities", "regions", "partners", "women")}
+    # a box has room for the share only, not the count beside it as on the page
+    advanced = percent(figures.advanced, figures.innovations, lang) if figures.innovations else NO_VALUE
+    return shown | {"advanced": advanced, "newest": shown_figure(figures, "newest_year", lang)}
 
 
 def _figures(summary: Summary, lang: str) -> Table:

@@ -8,7 +8,7 @@ from dashboard.summaries import Headline
 # In display order; the first four are the ones presentation mode and the brief lead with.
 HEADLINE = ("innovations", "communities", "regions", "partners", "women", "advanced", "newest_year")
 PRESENTED = ("innovations", "communities", "women", "advanced")
-NO_VALUE = "–"
+NO_VALUE = "—"  # a figure that cannot be given (no innovations selected)
 
 
 def shown_figure(headline: Headline, name: str, lang: str) -> str:

@@ -101,7 +101,6 @@ class FilterIndex:
     profile: np.ndarray
     profile_axes: tuple[pd.Index, ...]
     community_names: pd.Index  # community id of each community code
-    community_places: dict[str, tuple[np.ndarray, pd.Index]]  # field -> (code per community, values)
     community_frame: pd.DataFrame  # country, region, province, district, natural region per community code
     year: np.ndarray  # year documented of each innovation, MISSING_YEAR when unknown
     # results computed once per store (the unfiltered summary); not part of the index's value
@@ -137,7 +136,6 @@ class FilterIndex:
                    places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
                    years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR),
                    **_profile(innovations), community_names=pd.Index(community_names),
-                   community_places=_community_places(innovations, community, len(community_names)),
                    community_frame=_community_frame(innovations, community, len(community_names)),
                    year=innovations[YEAR_COLUMN].astype("Int64").fillna(MISSING_YEAR).to_numpy(np.int32))
 
@@ -164,23 +162,12 @@ def _profile(innovations: gpd.GeoDataFrame) -> dict:
     return {"profile": (joint * len(years) + year_code).astype(np.int32), "profile_axes": (*axes, years)}
 
 
-def _community_places(innovations: gpd.GeoDataFrame, community: np.ndarray, size: int) -> dict:
-    """For each community code, the code of its region, country and natural region (-1: unknown)."""
-    places = {}
-    for name in ("region", "country", "natural_region"):
-        column = innovations[name]
-        codes = np.full(size, -1, dtype=np.int64)
-        codes[community] = column.cat.codes.to_numpy()
-        places[name] = (codes, pd.Index(column.cat.categories))
-    return places
-
-
 def _community_frame(innovations: gpd.GeoDataFrame, community: np.ndarray, size: int) -> pd.DataFrame:
     """The place columns of each community code, read from one of its innovations."""
     first = np.zeros(size, dtype=np.int64)
     first[community[::-1]] = np.arange(len(community))[::-1]
     columns = list(PLACE_CRITERIA.values())
-    return innovations[columns].iloc[first].reset_index(drop=True).astype(object)
+    return innovations[columns].iloc[first].reset_index(drop=True)  # dtypes kept: categories give summary codes
 
 
 def _lookup(categories: pd.Index, wanted: Codes) -> np.ndarray:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -78,7 +77,8 @@ def _taken(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
 def _place_counts(index: FilterIndex, per_community: np.ndarray) -> dict[str, pd.Series]:
     counts = {}
     for field in PLACE_FIELDS:
-        codes, categories = index.community_places[field]
+        column = index.community_frame[field]
+        codes, categories = column.cat.codes.to_numpy(), column.cat.categories
         present = codes >= 0
         tally = np.bincount(codes[present], weights=per_community[present], minlength=len(categories))
         counts[field] = pd.Series(tally.astype(np.int64), index=categories)
@@ -124,21 +124,6 @@ def _summarise(index: FilterIndex, keep: np.ndarray, rows: np.ndarray | None) ->
     )
     by_year_domain = pd.DataFrame(joint.sum(axis=(1, 2)).T, index=axes[-1], columns=axes[0])
     return Summary(headline=figures, counts=counts, by_year_domain=by_year_domain)
-
-
-def headline(innovations: gpd.GeoDataFrame, index: FilterIndex, keep: np.ndarray) -> Headline:
-    """Headline figures of the innovations where `keep` is true."""
-    return summarise(index, keep).headline
-
-
-def count_by(
-    innovations: gpd.GeoDataFrame, index: FilterIndex, keep: np.ndarray, field: str, labels: dict[str, str]
-) -> pd.DataFrame:
-    """Innovations per value of `field`, most first: columns `code`, `label`, `count`.
-
-    An innovation with two crops counts once for each of them.
-    """
-    return summarise(index, keep).table(field, labels)
 
 
 _VOCABULARIES = {"crops": CROP, "livestock": LIVESTOCK, "domain": DOMAIN, "pid_stage": PID_STAGE,

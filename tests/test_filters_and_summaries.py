@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from dashboard.filters import Filters, apply, choices, describe, fold_query
-from dashboard.summaries import count_by, headline, labels_for, summarise
+from dashboard.summaries import labels_for, summarise
 from tests.handmade import PARTNER_NAMES
 
 
@@ -125,15 +125,15 @@ def _figures(headline):
 
 
 def test_headline_counts_distinct_communities_regions_and_partners(data, index):
-    everything = headline(data.innovations, index, _keep(data, index, Filters()))
+    everything = summarise(index, _keep(data, index, Filters())).headline
     # A (woman) and C (women's group) are led by women; only B has reached joint experimentation or later
     assert _figures(everything) == {"innovations": 6, "communities": 5, "regions": 3, "partners": 3,
                                     "by_women": 2, "advanced": 1, "first_year": 2008, "newest_year": 2022}
     assert everything.women_share == pytest.approx(2 / 6)
-    ayacucho = headline(data.innovations, index, _keep(data, index, Filters(regions=("PE-AYA",))))
+    ayacucho = summarise(index, _keep(data, index, Filters(regions=("PE-AYA",)))).headline
     assert _figures(ayacucho) == {"innovations": 3, "communities": 2, "regions": 1, "partners": 3,
                                   "by_women": 1, "advanced": 1, "first_year": 2008, "newest_year": 2015}
-    nothing = headline(data.innovations, index, np.zeros(6, dtype=bool))
+    nothing = summarise(index, np.zeros(6, dtype=bool)).headline
     assert _figures(nothing) == {"innovations": 0, "communities": 0, "regions": 0, "partners": 0,
                                  "by_women": 0, "advanced": 0, "first_year": None, "newest_year": None}
     assert nothing.women_share is None
@@ -168,18 +168,18 @@ def test_innovations_per_year_are_split_by_domain(data, index):
 
 def test_counts_by_a_list_field_count_each_value_once_per_innovation(data, index):
     keep = _keep(data, index, Filters())
-    table = count_by(data.innovations, index, keep, "crops", labels_for("crops", "es", PARTNER_NAMES))
+    table = summarise(index, keep).table("crops", labels_for("crops", "es", PARTNER_NAMES))
     assert table[["label", "count"]].values.tolist() == [["papa nativa", 3], ["quinua", 2], ["oca", 1]]
 
 
 def test_counts_by_region_and_partner_use_readable_labels(data, index):
     keep = _keep(data, index, Filters())
-    regions = count_by(data.innovations, index, keep, "region", labels_for("region", "en", PARTNER_NAMES))
+    regions = summarise(index, keep).table("region", labels_for("region", "en", PARTNER_NAMES))
     assert regions[["code", "label", "count"]].values.tolist()[0] == ["PE-AYA", "Ayacucho", 3]
     assert set(regions["label"]) == {"Ayacucho", "Puno", "La Paz"}
-    partners = count_by(data.innovations, index, keep, "partners", labels_for("partners", "es", PARTNER_NAMES))
+    partners = summarise(index, keep).table("partners", labels_for("partners", "es", PARTNER_NAMES))
     assert partners[["label", "count"]].values.tolist() == [["WN", 4], ["CEDAP", 3], ["ABA", 2]]
-    none = count_by(data.innovations, index, np.zeros(6, dtype=bool), "crops", {})
+    none = summarise(index, np.zeros(6, dtype=bool)).table("crops", {})
     assert none.empty
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
@@ -45,7 +46,11 @@ class _Context:
     boundaries: gpd.GeoDataFrame | None
     existing: pd.DataFrame = field(init=False)
     by_source_key: dict[str, str] = field(init=False)
-    by_content: dict[tuple, str] = field(init=False)  # a stored record's values (not its id) -> its id
+
+    @cached_property
+    def by_content(self) -> dict[tuple, str]:
+        """A stored record's values (not its id) -> its id; built only when a row comes without id or key."""
+        return {_content(row, self.entity): rid for rid, row in self.existing.iterrows()}
 
     def __post_init__(self) -> None:
         self.existing = self.data.frame(self.entity).set_index(self.entity.id_field, drop=False)
@@ -53,7 +58,7 @@ class _Context:
         keyed = pd.DataFrame() if records is None or records.empty else records[
             (records["entity"] == self.entity.layer) & records["source_key"].notna()]
         self.by_source_key = dict(zip(keyed.get("source_key", []), keyed.get("id", []), strict=True))
-        self.by_content = {_content(row, self.entity): rid for rid, row in self.existing.iterrows()}
+
 
 
 def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, str]:
@@ -178,7 +183,7 @@ def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
     return base | given
 
 
-def _status(record: dict, texts: dict[str, str], ctx: _Context, seen: dict[str, dict]) -> tuple[str, str | None, dict]:
+def _status(record: dict, texts: dict[str, str], ctx: _Context) -> tuple[str, str | None, dict]:
     """New, update or unchanged; and the whole record to store."""
     given = record.get(ctx.entity.id_field)
     stored_id = given if given in ctx.existing.index else ctx.by_source_key.get(texts.get("source_key", ""))
@@ -240,7 +245,7 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
         if any(i.severity == REJECT for i in issues):
             results.append(RowResult(row, REJECTED, None, tuple(issues)))
             continue
-        status, record_id, merged = _status(record, texts, ctx, earlier)
+        status, record_id, merged = _status(record, texts, ctx)
         if status == NEW:
             issues += _incomplete(merged, ctx, row)
         if any(i.severity == REJECT for i in issues):
