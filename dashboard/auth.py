@@ -38,7 +38,7 @@ class SecretsError(ValueError):
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The whole message in `lang`: which key, then what is wrong with it."""
         reason = t(f"auth.bad.{self.reason}", lang, **self.params)
-        return t("auth.bad_secret", lang).format(key=self.key, reason=reason)  # t() keeps `key` for itself
+        return t("auth.bad_secret", lang, key=self.key, reason=reason)
 
 
 class TooManyAttempts(Exception):

@@ -30,10 +30,21 @@ def catalogue(lang: str) -> dict[str, str]:
         return _flatten(tomllib.load(handle))
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    """The string `key` in `lang`, with `{name}` placeholders filled from `params`."""
+class _Params(dict):
+    """Placeholder values; one that was not given stays written as `{name}` rather than failing."""
+
+    def __missing__(self, name: str) -> str:
+        return f"{{{name}}}"
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The string `key` in `lang`, with `{name}` placeholders filled from `params`.
+
+    `key` and `lang` are positional only, so a value named like them (a file's column called "key")
+    is a placeholder value like any other; a placeholder without a value is left as written.
+    """
     text = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)[key]
-    return text.format(**params) if params else text
+    return text.format_map(_Params(params)) if params else text
 
 
 def number(value: int, lang: str = DEFAULT_LANGUAGE) -> str:

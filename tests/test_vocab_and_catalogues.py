@@ -30,6 +30,25 @@ def test_catalogues_have_the_same_keys_and_placeholders():
         assert spanish[key].strip() and english[key].strip(), key
 
 
+ODD_VALUES = ("{x}", "%s", "<b>", "", 0, None, 1.5)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_message_can_fail_whatever_its_parameters(lang):
+    """A file's column may be called "key" or "lang"; a value may hold braces; a placeholder may go unfilled."""
+    for key, text in catalogue(lang).items():
+        names = PLACEHOLDER.findall(text)
+        for value in ODD_VALUES:
+            shown = t(key, lang, **{"key": value, "lang": value, **dict.fromkeys(names, value)})
+            assert isinstance(shown, str), key
+        partial = t(key, lang, unrelated="x")
+        assert all(f"{{{name}}}" in partial for name in names), key
+
+
+def test_a_parameter_named_key_fills_its_placeholder():
+    assert t("validate.duplicate_in_file", "es", value="A-1", key="k").startswith("El registro «A-1»")
+
+
 def test_spanish_is_the_default_language():
     assert LANGUAGES[0] == "es"
     assert t("nav.map") == "Mapa"

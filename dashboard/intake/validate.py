@@ -18,8 +18,9 @@ import shapely
 from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
 from dashboard.intake import coords, utm
 from dashboard.intake.changes import Changes
-from dashboard.intake.issues import REJECT, Issue
+from dashboard.intake.issues import FLAG, REJECT, Issue
 from dashboard.intake.mapping import Mapping
+from dashboard.intake.matching import Match, Matcher, natural_key
 from dashboard.intake.records import Lookups, community_of, consent_defaults, missing_required, parse_fields
 from dashboard.intake.report import (  # noqa: F401 - the statuses are read where rows are validated
     NEW,
@@ -30,6 +31,7 @@ from dashboard.intake.report import (  # noqa: F401 - the statuses are read wher
     Report,
     RowResult,
 )
+from dashboard.privacy import district_centroids
 from dashboard.store import Dataset
 
 PROGRESS_STEP = 500
@@ -44,21 +46,24 @@ class _Context:
     columns: dict[str, str]  # target -> input column, for messages
     default_zone: str | None
     boundaries: gpd.GeoDataFrame | None
-    existing: pd.DataFrame = field(init=False)
-    by_source_key: dict[str, str] = field(init=False)
-
-    @cached_property
-    def by_content(self) -> dict[tuple, str]:
-        """A stored record's values (not its id) -> its id; built only when a row comes without id or key."""
-        return {_content(row, self.entity): rid for rid, row in self.existing.iterrows()}
+    matcher: Matcher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.existing = self.data.frame(self.entity).set_index(self.entity.id_field, drop=False)
-        records = self.data.tables.get("atlas_records")
-        keyed = pd.DataFrame() if records is None or records.empty else records[
-            (records["entity"] == self.entity.layer) & records["source_key"].notna()]
-        self.by_source_key = dict(zip(keyed.get("source_key", []), keyed.get("id", []), strict=True))
+        self.matcher = Matcher(self.entity, self.data)
 
+    @property
+    def existing(self) -> pd.DataFrame:
+        return self.matcher.stored
+
+    @cached_property
+    def places(self) -> gpd.GeoDataFrame:
+        return self.data.communities.set_index("community_id", drop=False)
+
+    @cached_property
+    def generalised(self) -> dict[str, tuple[float, float]]:
+        """Community id -> the point public views show a restricted innovation of it at."""
+        centres = district_centroids(self.data.communities)
+        return {cid: _plain(point) for cid, point in centres.items()}
 
 
 def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, str]:
@@ -70,15 +75,26 @@ def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, st
     return texts
 
 
+def _degrees(texts: dict[str, str], ctx: _Context, row: int) -> tuple[float | None, float | None, list[Issue]]:
+    """Latitude and longitude in degrees, each read on its own so that both problems are reported."""
+    read, issues = {}, []
+    for target, axis in (("latitude", "lat"), ("longitude", "lon")):
+        try:
+            read[target] = coords.parse_degrees(texts.get(target, ""), axis)
+        except coords.CoordsError as error:
+            issues.append(error.issue(row, ctx.columns.get(target, target)))
+    return read.get("latitude"), read.get("longitude"), issues
+
+
 def _point(texts: dict[str, str], ctx: _Context, row: int, country, region) -> tuple[object, list[Issue]]:
     """The row's own point from degrees, a geopoint or UTM metres, checked against its place; None if none."""
     column = ctx.columns.get
     accuracy, zone_issues, where = None, [], "latitude"
     try:
         if "latitude" in texts or "longitude" in texts:
-            lat = coords.parse_degrees(texts.get("latitude", ""), "lat")
-            where = "longitude"
-            lon = coords.parse_degrees(texts.get("longitude", ""), "lon")
+            lat, lon, problems = _degrees(texts, ctx, row)
+            if problems:
+                return None, problems
         elif "geopoint" in texts:
             where = "geopoint"
             lat, lon, _, accuracy = coords.parse_geopoint(texts["geopoint"])
@@ -106,7 +122,7 @@ def _point(texts: dict[str, str], ctx: _Context, row: int, country, region) -> t
 def _place(ctx: _Context, community: str | None):
     if community is None or community not in ctx.lookups.community_ids:
         return None
-    return ctx.data.communities.set_index("community_id").loc[community]
+    return ctx.places.loc[community]
 
 
 def _innovation(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, list[Issue]]:
@@ -115,7 +131,6 @@ def _innovation(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, l
     issues += more
     if community is not None:
         record["community_id"] = community
-    issues += consent_defaults(record, row)
     place = _place(ctx, community)
     point, more = _point(texts, ctx, row, None if place is None else str(place["country"]),
                          None if place is None else str(place["region"]))
@@ -131,9 +146,6 @@ def _community(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, li
     record, issues = parse_fields(COMMUNITIES, texts, ctx.columns, row, ctx.lookups)
     if "country" not in record and isinstance(record.get("region"), str):
         record["country"] = record["region"].split("-")[0]
-    if "location_source" not in record:
-        record["location_source"] = "approximate"
-        issues.append(Issue(row, "location_source", "validate.location_assumed", {}, "flag"))
     point, more = _point(texts, ctx, row, record.get("country"), record.get("region"))
     if point is not None:
         record["geometry"] = point
@@ -149,13 +161,26 @@ def _incomplete(merged: dict, ctx: _Context, row: int) -> list[Issue]:
     return issues
 
 
+def _defaults(merged: dict, ctx: _Context, row: int) -> list[Issue]:
+    """What a new record gets where the file is silent (consent: no; location source: approximate), flagged.
+
+    A stored record keeps its own values where the file is silent: defaults are for new records only.
+    """
+    if ctx.entity is INNOVATIONS:
+        return consent_defaults(merged, row)
+    if "location_source" in merged:
+        return []
+    merged["location_source"] = "approximate"
+    return [Issue(row, "location_source", "validate.location_assumed", {}, FLAG)]
+
+
 def _plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return tuple(value)
     if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
         return None
     if isinstance(value, shapely.Geometry):
-        return (round(value.x, 7), round(value.y, 7)) if not value.is_empty else None
+        return (round(value.x, 6), round(value.y, 6)) if not value.is_empty else None
     return value.item() if hasattr(value, "item") else value
 
 
@@ -164,13 +189,6 @@ def _same(record: dict, existing: pd.Series, entity: Entity) -> bool:
     if entity is INNOVATIONS and not record.get("has_own_point") and not existing.get("has_own_point"):
         names.remove("geometry")
     return all(_plain(record.get(n)) == _plain(existing.get(n)) for n in names)
-
-
-def _content(record, entity: Entity) -> tuple:
-    """A record's values without its id: two rows with the same content are the same record."""
-    names = [f.name for f in entity.fields if f.name != entity.id_field]
-    point = record.get("geometry") if entity is COMMUNITIES or record.get("has_own_point") else None
-    return (*(_plain(record.get(n)) for n in names), _plain(point))
 
 
 def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
@@ -183,18 +201,33 @@ def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
     return base | given
 
 
-def _status(record: dict, texts: dict[str, str], ctx: _Context) -> tuple[str, str | None, dict]:
-    """New, update or unchanged; and the whole record to store."""
-    given = record.get(ctx.entity.id_field)
-    stored_id = given if given in ctx.existing.index else ctx.by_source_key.get(texts.get("source_key", ""))
-    existing = ctx.existing.loc[stored_id] if stored_id is not None else None
-    merged = _merged(record, existing, ctx.entity)
-    if stored_id is not None:
-        merged[ctx.entity.id_field] = stored_id
-        return (UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE), stored_id, merged
-    if given is None and _content(merged, ctx.entity) in ctx.by_content:  # the same record again, without its id
-        return UNCHANGED, ctx.by_content[_content(merged, ctx.entity)], merged
-    return NEW, given, merged
+def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None, ctx: _Context,
+                 row: int) -> list[Issue]:
+    """An innovation's point that is not its own (a public export's generalised or community point) is not a move.
+
+    Public exports mark each point (`location_shown`) and place a restricted record at its district's
+    centre. Such a point, or one that is the community's own point while the stored record has none,
+    never replaces the stored point: the row keeps it, and the report says so.
+    """
+    if ctx.entity is not INNOVATIONS or not record.get("has_own_point"):
+        return []
+    point, community = _plain(record.get("geometry")), record.get("community_id")
+    shown = texts.get("location_shown")
+    generalised = shown == "generalised" or (
+        existing is not None and not existing.get("consent_public") and community in ctx.generalised
+        and point == ctx.generalised[community] and point != _plain(existing.get("geometry")))
+    at_community = shown == "community" or (
+        existing is not None and not existing.get("has_own_point") and point == _plain(existing.get("geometry")))
+    if not (generalised or at_community):
+        return []
+    place = _place(ctx, community)
+    record["has_own_point"] = False
+    record["geometry"] = None if place is None else place.geometry
+    if not generalised:
+        return []
+    reason = "validate.generalised_kept" if existing is not None else "validate.generalised_new"
+    return [Issue(row, ctx.columns.get("latitude", ctx.columns.get("location_shown", "latitude")), reason, {},
+                  FLAG)]
 
 
 def _frame(records: list[dict], like: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -211,20 +244,68 @@ def _revision(data: Dataset, layer: str, record_id: str) -> int:
     return int(found["revision"].iloc[-1]) if len(found) else 1
 
 
-def _duplicate(key: object, merged: dict, earlier: dict[str, dict], row: int, ctx: _Context) -> Issue | None:
-    """A second row with the same id or submission key: harmless if identical, refused if it differs."""
-    if key is None or key not in earlier:
-        return None
-    same = all(_plain(merged.get(n)) == _plain(earlier[key].get(n)) for n in set(merged) | set(earlier[key]))
-    return None if same else Issue(row, ctx.columns.get(ctx.entity.id_field), "validate.duplicate_in_file",
-                                   {"value": key})
+def _identity(match: Match, record: dict, source_key: str | None, entity: Entity) -> tuple | None:
+    """What makes two rows of one file the same record: its stored id, else its id, key or natural key."""
+    if match.record_id is not None:
+        return ("stored", match.record_id)
+    if record.get(entity.id_field) is not None:
+        return ("stored", record[entity.id_field])
+    if source_key:
+        return ("source_key", source_key)
+    key = natural_key(entity, record)
+    return None if key is None else ("natural_key", key)
+
+
+@dataclass
+class _Earlier:
+    """The rows already read, by identity: their row number and record, to refuse two different rows as one."""
+
+    rows: dict[tuple, tuple[int, dict]] = field(default_factory=dict)
+
+    def check(self, identities: list[tuple], merged: dict, row: int, ctx: _Context) -> tuple[bool, Issue | None]:
+        """Whether the row repeats an earlier one exactly; or the issue if it differs from one with its identity."""
+        for identity in identities:
+            if identity in self.rows:
+                first, earlier = self.rows[identity]
+                if all(_plain(merged.get(n)) == _plain(earlier.get(n)) for n in set(merged) | set(earlier)):
+                    return True, None
+                return False, Issue(row, ctx.columns.get(ctx.entity.id_field), "validate.duplicate_in_file",
+                                    {"value": _shown_identity(identity), "first": first})
+        return False, None
+
+    def remember(self, identities: list[tuple], merged: dict, row: int) -> None:
+        for identity in identities:
+            self.rows.setdefault(identity, (row, merged))
+
+
+def _shown_identity(identity: tuple) -> str:
+    kind, value = identity
+    return " · ".join(value) if kind == "natural_key" else str(value)
+
+
+def _check_row(texts: dict[str, str], ctx: _Context, row: int, build) -> tuple[str, str | None, dict, list[Issue]]:
+    """One readable row: its status, the stored id it matched, the whole record to store, and its issues."""
+    record, issues = build(texts, ctx, row)
+    source_key = texts.get("source_key")
+    match = ctx.matcher.find(record, source_key, row, ctx.columns.get(ctx.entity.id_field))
+    if match.issue is not None:
+        issues.append(match.issue)
+    existing = ctx.existing.loc[match.record_id] if match.record_id is not None else None
+    issues += _shown_point(record, texts, existing, ctx, row)
+    merged = _merged(record, existing, ctx.entity)
+    if existing is None:
+        issues += _defaults(merged, ctx, row) + (_incomplete(merged, ctx, row) if match.issue is None else [])
+        return NEW, record.get(ctx.entity.id_field), merged, issues
+    merged[ctx.entity.id_field] = match.record_id
+    return (UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE), match.record_id, merged, issues
 
 
 def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVATIONS,
              default_zone: str | None = None, progress: Callable[[int], None] | None = None) -> Report:
     """Check every row of `table` (a readers.RawTable) mapped by `mapping` against the store `data`.
 
-    `progress`, if given, is told how many more rows were checked, every `PROGRESS_STEP` rows.
+    Every problem of a row is listed, not only the first. `progress`, if given, is told how many
+    more rows were checked, every `PROGRESS_STEP` rows.
     """
     ctx = _Context(entity, data, Lookups(data), {target: col for col, target in mapping.items() if target},
                    default_zone, data.boundaries)
@@ -232,41 +313,37 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
     early: dict[int | None, list[Issue]] = {}
     for issue in table.issues:
         early.setdefault(issue.row, []).append(issue)
-    results, added, updated, earlier = [], [], [], {}
+    results, added, updated, earlier = [], [], [], _Earlier()
     seen, source_keys = {}, {}
     for position, row in enumerate(table.rows):
         if progress is not None and position and position % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
         issues = list(early.get(row, []))
-        if not any(i.severity == REJECT for i in issues):
-            texts = _texts(table.frame, position, mapping)
-            record, more = build(texts, ctx, row)
-            issues += more
-        if any(i.severity == REJECT for i in issues):
+        if any(i.severity == REJECT for i in issues):  # the reader could not split the row into its cells
             results.append(RowResult(row, REJECTED, None, tuple(issues)))
             continue
-        status, record_id, merged = _status(record, texts, ctx)
-        if status == NEW:
-            issues += _incomplete(merged, ctx, row)
-        if any(i.severity == REJECT for i in issues):
-            results.append(RowResult(row, REJECTED, None, tuple(issues)))
-            continue
-        key = record_id or texts.get("source_key") or _content(merged, entity)
-        twice = _duplicate(key, merged, earlier, row, ctx)
+        texts = _texts(table.frame, position, mapping)
+        status, record_id, merged, more = _check_row(texts, ctx, row, build)
+        issues += more
+        source_key = texts.get("source_key")
+        identities = [i for i in (_identity(Match(record_id), merged, source_key, entity),
+                                  ("source_key", source_key) if source_key else None) if i is not None]
+        repeated, twice = earlier.check(identities, merged, row, ctx)
         if twice is not None:
-            results.append(RowResult(row, REJECTED, record_id, (*issues, twice)))
+            issues.append(twice)
+        if any(i.severity == REJECT for i in issues):
+            results.append(RowResult(row, REJECTED, record_id if status != NEW else None, tuple(issues)))
             continue
-        if key is not None and key in earlier:
+        earlier.remember(identities, merged, row)
+        if repeated:
             status = UNCHANGED
         elif status == NEW:
-            added.append(merged | {"source_key": texts.get("source_key")})
+            added.append(merged | {"source_key": source_key})
         elif status == UPDATE:
             updated.append(merged)
             seen[(entity.layer, record_id)] = _revision(data, entity.layer, record_id)
-        if key is not None:
-            earlier[key] = merged
-        if record_id is not None and texts.get("source_key"):
-            source_keys[(entity.layer, record_id)] = texts["source_key"]
+        if record_id is not None and source_key and status != NEW:
+            source_keys[(entity.layer, record_id)] = source_key
         results.append(RowResult(row, status, record_id, tuple(issues)))
     like = data.frame(entity)
     changes = Changes(added={entity.layer: _frame(added, like.assign(source_key=None))} if added else {},
