@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -28,6 +29,22 @@ def demo_command(n: int, seed: int, out: Path) -> None:
     store.write(dataset, out)
     click.echo(f"{out}: {len(dataset.partners)} socios, {len(dataset.communities)} comunidades, "
                f"{len(dataset.innovations)} innovaciones")
+
+
+@main.command("init")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="GeoPackage nuevo que se escribe (no se sobrescribe uno existente).")
+@click.option("--partners", is_flag=True, help="Incluir los ocho socios reales de la plataforma.")
+def init_command(out: Path, partners: bool) -> None:
+    """Crea un atlas vacío en OUT para llenarlo con sus propios datos."""
+    from dashboard.i18n import t
+    from dashboard.starter import empty_atlas
+
+    if out.exists():
+        raise click.ClickException(t("init.exists", "es", path=out))
+    dataset = empty_atlas(partners)
+    store.write(dataset, out)
+    click.echo(t("init.written", "es", path=out, partners=len(dataset.partners)))
 
 
 @main.command("check")
@@ -59,31 +76,54 @@ def assets_command() -> None:
               help="Columna del código (ISO 3166-2 o ubigeo del INEI), guardada como texto.")
 @click.option("--name-column", required=True, help="Columna del nombre.")
 @click.option("--layer", default=None, help="Capa que se importa, si el archivo tiene varias.")
+@click.option("--dissolve-duplicates", is_flag=True,
+              help="Une en un solo polígono (multipolígono) los elementos con el mismo código; queda el primer nombre.")
+@click.option("--skip-empty", is_flag=True, help="Omite los elementos sin geometría (vacía o nula) y los cuenta.")
 @click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].")
+@click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
 def boundaries_command(
-    file: str, level: str, code_column: str, name_column: str, layer: str | None,
-    store_file: Path | None,
+    file: str, level: str, code_column: str, name_column: str, layer: str | None, dissolve_duplicates: bool,
+    skip_empty: bool, store_file: Path | None, editor_name: str,
 ) -> None:
-    """Importa límites administrativos (polígonos) de FILE: GeoPackage, GeoJSON, Shapefile…"""
-    from dashboard.boundaries import read_boundaries, with_boundaries
+    """Importa límites administrativos (polígonos) de FILE: GeoPackage, GeoJSON, Shapefile…
+
+    El cambio queda en el historial, con copia de seguridad, y se deshace con `undo`.
+    """
+    import hashlib
+
+    from dashboard.boundaries import read_boundary_file
     from dashboard.i18n import t
+    from dashboard.intake import commit
+    from dashboard.intake.changes import Source
     from dashboard.paths import store_path
     from dashboard.vocab import BOUNDARY_LEVEL
 
     target = store_file if store_file is not None else store_path()
     try:
-        imported = read_boundaries(file, level, code_column, name_column, layer)
-        dataset = with_boundaries(store.load(target), imported)
-        store.write(dataset, target)
-    except ContractError as error:
+        read = read_boundary_file(file, level, code_column, name_column, layer, skip_empty=skip_empty,
+                                  dissolve_duplicates=dissolve_duplicates)
+        local = Path(file)  # a URI such as zip:///data/limites.zip is not a file to fingerprint
+        digest = hashlib.sha256(local.read_bytes()).hexdigest() if local.is_file() else None
+        merged = sum(map(len, read.merged.values()))
+        source = Source("boundaries", local.name, digest, {"skipped": len(read.skipped), "merged": merged})
+        entry = commit.replace_boundaries(read.boundaries, source, editor_name, path=target)
+    except (ContractError, commit.CommitError) as error:
         raise click.ClickException(error.message("es")) from None
+    imported = read.boundaries
     click.echo(t("boundaries.imported", "es", store=target, count=len(imported),
                  level=BOUNDARY_LEVEL.label(level, "es"), file=file))
-    per_level = dataset.boundaries["level"].value_counts(sort=False)
+    if skip_empty:
+        click.echo(t("boundaries_check.skipped", "es", count=len(read.skipped),
+                     features=", ".join(map(str, read.skipped)) or "—"))
+    if dissolve_duplicates:
+        click.echo(t("boundaries_check.merged", "es", count=merged,
+                     boundaries=len(read.merged), codes=", ".join(read.merged) or "—"))
+    per_level = store.load(target).boundaries["level"].value_counts(sort=False)
     counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}"
                        for code, n in per_level.items() if n)
     click.echo(t("boundaries.stored", "es", counts=counts))
+    click.echo(t("boundaries_check.committed", "es", entry=entry))
 
 
 def _selection_from_query(store_file: Path | None, query: str, lang: str):
@@ -133,33 +173,70 @@ def export_command(format_code: str, out: Path, lang: str, query: str, chart: st
     click.echo(t("pack.written", lang, path=out, count=int(selection.keep.sum()), size=len(made)))
 
 
-def _report_for(file: Path, entity_name: str, mapping_file: Path | None, zone: str | None, encoding: str | None,
-                delimiter: str | None, sheet: str | None, store_file: Path | None, lang: str):
-    """Read FILE, map its columns (a saved mapping, else by name) and check every row against the store."""
-    from dashboard.contract import COMMUNITIES, INNOVATIONS
-    from dashboard.intake import mapping
-    from dashboard.intake.readers import read_table
-    from dashboard.intake.validate import PROGRESS_FROM, validate
+EXIT_REJECTED, EXIT_UNREADABLE = 1, 2  # exit codes of validate and import (0: every row accepted)
 
-    entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
-    table = read_table(file, encoding=encoding, delimiter=delimiter, sheet=sheet)
-    columns = list(table.frame.columns)
+
+def _mapping_for(table, entity, mapping_file: Path | None, maps: tuple[str, ...], lang: str):
+    """The columns' mapping: a saved one or a guess by name, then each `--map "COLUMN=field"` on top."""
+    from dashboard.i18n import t
+    from dashboard.intake import mapping
+
+    columns = [str(c) for c in table.frame.columns]
     chosen = mapping.applied(mapping.load(mapping_file)["mapping"], columns, entity) if mapping_file \
         else mapping.guess(columns, entity)
-    data = store.load(store_file)
-    with click.progressbar(length=len(table.rows), label=file.name, hidden=len(table.rows) < PROGRESS_FROM) as bar:
-        report = validate(table, chosen, data, entity=entity, default_zone=zone, progress=bar.update)
-    return table, report
+    allowed = mapping.targets(entity)
+    for given in maps:
+        column, _, target = given.rpartition("=")
+        column, target = column.strip(), target.strip()
+        if column not in chosen:
+            raise click.BadParameter(t("intake.map_no_column", lang, column=column, columns=", ".join(columns)),
+                                     param_hint="--map")
+        if target not in ("", "-") and target not in allowed:
+            raise click.BadParameter(t("intake.map_no_field", lang, field=target, fields=", ".join(allowed)),
+                                     param_hint="--map")
+        target = None if target in ("", "-") else target
+        chosen = {c: None if target and f == target else f for c, f in chosen.items()}  # one column per field
+        chosen[column] = target
+    return chosen
+
+
+def _read(file: Path, entity, encoding, delimiter, sheet, layer):
+    """FILE as a table; a GeoPackage's layer named like the entity is read unless another is asked for."""
+    from dashboard.intake.readers import layer_for, read_table
+
+    layer = layer or layer_for(file, file.name, entity.layer)
+    return read_table(file, encoding=encoding, delimiter=delimiter, sheet=sheet, layer=layer)
+
+
+def _checker(table, chosen, entity, zone):
+    """Check every row of `table` against a store, with a progress bar for long files."""
+    from dashboard.intake.validate import PROGRESS_FROM, validate
+
+    def check(data):
+        with click.progressbar(length=len(table.rows), label=table.source, hidden=len(table.rows) < PROGRESS_FROM,
+                               file=sys.stderr) as bar:
+            return validate(table, chosen, data, entity=entity, default_zone=zone, progress=bar.update)
+    return check
+
+
+def _print_mapping(chosen: dict, lang: str) -> None:
+    """The mapping used: each file column and the atlas field it feeds, or that it is not imported."""
+    from dashboard.i18n import t
+    from dashboard.intake import mapping
+
+    click.echo(t("intake.mapping_used", lang))
+    for column, target in chosen.items():
+        shown = f"{mapping.label(target, lang)} ({target})" if target else t("manage.import.not_imported", lang)
+        click.echo(f"  {column} → {shown}")
 
 
 def _print_report(report, lang: str) -> None:
+    """Every issue of every row, whole (never cut), then the counts."""
     from dashboard.i18n import t
 
-    table = report.table(lang)
-    if len(table):
-        click.echo(table.to_string(index=False, max_colwidth=90))
-    counts = report.counts()
-    click.echo(t("intake.counts", lang, **counts))
+    for line in report.lines(lang):
+        click.echo(line)
+    click.echo(t("intake.counts", lang, **report.counts()))
 
 
 def _intake_options(command):
@@ -168,10 +245,14 @@ def _intake_options(command):
                      show_default=True, help="Qué registros trae el archivo."),
         click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Asignación de columnas guardada (JSON)."),
+        click.option("--map", "maps", multiple=True, metavar="COLUMNA=campo",
+                     help='Asigna una columna a un campo del atlas, p. ej. --map "Latitud (S)=latitude"; '
+                          '"COLUMNA=-" la deja sin importar. Se puede repetir.'),
         click.option("--utm-zone", "zone", help="Zona UTM de las coordenadas en metros (17S, 18S o 19S)."),
         click.option("--encoding", help="Codificación del CSV, si no se detecta bien (p. ej. cp1252)."),
         click.option("--delimiter", help="Separador del CSV, si no se detecta bien (, ; o tab)."),
         click.option("--sheet", help="Hoja del Excel (por defecto, la primera)."),
+        click.option("--layer", help="Capa del GeoPackage o KML (por defecto, la del tipo de registro)."),
         click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo]."),
         click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True),
@@ -180,49 +261,84 @@ def _intake_options(command):
     return command
 
 
+def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet, layer, lang):
+    """The entity, the file read as a table and its mapping (printed); exit 2 if the file cannot be read."""
+    from dashboard.contract import COMMUNITIES, INNOVATIONS
+    from dashboard.intake.issues import IntakeError
+
+    entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
+    try:
+        table = _read(file, entity, encoding, delimiter, sheet, layer)
+    except IntakeError as error:
+        click.echo(error.message(lang), err=True)
+        raise SystemExit(EXIT_UNREADABLE) from None
+    chosen = _mapping_for(table, entity, mapping_file, maps, lang)
+    _print_mapping(chosen, lang)
+    return entity, table, chosen
+
+
 @main.command("validate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_intake_options
-def validate_command(file: Path, entity: str, mapping_file, zone, encoding, delimiter, sheet, store_file,
-                     lang: str) -> None:
-    """Revisa FILE fila por fila sin escribir nada; termina con error si alguna fila se rechazaría."""
-    from dashboard.intake.issues import IntakeError
+def validate_command(file: Path, entity: str, mapping_file, maps, zone, encoding, delimiter, sheet, layer,
+                     store_file, lang: str) -> None:
+    """Revisa FILE fila por fila sin escribir nada.
 
+    Sale con 0 si se aceptaría cada fila, 1 si alguna se rechazaría y 2 si el archivo no se puede leer.
+    """
+    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, lang)
     try:
-        _, report = _report_for(file, entity, mapping_file, zone, encoding, delimiter, sheet, store_file, lang)
-    except (IntakeError, ContractError) as error:
-        raise click.ClickException(error.message(lang)) from None
+        report = _checker(table, chosen, entity_, zone)(store.load(store_file))
+    except ContractError as error:
+        click.echo(error.message(lang), err=True)
+        raise SystemExit(EXIT_UNREADABLE) from None
     _print_report(report, lang)
-    if report.rejected or report.file_issues:
-        raise SystemExit(1)
+    if report.rejected:
+        raise SystemExit(EXIT_REJECTED)
 
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_intake_options
 @click.option("--dry-run", is_flag=True, help="Solo muestra lo que se haría.")
+@click.option("--yes", is_flag=True, help="No pregunta antes de importar en el atlas de demostración.")
 @click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
-def import_command(file: Path, entity: str, mapping_file, zone, encoding, delimiter, sheet, store_file,
-                   lang: str, dry_run: bool, editor_name: str) -> None:
-    """Importa FILE: las filas nuevas y actualizadas se guardan todas juntas; las rechazadas, ninguna."""
+def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, delimiter, sheet, layer,
+                   store_file, lang: str, dry_run: bool, yes: bool, editor_name: str) -> None:
+    """Importa FILE: las filas nuevas y actualizadas se guardan todas juntas; las rechazadas, ninguna.
+
+    Las filas se comparan con el atlas mientras se tiene su cerrojo, así que dos importaciones del mismo
+    archivo a la vez lo guardan una sola vez. Sale con 0 si se aceptó cada fila, 1 si alguna se rechazó
+    (el resumen dice si se guardó el resto) y 2 si el archivo o el atlas no se pueden leer.
+    """
     import hashlib
 
     from dashboard.i18n import t
     from dashboard.intake import commit
     from dashboard.intake.changes import Source
-    from dashboard.intake.issues import IntakeError
 
+    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, lang)
+    check = _checker(table, chosen, entity_, zone)
     try:
-        _, report = _report_for(file, entity, mapping_file, zone, encoding, delimiter, sheet, store_file, lang)
-        _print_report(report, lang)
-        if dry_run or report.changes.empty:
-            click.echo(t("intake.nothing_written", lang))
-            return
-        source = Source("import", file.name, hashlib.sha256(file.read_bytes()).hexdigest(), report.counts())
-        entry = commit.commit(report.changes, source, editor_name, path=store_file)
-    except (IntakeError, ContractError, commit.CommitError) as error:
-        raise click.ClickException(error.message(lang)) from None
-    click.echo(t("intake.committed", lang, entry=entry))
+        data = store.load(store_file)
+        if data.is_demo and not (dry_run or yes):
+            click.confirm(t("intake.demo_store", lang), abort=True, err=True)
+        if dry_run:
+            report, entry = check(data), None
+        else:
+            source = Source("import", file.name, hashlib.sha256(file.read_bytes()).hexdigest())
+            report, entry = commit.commit_checked(check, source, editor_name, path=store_file)
+    except ContractError as error:
+        click.echo(error.message(lang), err=True)
+        raise SystemExit(EXIT_UNREADABLE) from None
+    except commit.CommitError as error:
+        click.echo(error.message(lang), err=True)
+        raise SystemExit(EXIT_REJECTED) from None
+    _print_report(report, lang)
+    click.echo(t("intake.committed", lang, entry=entry) if entry else t("intake.nothing_written", lang))
+    if report.rejected:
+        click.echo(t("intake.rejected_not_written", lang, count=report.rejected))
+        raise SystemExit(EXIT_REJECTED)
 
 
 @main.command("undo")

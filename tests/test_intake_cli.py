@@ -48,8 +48,9 @@ def atlas(small_store, tmp_path):
 
 
 def _run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result
+    """The command line; an import into these copies of the demo store is confirmed with --yes."""
+    extra = ["--yes"] if args[0] == "import" else []
+    return CliRunner().invoke(main, [str(a) for a in args] + extra)
 
 
 def test_a_kobo_export_imports_with_every_value_as_written(atlas, tmp_path, small_dataset):
@@ -108,7 +109,7 @@ def test_validate_exits_non_zero_when_a_row_would_be_rejected_and_writes_nothing
     result = _run("validate", bad, "--store", atlas, "--lang", "en")
     assert result.exit_code == 1
     assert "“cinco” in “Año” is not a year written in digits" in result.output
-    assert _run("import", bad, "--store", atlas, "--editor", "Ana").exit_code == 0  # nothing valid: nothing written
+    assert _run("import", bad, "--store", atlas, "--editor", "Ana").exit_code == 1  # nothing valid: nothing written
     assert atlas.read_bytes() == before
 
 

@@ -28,7 +28,9 @@ def atlas(small_store, tmp_path):
 
 
 def _run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    """The command line; an import into these copies of the demo store is confirmed with --yes."""
+    extra = ["--yes"] if args[0] == "import" else []
+    return CliRunner().invoke(main, [str(a) for a in args] + extra)
 
 
 def _innovations_csv(folder, name: str, titles: list[str], communities: list[tuple[str, str]]):

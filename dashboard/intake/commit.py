@@ -9,26 +9,30 @@ the records it touched has changed since.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
 
 from dashboard import store
+from dashboard.boundaries import restore_levels, with_boundaries
 from dashboard.conform import ContractError
 from dashboard.contract import ENTITIES
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.intake import audit, backups, drafts
 from dashboard.intake.audit import IMPORTS, RECORDS, TRASH
 from dashboard.intake.changes import Changes, Key, Source
+from dashboard.intake.report import Report
 from dashboard.paths import store_path
 
 LOCK_TIMEOUT = 60.0  # seconds a commit waits for another importer or editor to finish
@@ -89,21 +93,50 @@ def commit(
         if layer not in LAYERS:
             raise CommitError("commit.unknown_layer", layer=layer)
     with locked(path, timeout):
+        return _apply(store.load(path), changes, source, editor, path, now, keep_backups)
+
+
+def commit_checked(
+    check: Callable[[store.Dataset], Report], source: Source, editor: str, *, path: Path | None = None,
+    expected: dict[str, int] | None = None, keep_backups: int = 10, now: datetime | None = None,
+    timeout: float = LOCK_TIMEOUT,
+) -> tuple[Report, str | None]:
+    """Check a file against the store and apply what the check finds, both under the store's lock.
+
+    Matching rows to records and giving ids happen on the store as it is when the lock is held, so two
+    imports of one file started together add it once. `expected`, the counts of the report a person
+    confirmed, refuses the import if checking again now would do something else. Returns the report
+    and the new audit entry's id (None when there was nothing to write).
+    """
+    path, now = _resolve(path), _utc(now)
+    with locked(path, timeout):
         dataset = store.load(path)
-        conflicts = _conflicts(dataset, changes)
-        if conflicts:
-            raise ConflictError(conflicts)
-        when, draft, taken = audit.utc_text(now), drafts.draft_of(dataset, path), _taken(dataset, changes)
-        for entity in ENTITIES:
-            drafts.apply(draft, entity, changes, taken[entity.layer], source.name, editor, when)
-        _refuse_dangling(draft, {layer: set(ids) for layer, ids in changes.deleted.items()})
-        records, given = audit.stamp(audit.table(dataset.tables, RECORDS), draft.touched, when, editor,
-                                     {**draft.source_keys, **changes.source_keys})
-        counts = {a: sum(1 for g in given if g[2] == a) for a in audit.ACTIONS}
-        entry = audit.next_entry(audit.table(dataset.tables, IMPORTS))
-        row = audit.entry_row(entry, source.kind, editor, when, file=source.name, sha256=source.sha256 or "",
-                              counts=json.dumps({**source.counts, **counts}), records=audit.touched_json(given))
-        _save(dataset, draft, records, row, path, now, keep_backups)
+        report = check(dataset)
+        if expected is not None and report.counts() != expected:
+            raise CommitError("commit.report_changed", **report.counts())
+        if report.changes.empty:
+            return report, None
+        source = dataclasses.replace(source, counts={**report.counts(), **source.counts})
+        return report, _apply(dataset, report.changes, source, editor, path, now, keep_backups)
+
+
+def _apply(dataset: store.Dataset, changes: Changes, source: Source, editor: str, path: Path, now: datetime,
+           keep_backups: int) -> str:
+    """Apply `changes` to `dataset`, read under the lock the caller holds, and save it; returns the entry's id."""
+    conflicts = _conflicts(dataset, changes)
+    if conflicts:
+        raise ConflictError(conflicts)
+    when, draft, taken = audit.utc_text(now), drafts.draft_of(dataset, path), _taken(dataset, changes)
+    for entity in ENTITIES:
+        drafts.apply(draft, entity, changes, taken[entity.layer], source.name, editor, when)
+    _refuse_dangling(draft, {layer: set(ids) for layer, ids in changes.deleted.items()})
+    records, given = audit.stamp(audit.table(dataset.tables, RECORDS), draft.touched, when, editor,
+                                 {**draft.source_keys, **changes.source_keys})
+    counts = {a: sum(1 for g in given if g[2] == a) for a in audit.ACTIONS}
+    entry = audit.next_entry(audit.table(dataset.tables, IMPORTS))
+    row = audit.entry_row(entry, source.kind, editor, when, file=source.name, sha256=source.sha256 or "",
+                          counts=json.dumps({**source.counts, **counts}), records=audit.touched_json(given))
+    _save(dataset, draft, records, row, path, now, keep_backups)
     return entry
 
 
@@ -123,7 +156,9 @@ def undo(
         original = _undoable(imports, import_id)
         _refuse_changed(imports, records, import_id)
         keys = [(layer, i) for layer, i, *_ in audit.touched_of(original)]
-        draft, removed = drafts.revert(dataset, _backup_of(path, original), keys, path)
+        before = _backup_of(path, original)
+        draft, removed = drafts.revert(dataset, before, keys, path)
+        dataset = _boundaries_back(dataset, before, keys)  # a boundaries entry's levels, as they were
         _refuse_dangling(draft, removed)
         when, entry = audit.utc_text(now), audit.next_entry(imports)
         records, given = audit.stamp(records, [(*key, "undone") for key in keys], when, editor, {})
@@ -275,3 +310,38 @@ def _save(dataset: store.Dataset, draft: drafts.Draft, records: pd.DataFrame, ro
     backups.take(path, name)
     store.write(result, path)
     backups.prune(path, keep_backups)
+
+
+BOUNDARIES_KIND = "boundaries"  # audit kind of a boundaries change; it touches ("boundaries", level)
+
+
+def replace_boundaries(
+    boundaries_frame: gpd.GeoDataFrame, source: Source, editor: str, *, path: Path | None = None,
+    keep_backups: int = 10, now: datetime | None = None, timeout: float = LOCK_TIMEOUT,
+) -> str:
+    """Replace the store's boundaries of the levels in `boundaries_frame`, other levels kept, with a backup
+    and an audit entry like a commit's; returns the entry's id. Undoing it brings those levels back.
+    """
+    path, now = _resolve(path), _utc(now)
+    if boundaries_frame.empty:
+        raise CommitError("commit.nothing")
+    levels = list(dict.fromkeys(boundaries_frame["level"].astype(str)))
+    with locked(path, timeout):
+        dataset = store.load(path)
+        stored = set() if dataset.boundaries is None else set(dataset.boundaries["level"].astype(str))
+        # each level is one record to the audit, so a later change of the same level blocks an undo
+        touched = [(BOUNDARIES_KIND, level, "updated" if level in stored else "added") for level in levels]
+        when, entry = audit.utc_text(now), audit.next_entry(audit.table(dataset.tables, IMPORTS))
+        records, given = audit.stamp(audit.table(dataset.tables, RECORDS), touched, when, editor, {})
+        counts = {**source.counts, "level": ", ".join(levels), "count": len(boundaries_frame)}
+        row = audit.entry_row(entry, BOUNDARIES_KIND, editor, when, file=source.name, sha256=source.sha256 or "",
+                              counts=json.dumps(counts), records=audit.touched_json(given))
+        dataset = with_boundaries(dataset, boundaries_frame)
+        _save(dataset, drafts.draft_of(dataset, path), records, row, path, now, keep_backups)
+    return entry
+
+
+def _boundaries_back(dataset: store.Dataset, before: store.Dataset, keys: list[Key]) -> store.Dataset:
+    """`dataset` with the boundary levels among `keys` as they were in `before` (no change if there are none)."""
+    levels = [level for layer, level in keys if layer == BOUNDARIES_KIND]
+    return restore_levels(dataset, before, levels) if levels else dataset

@@ -112,9 +112,42 @@ def guess(columns: list[str], entity: Entity = INNOVATIONS) -> Mapping:
     taken: set[str] = set()
     for column in columns:
         target = by_name.get(fold(column))
+        if str(column).startswith("_") and target != "source_key":
+            target = None  # a form tool's own column (Kobo _id, _index…) is never an atlas field
         mapping[column] = target if target not in taken else None
         taken |= {target} if target else set()
+    fallback = next((c for c in columns if c == "_id"), None)  # Kobo's submission number, when it has no _uuid
+    if fallback is not None and "source_key" not in taken:
+        mapping[fallback] = "source_key"
     return mapping
+
+
+# words that, among a column's words, say it holds a coordinate ("Latitud (S)", "GPS_Latitud", "lat_dec", "UTM_X")
+COORDINATE_WORDS: dict[str, frozenset[str]] = {
+    "latitude": frozenset({"lat", "latitud", "latitude", "latitudes"}),
+    "longitude": frozenset({"lon", "long", "lng", "longitud", "longitude", "longitudes"}),
+    "utm_easting": frozenset({"este", "easting", "utmx", "xutm"}),
+    "utm_northing": frozenset({"norte", "northing", "utmy", "yutm"}),
+    "utm_zone": frozenset({"zona", "zone", "huso"}),
+    "altitude_m": frozenset({"altitud", "altura", "msnm", "elevacion", "elevation", "altitude"}),
+}
+
+
+def suggest(column: str, entity: Entity, taken: set[str]) -> str | None:
+    """What an unmapped column probably is, by the words of its name; None when nothing fits or it is taken.
+
+    Only a suggestion for the report: the column stays unmapped until a person maps it.
+    """
+    words = fold(column).split()
+    joined = {"".join(words[i:i + 2]) for i in range(len(words))} | set(words)  # "utm x" -> "utmx"
+    allowed = [t for t in targets(entity) if t not in taken]
+    for target, known in COORDINATE_WORDS.items():
+        if target in allowed and joined & known:
+            return target
+    names = {**SYNONYMS, **({"name": ("comunidad", "community", *SYNONYMS["name"])} if entity is COMMUNITIES else {})}
+    found = [(len(name.split()), target) for target, listed in names.items() if target in allowed
+             for name in listed if set(name.split()) <= set(words)]
+    return max(found)[1] if found else None
 
 
 def signature(columns: list[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -51,6 +52,14 @@ class Report:
         lines += [_line(None, issue, lang) for issue in self.file_issues]
         return pd.DataFrame(lines, columns=[t(f"validate.column.{c}", lang) for c in COLUMNS])
 
+    def lines(self, lang: str) -> Iterator[str]:
+        """Each issue as one whole line (whole-file issues first), for a terminal; rows without any are left out."""
+        for result, issue in [(None, i) for i in self.file_issues] + [(r, i) for r in self.results for i in r.issues]:
+            values = _values(result, issue, lang)
+            where = t("report.row", lang, row=values["row"]) if result else t("report.file", lang)
+            parts = [where, values["status"], values["id"], values["field"]]
+            yield f"{' · '.join(str(p) for p in parts if p)}: {values['reason']} [{values['severity']}]"
+
     def csv(self, lang: str) -> bytes:
         """The report as CSV, UTF-8 with BOM so a spreadsheet opens it with its accents."""
         return self.table(lang).to_csv(index=False).encode("utf-8-sig")
@@ -61,7 +70,13 @@ COLUMNS = ("row", "status", "id", "field", "reason", "severity")
 
 def _line(result: RowResult | None, issue: Issue | None, lang: str) -> dict:
     """One line of the report: a row's result with one of its issues (a whole-file issue has no row)."""
-    values = {
+    values = _values(result, issue, lang)
+    return {t(f"validate.column.{name}", lang): values[name] for name in COLUMNS}
+
+
+def _values(result: RowResult | None, issue: Issue | None, lang: str) -> dict:
+    """The report's columns for a row's result and one of its issues, in `lang`."""
+    return {
         "row": result.row if result else "",
         "status": t(f"validate.status.{result.status}", lang) if result else "",
         "id": (result.record_id or "") if result else "",
@@ -69,4 +84,3 @@ def _line(result: RowResult | None, issue: Issue | None, lang: str) -> dict:
         "reason": issue.message(lang) if issue else "",
         "severity": t(f"validate.severity.{issue.severity}", lang) if issue else "",
     }
-    return {t(f"validate.column.{name}", lang): values[name] for name in COLUMNS}

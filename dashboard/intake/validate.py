@@ -19,7 +19,7 @@ from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
 from dashboard.intake import coords, utm
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import FLAG, REJECT, Issue
-from dashboard.intake.mapping import Mapping
+from dashboard.intake.mapping import Mapping, suggest
 from dashboard.intake.matching import Match, Matcher, natural_key
 from dashboard.intake.records import Lookups, community_of, consent_defaults, missing_required, parse_fields
 from dashboard.intake.report import (  # noqa: F401 - the statuses are read where rows are validated
@@ -350,4 +350,22 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
                       updated={entity.layer: _frame(updated, like)} if updated else {},
                       seen=seen, source_keys=source_keys)
     unmapped = tuple(column for column, target in mapping.items() if not target)
-    return Report(table.source, entity.layer, tuple(results), changes, tuple(early.get(None, [])), unmapped)
+    file_issues = (*early.get(None, []), *_unmapped(mapping, entity))
+    return Report(table.source, entity.layer, tuple(results), changes, file_issues, unmapped)
+
+
+def _unmapped(mapping: Mapping, entity: Entity) -> list[Issue]:
+    """The columns left out, said: each that looks like a field with how to map it, the others together."""
+    taken = {target for target in mapping.values() if target}
+    hinted, plain = [], []
+    for column, target in mapping.items():
+        if target:
+            continue
+        probable = suggest(str(column), entity, taken)
+        if probable:
+            hinted.append(Issue(None, column, "validate.unmapped_hint", {"column": column, "target": probable,
+                                                                          "field": probable}, FLAG))
+        else:
+            plain.append(str(column))
+    together = [Issue(None, None, "validate.unmapped", {"columns": ", ".join(f"«{c}»" for c in plain)}, FLAG)]
+    return hinted + (together if plain else [])

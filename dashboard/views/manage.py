@@ -15,7 +15,7 @@ from dashboard.i18n import t
 from dashboard.intake import commit, mapping
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.issues import IntakeError
-from dashboard.intake.readers import read_table
+from dashboard.intake.readers import layer_for, read_table
 from dashboard.intake.validate import PROGRESS_FROM, validate
 from dashboard.paths import store_path
 from dashboard.views import editing
@@ -102,7 +102,7 @@ def import_section(editor: Editor, lang: str) -> None:
     path, digest = _uploaded(upload)
     try:
         table = read_table(path, name=upload.name, encoding=options["encoding"], delimiter=options["delimiter"],
-                           sheet=options["sheet"])
+                           sheet=options["sheet"], layer=layer_for(path, upload.name, entity.layer))
     except IntakeError as error:
         st.error(error.message(lang))
         return
@@ -111,7 +111,12 @@ def import_section(editor: Editor, lang: str) -> None:
     chosen = _mapping(table, entity, lang)
     report = _checked(table, chosen, entity, options, digest)
     _show_report(report, lang)
-    _confirm(report, upload.name, digest, editor, lang)
+    _confirm(report, _recheck(table, chosen, entity, options), upload.name, digest, editor, lang)
+
+
+def _recheck(table, chosen: dict, entity, options: dict):
+    """The same check, to run again on the store as it is once its lock is held."""
+    return lambda data: validate(table, chosen, data, entity=entity, default_zone=options["zone"])
 
 
 def _checked(table, chosen: dict, entity, options: dict, digest: str):
@@ -142,16 +147,19 @@ def _show_report(report, lang: str) -> None:
                        mime="text/csv", key="import_report_csv", on_click="ignore", icon=":material/download:")
 
 
-def _confirm(report, name: str, digest: str, editor: Editor, lang: str) -> None:
+def _confirm(report, recheck, name: str, digest: str, editor: Editor, lang: str) -> None:
     counts = report.counts()
     if report.changes.empty:
         st.info(t("manage.import.nothing", lang))
         return
     sure = st.checkbox(t("manage.import.confirm", lang, new=counts["new"], update=counts["update"],
                          rejected=counts["rejected"]), key="import_confirm")
+    if state.dataset().is_demo:  # one's own data belong in an atlas of their own (`init`)
+        st.warning(t("manage.demo_import.warning", lang))
+        sure = st.checkbox(t("manage.demo_import.confirm", lang), key="import_demo_confirm") and sure
     if st.button(t("manage.import.commit", lang), key="import_commit", type="primary", disabled=not sure):
         try:
-            entry = commit.commit(report.changes, Source("import", name, digest, counts), editor.name)
+            _, entry = commit.commit_checked(recheck, Source("import", name, digest), editor.name, expected=counts)
         except commit.CommitError as error:
             st.error(error.message(lang))
             return

@@ -21,7 +21,7 @@ from dashboard.intake.readers.table import RawTable, Request
 from dashboard.intake.readers.vector import layer_names, read_gpkg, read_kml, read_shapefile
 from dashboard.intake.readers.workbook import read_xlsx, sheet_names
 
-__all__ = ["FormReport", "RawTable", "Request", "kind_of", "layer_names", "read_table", "sheet_names"]
+__all__ = ["FormReport", "RawTable", "Request", "kind_of", "layer_for", "layer_names", "read_table", "sheet_names"]
 
 Reader = Callable[[Path, Request], RawTable]
 READERS: dict[str, Reader] = {
@@ -52,6 +52,13 @@ def kind_of(source: str) -> str:
     if extension not in EXTENSIONS:
         raise IntakeError(source, "readers.format.unknown", extension=extension or "—")
     return EXTENSIONS[extension]
+
+
+def layer_for(path: Path, source: str, wanted: str) -> str | None:
+    """`wanted` when `source` is a GeoPackage holding a layer of that name (an atlas store or export), else None."""
+    if kind_of(source) != "gpkg":
+        return None
+    return wanted if wanted in layer_names(Path(path), source) else None
 
 
 def _read_member(path: Path, kind: str, request: Request) -> RawTable:
