@@ -24,6 +24,7 @@ run: setup
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
 test: setup-test
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: setup-test

@@ -207,7 +207,8 @@ def run(sizes: list[int], repeat: int) -> dict:
             "total_ms": "median per filter case of mask + summarise + one labelled table per chart field; "
                         "the unfiltered summary is kept per store after its first computation",
             "unfiltered_uncached_ms": "the unfiltered case with that memo emptied before every run",
-            "mask_ms": "the mask alone", "text_search_only_ms": f"index.search.matching({TEXT!r}) alone (the word index)",
+            "mask_ms": "the mask alone",
+            "text_search_only_ms": f"index.search.matching({TEXT!r}) alone (the word index)",
             "filter_index_build_s": "once per store load (cached by the app); one timed run after a warm-up",
             "naive_at_100k": "apply(axis=1) on the same criteria + value_counts on exploded lists, measured "
                              "at 100k rows only, next to the atlas at 100k; same_result compares every figure",

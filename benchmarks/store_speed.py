@@ -28,15 +28,15 @@ def run(sizes: list[int], repeat: int) -> list[dict]:
         dataset = demo.build(n, seed=1)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.gpkg"
-            write_s = median_seconds(lambda: store.write(dataset, path), repeat)
-            load_s = median_seconds(lambda: store.load(path), repeat)
+            write_s = median_seconds(lambda d=dataset, p=path: store.write(d, p), repeat)
+            load_s = median_seconds(lambda p=path: store.load(p), repeat)
             links = pyogrio.read_dataframe(path, layer="innovation_partners")
             owners = links["innovation_id"].to_numpy(object)
             values = links["partner_id"].to_numpy(object)
             ids = dataset.innovations["innovation_id"].to_numpy(object)
             assert _naive_lists(owners, values, ids) == lists_by_owner(owners, values, ids)
-            lists_s = median_seconds(lambda: lists_by_owner(owners, values, ids), repeat)
-            naive_s = median_seconds(lambda: _naive_lists(owners, values, ids), repeat)
+            lists_s = median_seconds(lambda o=owners, v=values, i=ids: lists_by_owner(o, v, i), repeat)
+            naive_s = median_seconds(lambda o=owners, v=values, i=ids: _naive_lists(o, v, i), repeat)
             rows.append({
                 "innovations": n, "link_rows": len(links), "file_bytes": path.stat().st_size,
                 "write_s": write_s, "load_s": load_s,

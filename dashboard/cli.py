@@ -123,7 +123,7 @@ def boundaries_command(
     counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}"
                        for code, n in per_level.items() if n)
     click.echo(t("boundaries.stored", "es", counts=counts))
-    click.echo(t("boundaries_check.committed", "es", entry=entry))
+    click.echo(t("boundaries_check.committed", "es", entry=entry) if entry else t("boundaries_check.unchanged", "es"))
 
 
 def _selection_from_query(store_file: Path | None, query: str, lang: str):

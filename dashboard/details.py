@@ -28,7 +28,6 @@ def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[s
     place = ", ".join(str(p) for p in (community["name"], community["district"], community["province"],
                                        region_label(str(item["region"]), lang)) if pd.notna(p))
     fields = {
-        "innovation_id": item["innovation_id"],
         "title": item["title"],
         "title_local": item["title_local"],
         "description": item["description"],
@@ -42,7 +41,9 @@ def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[s
         "pid_stage": PID_STAGE.label(str(item["pid_stage"]), lang),
         "innovator_type": INNOVATOR_TYPE.label(str(item["innovator_type"]), lang),
         "innovator_name": shown_name(item),
+        "innovation_id": item["innovation_id"],
         "source_key": source_key(data, "innovations", item["innovation_id"]),
     }
     return {t(f"columns.{key}", lang): str(value) for key, value in fields.items()
-            if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value) not in ("", "<NA>")}
+            if value is not None and not (isinstance(value, float) and pd.isna(value))
+            and str(value) not in ("", "<NA>")}

@@ -24,7 +24,7 @@ from dashboard import store
 from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
 from dashboard.i18n import t
 from dashboard.store import Dataset
-from dashboard.vocab import CROP, DOMAIN, LIVESTOCK, PID_STAGE, Vocabulary, region_label
+from dashboard.vocab import CROP, DOMAIN, LIVESTOCK, LOCATION_SHOWN, PID_STAGE, Vocabulary, region_label
 
 LIST_SEPARATOR = "; "
 # OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula.
@@ -98,6 +98,8 @@ def records(view: Dataset, entity: Entity, lang: str) -> pd.DataFrame:
     frame = view.frame(entity)
     columns = {f.name: _objects(frame[f.name]) for f in entity.fields}
     columns |= {"longitude": frame.geometry.x, "latitude": frame.geometry.y}
+    if "location_shown" in frame.columns:
+        columns["location_shown"] = _labels(frame["location_shown"], lambda c: LOCATION_SHOWN.label(c, lang))
     helpers = HELPERS.get(entity.layer)
     columns |= helpers(view, lang) if helpers else {}
     return pd.DataFrame(columns).reset_index(drop=True)

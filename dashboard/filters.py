@@ -1,8 +1,8 @@
 """The shared filter: one immutable value that every page applies to the innovations.
 
-`FilterIndex` is built once per loaded store (arrays for list fields, accent-folded
-search text, the points as shown); `mask` then answers any `Filters` value with
-vectorised operations, fast enough for a million innovations.
+`FilterIndex` is built once per loaded store (arrays for list fields, a word index of the
+accent-folded text, searched from the start of words; the points as shown); `mask` then
+answers any `Filters` value with vectorised operations, fast enough for a million innovations.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ class FilterIndex:
     # distinct lists (the same two partners, the same crops), so counts run over patterns, not links
     patterns: dict[str, tuple[np.ndarray, np.ndarray]]
     community: np.ndarray  # integer code of each innovation's community
-    search: WordIndex  # words of the title, local title, description, community and local names
+    search: WordIndex  # words of the title, local title, description, community and local names; a term
+    # matches from the start of a word ("qoch" finds «qochas», "cip" not «participación»)
     x: np.ndarray  # the points as shown in public views
     y: np.ndarray
     places: pd.DataFrame  # distinct region, province and district of the innovations (for cascades)
@@ -110,7 +111,7 @@ class FilterIndex:
     def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
         links, patterns = {}, {}
         for column in LIST_CRITERIA.values():
-            lengths = innovations[column].map(len).to_numpy()
+            lengths = innovations[column].map(len).to_numpy(np.int64)  # an empty atlas maps to floats
             rows = np.repeat(np.arange(len(innovations)), lengths)
             codes, values = pd.factorize(np.array([v for listed in innovations[column] for v in listed],
                                                   dtype=object))

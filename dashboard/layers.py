@@ -16,6 +16,7 @@ from dashboard.contract import CRS
 from dashboard.filters import FilterIndex, Filters, mask
 from dashboard.offline import serve_locally
 from dashboard.store import Dataset
+from dashboard.vocab import BOUNDARY_LEVEL
 
 
 def partner_names(data: Dataset) -> dict[str, str]:
@@ -83,48 +84,72 @@ def partner_colours(data: Dataset) -> dict[str, str]:
     return {p: palette[i % len(palette)] for i, p in enumerate(data.partners["partner_id"])}
 
 
+def boundary_levels(data: Dataset) -> list[str]:
+    """The boundary levels the store holds, finest first (district, province, region)."""
+    stored = set() if data.boundaries is None else set(data.boundaries["level"].astype(str))
+    return [level for level in reversed(BOUNDARY_LEVEL.codes) if level in stored]
+
+
+def choropleth_level(data: Dataset, level: str | None = None) -> str | None:
+    """`level` if the store holds it, else the finest level it holds; None without boundaries."""
+    levels = boundary_levels(data)
+    return level if level in levels else next(iter(levels), None)
+
+
 def boundary_counts(selection: Selection, level: str) -> gpd.GeoDataFrame | None:
     """Boundaries of `level` with the number of selected innovations inside, or None without boundaries."""
+    counted = _counted(selection, level)
+    return None if counted is None else counted[0]
+
+
+def outside_boundaries(selection: Selection, level: str | None = None) -> int | None:
+    """How many selected innovations lie outside every boundary the choropleth of `level` draws."""
+    counted = _counted(selection, choropleth_level(selection.data, level))
+    return None if counted is None else counted[1]
+
+
+def _counted(selection: Selection, level: str | None) -> tuple[gpd.GeoDataFrame, int] | None:
     boundaries = selection.data.boundaries
-    if boundaries is None or not (boundaries["level"] == level).any():
+    if boundaries is None or level not in boundary_levels(selection.data):
         return None
     return count_by_boundary(boundaries, selection.points, level)
 
 
-def _points(selection: Selection, lang: str) -> folium.FeatureGroup:
+# Every builder takes the selection, the language and the boundary level a choropleth colours by
+# (None: the finest stored); only the choropleth uses the level.
+def _points(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
     rows = selection.rows
     domains = selection.data.innovations["domain"].iloc[rows]
     return maps.points_layer(rows, selection.index.y[rows], selection.index.x[rows], domains, lang)
 
 
-def _regions(selection: Selection, lang: str) -> folium.FeatureGroup:
+def _regions(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
     return maps.regions_layer(region_counts(selection), lang)
 
 
-def _heatmap(selection: Selection, lang: str) -> folium.FeatureGroup:
+def _heatmap(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
     rows = selection.rows
     return maps.heat_layer(selection.index.y[rows], selection.index.x[rows], lang)
 
 
-def _links(selection: Selection, lang: str) -> folium.FeatureGroup:
+def _links(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
     return maps.links_layer(partner_links(selection), lang)
 
 
-def _choropleth(selection: Selection, lang: str) -> folium.FeatureGroup | None:
-    for level in ("district", "province", "region"):
-        counted = boundary_counts(selection, level)
-        if counted is not None:
-            return maps.choropleth_layer(counted, lang)
-    return None
+def _choropleth(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup | None:
+    counted = boundary_counts(selection, choropleth_level(selection.data, level))
+    return None if counted is None else maps.choropleth_layer(counted, lang)
 
 
 # Layer code (as in the page address) -> builder; a builder may return None when it has nothing to draw.
-LAYERS: dict[str, Callable[[Selection, str], folium.FeatureGroup | None]] = {
+LAYERS: dict[str, Callable[[Selection, str, str | None], folium.FeatureGroup | None]] = {
     "points": _points, "regions": _regions, "heatmap": _heatmap, "links": _links, "choropleth": _choropleth,
 }
 
 
-def build_layers(codes: tuple[str, ...], selection: Selection, lang: str) -> list[folium.FeatureGroup]:
-    """The chosen layers, in registry order, for the current selection."""
-    groups = [LAYERS[code](selection, lang) for code in LAYERS if code in codes]
+def build_layers(
+    codes: tuple[str, ...], selection: Selection, lang: str, level: str | None = None,
+) -> list[folium.FeatureGroup]:
+    """The chosen layers, in registry order, for the current selection; a choropleth colours by `level`."""
+    groups = [LAYERS[code](selection, lang, level) for code in LAYERS if code in codes]
     return [serve_locally(group) for group in groups if group is not None]

@@ -102,7 +102,8 @@ class OfflineFallback(MacroElement):
                 var notice = L.control({position: "bottomleft"});
                 notice.onAdd = function () {
                     var box = L.DomUtil.create("div", "atlas-offline-notice");
-                    box.style.cssText = "background:#fffdf8;padding:4px 8px;border:1px solid #7a5c3e;border-radius:4px;font:13px sans-serif";
+                    box.style.cssText = "background:#fffdf8;padding:4px 8px;border:1px solid #7a5c3e;"
+                        + "border-radius:4px;font:13px sans-serif";
                     box.textContent = {{ this.message|tojson }};
                     return box;
                 };

@@ -48,10 +48,14 @@ def public_view(data: Dataset, keep: np.ndarray, *, editor: bool = False) -> Dat
     view keeps every point and name.
     """
     innovations = data.innovations.iloc[np.flatnonzero(keep)].copy()
+    shown = np.where(innovations["has_own_point"].to_numpy(bool), "own", "community").astype(object)
     if not editor:
+        restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
+        shown[restricted] = "generalised"
         innovations = innovations.set_geometry(public_points(innovations, data.communities))
         named = innovations["consent_public"].fillna(False) & innovations["name_public"].fillna(False)
         innovations["innovator_name"] = innovations["innovator_name"].where(named.to_numpy(bool), None)
+    innovations["location_shown"] = shown  # codes of vocab.LOCATION_SHOWN: exports say which points are not exact
     communities = data.communities[data.communities["community_id"].isin(innovations["community_id"])]
     named_partners = {p for listed in innovations["partners"] for p in listed}
     partners = data.partners[data.partners["partner_id"].isin(named_partners)]

@@ -4,9 +4,11 @@ Plain Python on purpose, no Streamlit: the app copies `encode`'s dict into `st.q
 and hands `st.query_params` to `decode`. Values are plain strings; percent-encoding is
 Streamlit's job. Only non-default values are written, so an untouched view is a bare URL.
 
-A multi-valued criterion is one comma-separated value ("PE-AYA,PE-PUN"), so a comma inside
-a value (a province or district name, a partner id) is not supported: `encode` rejects it with
-ValueError rather than write a link that would reopen a different view.
+A multi-valued criterion is one comma-separated value ("PE-AYA,PE-PUN"). Province, district
+and partner names come from imported files and may hold a comma ("Lucanas, Ayacucho"): inside
+an item a comma is written "%2C" and a percent sign "%25", and `decode` reads those two escapes
+back and leaves any other "%" as it is, so links written before escaping still open the same view
+(unless a name held "%2C" or "%25" itself). Streamlit then percent-encodes the whole value again.
 
 `decode` never raises: a link may be old, hand-edited or hostile. Whatever it cannot use is
 left out and reported as a `Notice`. An empty value counts as a missing key (a form or a hand
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from dashboard.filters import Filters
-from dashboard.vocab import COUNTRIES, VOCABULARIES, regions
+from dashboard.vocab import BOUNDARY_LEVEL, COUNTRIES, VOCABULARIES, regions
 
 LAYERS = ("points", "regions", "heatmap", "links", "choropleth")
 BASEMAPS = ("outlines", "osm", "topo", "satellite")
@@ -35,6 +37,7 @@ class MapView:
     zoom: int | None = None
     layers: tuple[str, ...] = ("points",)  # chosen overlay layers, codes from LAYERS
     basemap: str = "outlines"  # one code from BASEMAPS
+    level: str | None = None  # boundary level the choropleth colours by; None: the finest stored
 
 
 # Notice reasons, each a catalogue key under `share.`.
@@ -76,6 +79,7 @@ KEYS: dict[str, str] = {
     "zoom": "zoom",
     "layers": "capas",
     "basemap": "fondo",
+    "level": "nivel",
 }
 
 # Filters code fields checked against a controlled vocabulary, by vocabulary name.
@@ -97,6 +101,10 @@ MAX_TEXT = 200
 MIN_VERTICES, MAX_VERTICES = 3, 200
 DECIMALS = 5  # about a metre: enough for a map, short in a URL
 SEPARATOR = ","
+# Inside one item of a comma-separated value: "%" first, so that "%2C" in a name stays itself.
+ESCAPES = {"%": "%25", SEPARATOR: "%2C"}
+_ESCAPED = re.compile("|".join(ESCAPES.values()), re.IGNORECASE)
+_UNESCAPED = {escape.upper(): char for char, escape in ESCAPES.items()}
 
 # Dot decimals only: no exponent, "nan" or "inf", and too short to be slow to read.
 _COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,20})?")
@@ -112,7 +120,7 @@ def encode(filters: Filters, view: MapView) -> dict[str, str]:
     for name in CODE_FIELDS:
         codes = getattr(filters, name)
         if codes:
-            params[KEYS[name]] = _join(name, codes)
+            params[KEYS[name]] = _join(codes)
     for name in ("year_from", "year_to"):
         year = getattr(filters, name)
         if year is not None:
@@ -131,9 +139,11 @@ def encode(filters: Filters, view: MapView) -> dict[str, str]:
     if view.zoom is not None:
         params[KEYS["zoom"]] = str(view.zoom)
     if view.layers != MapView().layers:
-        params[KEYS["layers"]] = _join("layers", view.layers)
+        params[KEYS["layers"]] = _join(view.layers)
     if view.basemap != MapView().basemap:
         params[KEYS["basemap"]] = view.basemap
+    if view.level is not None:
+        params[KEYS["level"]] = view.level
     return params
 
 
@@ -181,24 +191,34 @@ def _decode_view(given: dict[str, str], notices: list[Notice]) -> MapView:
         zoom=_scalar(given, KEYS["zoom"], _zoom, notices),
         layers=layers,
         basemap=basemap,
+        level=_scalar(given, KEYS["level"], _level, notices),
     )
 
 
-def _join(name: str, codes: tuple[str, ...]) -> str:
-    """`codes` as one comma-separated value; a comma inside a code is refused."""
-    for code in codes:
-        if SEPARATOR in code:
-            raise ValueError(f"{name}: {code!r} contains a comma, which a link cannot carry")
-    return SEPARATOR.join(codes)
+def _join(codes: tuple[str, ...]) -> str:
+    """`codes` as one comma-separated value, a comma or percent sign inside a code escaped."""
+    return SEPARATOR.join(_escape(code) for code in codes)
+
+
+def _escape(code: str) -> str:
+    """One item as a link writes it: "%" as "%25", then "," as "%2C"."""
+    for char, escape in ESCAPES.items():
+        code = code.replace(char, escape)
+    return code
+
+
+def _unescape(item: str) -> str:
+    """One item as `_escape` wrote it, read back in a single pass; any other "%" stays."""
+    return _ESCAPED.sub(lambda match: _UNESCAPED[match.group().upper()], item)
 
 
 def _codes(
     key: str, value: str, valid: Callable[[str], bool], notices: list[Notice]
 ) -> tuple[str, ...]:
-    """The valid items of a comma-separated value; each invalid item is reported."""
+    """The valid items of a comma-separated value, escapes read back; each invalid item is reported."""
     kept: list[str] = []
     # empty items (a trailing or doubled comma) carry no choice, so there is nothing to report
-    for item in filter(None, (part.strip() for part in value.split(SEPARATOR))):
+    for item in map(_unescape, filter(None, (part.strip() for part in value.split(SEPARATOR)))):
         if valid(item):
             kept.append(item)
         else:
@@ -255,6 +275,11 @@ def _zoom(value: str) -> int | None:
 def _basemap(value: str) -> str | None:
     """A known basemap code, else None."""
     return value if value in BASEMAPS else None
+
+
+def _level(value: str) -> str | None:
+    """A boundary level code (region, province, district), else None."""
+    return value if value in BOUNDARY_LEVEL else None
 
 
 def _coordinate(value: str, limit: float) -> float | None:

@@ -14,7 +14,7 @@ from dashboard import filters as filtering
 from dashboard.conform import ContractError
 from dashboard.filters import FilterIndex, Filters
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.layers import Selection, partner_names
+from dashboard.layers import Selection, boundary_levels, partner_names
 from dashboard.paths import store_path
 from dashboard.vocab import (
     CROP,
@@ -42,6 +42,7 @@ FILTER_KEYS = {  # Filters field -> multiselect key
 REGION, CROP_KEY, PARTNER = FILTER_KEYS["regions"], FILTER_KEYS["crops"], FILTER_KEYS["partners"]
 LAYERS = "map_layers"
 BASEMAP = "map_basemap"
+LEVEL = "map_level"  # the boundary level the choropleth colours by
 IN_VIEW = "map_in_view"
 MAP = "map"
 AREA = "map_area"  # the polygon drawn on the map (not a widget)
@@ -56,12 +57,14 @@ PAGES = {
     "gestionar": ("views/gestionar.py", "nav.manage", ":material/edit_note:"),
     "acerca": ("views/acerca.py", "nav.about", ":material/info:"),
 }
+# while the atlas has no innovation it opens on this page, which explains how to import one's own data
+WELCOME = {"bienvenida": ("views/bienvenida.py", "welcome.nav", ":material/waving_hand:")}
 PRESENT = "present"  # the sidebar's button that opens presentation mode
 PRESENT_PAGE = "presentacion"  # presentation mode's address: no sidebar, large text, map and key figures
 PRESENT_FILE = "views/presentacion.py"
 RETURN_PAGE = "present_return"  # the page presentation mode goes back to
 _ADDRESS_READ = "address_read"
-PERSISTENT = (LANGUAGE, YEARS, TEXT, LAYERS, BASEMAP, IN_VIEW, *FILTER_KEYS.values())
+PERSISTENT = (LANGUAGE, YEARS, TEXT, LAYERS, BASEMAP, LEVEL, IN_VIEW, *FILTER_KEYS.values())
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 
@@ -115,8 +118,18 @@ def read_address(data: store.Dataset) -> None:
     st.session_state[IN_VIEW] = chosen.bounds is not None
     st.session_state[LAYERS] = list(view.layers)
     st.session_state[BASEMAP] = view.basemap
+    if view.level is not None:
+        st.session_state[LEVEL] = view.level
     st.session_state[START_VIEW] = (view.centre, view.zoom)
     st.session_state[NOTICES] = notices
+
+
+def level_choices(data: store.Dataset) -> list[str]:
+    """The boundary levels the map can colour by, finest (the default) first; a stale choice is dropped."""
+    levels = boundary_levels(data)
+    if st.session_state.get(LEVEL) not in levels:  # a value the options no longer offer would be an error
+        st.session_state.pop(LEVEL, None)
+    return levels
 
 
 def show_notices() -> None:
@@ -135,15 +148,23 @@ def write_address() -> None:
 
 
 def current_view(centre=None, zoom=None) -> share.MapView:
-    """Layers and background chosen on the Mapa page."""
+    """Layers, background and boundary level chosen on the Mapa page."""
+    level, levels = st.session_state.get(LEVEL), boundary_levels(dataset())
     return share.MapView(centre=centre, zoom=zoom, layers=tuple(st.session_state.get(LAYERS, ["points"])),
-                         basemap=st.session_state.get(BASEMAP, "outlines"))
+                         basemap=st.session_state.get(BASEMAP, "outlines"),
+                         level=level if level in levels[1:] else None)  # the finest is the default
+
+
+def menu(data: store.Dataset) -> dict[str, tuple[str, str, str]]:
+    """The pages of the menu by address, the default first: the welcome while the atlas has no innovation."""
+    return {**WELCOME, **PAGES} if data.innovations.empty else PAGES
 
 
 def leave_presentation() -> None:
     """Back to the page presentation mode was opened from (the default page has the empty address)."""
     address = st.session_state.get(RETURN_PAGE, "")
-    st.switch_page(PAGES.get(address, next(iter(PAGES.values())))[0])
+    pages = menu(dataset())
+    st.switch_page(pages.get(address, next(iter(pages.values())))[0])
 
 
 def chart_key(name: str) -> str:

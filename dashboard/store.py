@@ -125,6 +125,7 @@ def _with_natural_region(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         natural_region(None if pd.isna(alt) else float(alt), None if pd.isna(slope) else slope)
         for alt, slope in zip(communities["altitude_m"], communities["slope"], strict=True)
     ]
+    communities = communities.copy(deep=False)
     communities["natural_region"] = pd.Categorical(regions, categories=NATURAL_REGION.codes)
     return communities
 
@@ -132,6 +133,7 @@ def _with_natural_region(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _with_community_fields(
     innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, path: Path | str
 ) -> gpd.GeoDataFrame:
+    innovations = innovations.copy(deep=False)  # new columns on a shallow copy: the caller's frame stays as it was
     by_id = communities.set_index("community_id")
     where = innovations["community_id"]
     for name in COMMUNITY_FIELDS_ON_INNOVATIONS:

@@ -156,6 +156,17 @@ PARTNER_ROLE = Vocabulary(
     {"host": ("organización anfitriona", "host organisation"), "member": ("miembro", "member")},
 )
 
+# Where an exported innovation's point comes from: a public export shows a restricted record at its district's
+# centre, and says so, so that re-importing the export never moves the stored exact point.
+LOCATION_SHOWN = Vocabulary(
+    "location_shown",
+    {
+        "own": ("punto propio", "own point"),
+        "community": ("punto de la comunidad", "community's point"),
+        "generalised": ("generalizada (centro del distrito)", "generalised (district centre)"),
+    },
+)
+
 LOCATION_SOURCE = Vocabulary(
     "location_source",
     {
@@ -260,6 +271,6 @@ VOCABULARIES: dict[str, Vocabulary] = {
     v.name: v
     for v in (
         DOMAIN, KIND, CROP, LIVESTOCK, PID_STAGE, INNOVATOR_TYPE, PARTNER_KIND,
-        PARTNER_ROLE, LOCATION_SOURCE, PEOPLE, SLOPE, NATURAL_REGION, BOUNDARY_LEVEL,
+        PARTNER_ROLE, LOCATION_SOURCE, LOCATION_SHOWN, PEOPLE, SLOPE, NATURAL_REGION, BOUNDARY_LEVEL,
     )
 }

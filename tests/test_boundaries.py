@@ -1,21 +1,36 @@
-"""Administrative boundaries: import from GeoPackage, GeoJSON and zipped Shapefile; counts; CLI."""
+"""Administrative boundaries: import from GeoPackage, GeoJSON and zipped Shapefile; every problem at once;
+skipping and merging; history and undo; levels side by side on the map; counts inside and outside; CLI."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
 
-from dashboard import store
-from dashboard.boundaries import count_by_boundary, read_boundaries, with_boundaries
+from dashboard import share, store
+from dashboard.boundaries import (
+    BoundaryProblems,
+    Problem,
+    count_by_boundary,
+    read_boundaries,
+    read_boundary_file,
+    with_boundaries,
+)
 from dashboard.cli import main
 from dashboard.conform import ContractError
+from dashboard.filters import FilterIndex, Filters
+from dashboard.intake import commit
+from dashboard.intake.changes import Source
+from dashboard.layers import Selection, build_layers, outside_boundaries
+from dashboard.paths import DEMO_STORE
 from dashboard.privacy import public_points
 from dashboard.vocab import region_label
 
@@ -164,20 +179,21 @@ def test_a_missing_column_is_named(small_dataset, tmp_path, code_column, name_co
     assert "ISO, NOMBRE" in message  # the columns the file does have, to pick from
 
 
-def test_duplicate_and_empty_codes_name_the_row_and_the_files_column(tmp_path):
+def test_a_missing_and_a_repeated_code_are_reported_together(tmp_path):
     path = _file(tmp_path / "repetidos.geojson",
                  {"UBIGEO": ["050101", "050102", "050101", ""], "NOMBRE": ["a", "b", "c", "d"]},
                  [shapely.box(i, 0, i + 1, 1) for i in range(4)])
-    with pytest.raises(ContractError) as caught:
+    with pytest.raises(BoundaryProblems) as caught:
         read_boundaries(path, "district", "UBIGEO", "NOMBRE")
-    # the required check comes before the duplicate check
-    assert (caught.value.row, caught.value.field) == (4, "UBIGEO")
-    assert "obligatorio" in str(caught.value)
-    gpd.read_file(path).head(3).to_file(path)
-    with pytest.raises(ContractError) as caught:
-        read_boundaries(path, "district", "UBIGEO", "NOMBRE")
-    assert (caught.value.row, caught.value.field) == (3, "UBIGEO")
-    assert "repetido" in str(caught.value)
+    assert caught.value.problems == (Problem("repeated_code", "050101", (1, 3)), Problem("no_code", "", (4,)))
+    message = str(caught.value)
+    assert "UBIGEO «050101» se repite en 2 elementos: 1, 3" in message
+    assert "elemento 4: no tiene UBIGEO" in message and "--dissolve-duplicates" in message
+    assert "--skip-empty" not in message  # no empty geometry, so no advice to skip one
+    # merging the repeated code does not make a missing code acceptable
+    with pytest.raises(BoundaryProblems) as caught:
+        read_boundaries(path, "district", "UBIGEO", "NOMBRE", dissolve_duplicates=True)
+    assert caught.value.problems == (Problem("no_code", "", (4,)),)
 
 
 def test_a_file_with_several_layers_needs_one_named(small_dataset, tmp_path):
@@ -228,12 +244,16 @@ SQUARES = pd.concat([
 )
 def test_count_by_boundary_matches_a_hand_count(points, expected):
     series = gpd.GeoSeries([p and shapely.Point(p) for p in points], crs="EPSG:4326")
-    counted = count_by_boundary(SQUARES, series, "province")
+    counted, outside = count_by_boundary(SQUARES, series, "province")
     assert dict(zip(counted["code"], counted["count"], strict=True)) == expected
     assert counted["count"].dtype == "int64"
     assert list(counted.columns) == ["boundary_id", "level", "code", "name", "geometry", "count"]
+    # every located point is either counted once or outside; a missing point is neither
+    assert outside == sum(p is not None for p in points) - sum(expected.values())
     inside = sum(p is not None and -1 <= p[0] <= 7 and -1 <= p[1] <= 7 for p in points)
-    assert count_by_boundary(SQUARES, series, "region")["count"].tolist() == [inside]
+    counted, outside = count_by_boundary(SQUARES, series, "region")
+    assert counted["count"].tolist() == [inside]
+    assert outside == sum(p is not None for p in points) - inside
 
 
 def test_every_public_point_is_counted_once_though_region_boxes_overlap(small_dataset):
@@ -243,8 +263,10 @@ def test_every_public_point_is_counted_once_though_region_boxes_overlap(small_da
     # some points lie in two boxes (Ayacucho's and Huancavelica's overlap), yet each counts once
     matches, _ = boxes.sindex.query(points.array, predicate="intersects")
     assert len(matches) > len(points)
-    assert count_by_boundary(boxes, points, "region")["count"].sum() == len(points)
-    assert count_by_boundary(boxes, points, "district").empty
+    counted, outside = count_by_boundary(boxes, points, "region")
+    assert counted["count"].sum() == len(points) and outside == 0
+    counted, outside = count_by_boundary(boxes, points, "district")
+    assert counted.empty and outside == len(points)  # no district: every point is outside
 
 
 def test_with_boundaries_replaces_only_the_same_level(small_dataset):
@@ -259,9 +281,9 @@ def test_with_boundaries_replaces_only_the_same_level(small_dataset):
     assert again.innovations is small_dataset.innovations
 
 
-def _import(target: Path, path: Path | str, level: str, code: str, name: str):
+def _import(target: Path, path: Path | str, level: str, code: str, name: str, *options: str):
     arguments = ["boundaries", str(path), "--level", level, "--code-column", code,
-                 "--name-column", name, "--store", str(target)]
+                 "--name-column", name, "--store", str(target), "--editor", "Ana", *options]
     return CliRunner().invoke(main, arguments)
 
 
@@ -297,3 +319,216 @@ def test_cli_reports_a_broken_file_in_spanish_and_leaves_the_store(small_store, 
     assert result.exit_code == 1
     assert "campo «IDDPTO»" in result.output and "como texto" in result.output
     assert target.read_bytes() == before
+
+
+# INEI's districts as they come: features 1 and 3 share 050101, 2 and 6 share 050102 (disjoint parts
+# of one district), feature 4 has a null geometry and feature 5 an empty one. In UTM 18S, as INEI
+# often distributes them: 0.1° is about 11 km there.
+UTM = "EPSG:32718"
+_PARTS = {1: (580_000, 8_540_000), 2: (600_000, 8_540_000), 3: (580_000, 8_560_000), 6: (600_000, 8_560_000)}
+DISTRICTS = gpd.GeoDataFrame(
+    {"UBIGEO": ["050101", "050102", "050101", "050103", "050104", "050102"],
+     "NOMBDIST": ["Ayacucho", "Acocro", "Ayacucho (anexo)", "Acos Vinchos", "Carmen Alto", "Acocro (anexo)"]},
+    geometry=[shapely.box(*_PARTS[n], _PARTS[n][0] + 10_000, _PARTS[n][1] + 10_000) if n in _PARTS
+              else (None if n == 4 else shapely.Polygon()) for n in range(1, 7)],
+    crs=UTM,
+)
+
+
+def _districts(tmp_path: Path, kind: str) -> Path | str:
+    if kind == "gpkg":
+        DISTRICTS.to_file(tmp_path / "distritos.gpkg", layer="distritos", driver="GPKG")
+        return tmp_path / "distritos.gpkg"
+    return _zipped_shapefile(DISTRICTS, tmp_path / "distritos")  # a Shapefile stores both as null
+
+
+@pytest.mark.parametrize("kind", ["gpkg", "zip"])
+def test_every_empty_geometry_and_repeated_code_is_reported_at_once(tmp_path, kind):
+    with pytest.raises(BoundaryProblems) as caught:
+        read_boundaries(_districts(tmp_path, kind), "district", "UBIGEO", "NOMBDIST")
+    error = caught.value
+    assert isinstance(error, ContractError) and error.column == "UBIGEO"
+    assert error.problems == (
+        Problem("repeated_code", "050101", (1, 3)), Problem("repeated_code", "050102", (2, 6)),
+        Problem("empty_geometry", "050103", (4,)), Problem("empty_geometry", "050104", (5,)),
+    )
+    spanish = error.message("es")
+    for line in ("UBIGEO «050101» se repite en 2 elementos: 1, 3", "UBIGEO «050102» se repite en 2 elementos: 2, 6",
+                 "elemento 4, UBIGEO «050103»: no tiene geometría", "elemento 5, UBIGEO «050104»: no tiene geometría",
+                 "--skip-empty", "--dissolve-duplicates", "distritos"):
+        assert line in spanish
+    english = error.message("en")
+    assert "UBIGEO «050102» is repeated in 2 features: 2, 6" in english
+    assert "feature 5, UBIGEO «050104»: has no geometry" in english
+
+
+def test_each_option_gets_past_its_own_problems_only(tmp_path):
+    path = _districts(tmp_path, "gpkg")
+    with pytest.raises(BoundaryProblems) as caught:
+        read_boundaries(path, "district", "UBIGEO", "NOMBDIST", skip_empty=True)
+    assert [p.reason for p in caught.value.problems] == ["repeated_code", "repeated_code"]
+    with pytest.raises(BoundaryProblems) as caught:
+        read_boundaries(path, "district", "UBIGEO", "NOMBDIST", dissolve_duplicates=True)
+    assert [p.features for p in caught.value.problems] == [(4,), (5,)]
+    read = read_boundary_file(path, "district", "UBIGEO", "NOMBDIST", skip_empty=True, dissolve_duplicates=True)
+    assert read.skipped == (4, 5)
+    assert read.merged == {"050101": (1, 3), "050102": (2, 6)}
+    boundaries = read.boundaries
+    assert boundaries["code"].tolist() == ["050101", "050102"]
+    assert boundaries["name"].tolist() == ["Ayacucho", "Acocro"]  # the first feature's name
+    expected = DISTRICTS.to_crs("EPSG:4326").geometry
+    for code, (first, second) in read.merged.items():
+        merged = boundaries.geometry[boundaries["code"] == code].iloc[0]
+        assert merged.geom_type == "MultiPolygon" and len(merged.geoms) == 2
+        assert shapely.symmetric_difference(merged, expected[first - 1].union(expected[second - 1])).area < 1e-12
+
+
+@pytest.fixture()
+def atlas(tmp_path) -> Path:
+    """The bundled demo store, copied: every test may change its copy."""
+    target = tmp_path / "atlas.gpkg"
+    shutil.copy(DEMO_STORE, target)
+    return target
+
+
+def test_cli_refuses_the_whole_file_then_imports_it_with_skip_empty_and_dissolve(tmp_path, atlas):
+    path = _districts(tmp_path, "zip")
+    before = atlas.read_bytes()
+    result = _import(atlas, path, "district", "UBIGEO", "NOMBDIST")
+    assert result.exit_code == 1
+    for code in ("050101", "050102", "050103", "050104"):
+        assert f"UBIGEO «{code}»" in result.output
+    assert atlas.read_bytes() == before and commit.history(atlas).empty
+
+    result = _import(atlas, path, "district", "UBIGEO", "NOMBDIST", "--skip-empty", "--dissolve-duplicates")
+    assert result.exit_code == 0, result.output
+    assert "Elementos omitidos por no tener geometría: 2 (4, 5)" in result.output
+    assert "Elementos unidos por tener el mismo código: 4, ahora 2 límites (050101, 050102)" in result.output
+    assert "Límites en el almacén: distrito 2" in result.output and "CHG-000001" in result.output
+    stored = store.load(atlas).boundaries
+    assert stored["code"].tolist() == ["050101", "050102"]
+    assert set(stored.geom_type) == {"MultiPolygon"}
+
+
+def _region_boxes(data: store.Dataset) -> gpd.GeoDataFrame:
+    """The contract's region boundaries: a box per Peruvian region around its communities."""
+    boxes = region_boxes(data)
+    boxes = boxes[boxes["ISO"].str.startswith("PE-")]
+    return gpd.GeoDataFrame({"boundary_id": "region-" + boxes["ISO"], "level": "region", "code": boxes["ISO"],
+                             "name": boxes["NOMBRE"]}, geometry=boxes.geometry.values, crs="EPSG:4326")
+
+
+def test_a_boundaries_change_is_in_the_history_and_undo_brings_back_the_previous_one(atlas, tmp_path):
+    data = store.load(atlas)
+    first = _region_boxes(data)
+    path = _file(tmp_path / "regiones.gpkg", {"ISO": ["PE-AYA"], "NOMBRE": ["Ayacucho"]}, [AYACUCHO])
+    entry = commit.replace_boundaries(first, Source("boundaries", "cajas.gpkg"), "Ana", path=atlas)
+    result = _import(atlas, path, "region", "ISO", "NOMBRE")
+    assert result.exit_code == 0, result.output
+    assert store.load(atlas).boundaries["code"].tolist() == ["PE-AYA"]
+
+    history = commit.history(atlas)
+    assert history["id"].tolist() == ["CHG-000002", entry] and set(history["kind"]) == {"boundaries"}
+    assert json.loads(history["counts"][0]) == {"skipped": 0, "merged": 0, "level": "region", "count": 1}
+    assert history["file"][0] == "regiones.gpkg" and len(history["sha256"][0]) == 64
+    assert (atlas.parent / "backups" / history["backup"][0]).is_file()
+    # the first change cannot be undone while the second, on the same level, is in effect
+    refused = CliRunner().invoke(main, ["undo", entry, "--editor", "Ana", "--store", str(atlas)])
+    assert refused.exit_code == 1 and "boundaries «region»" in refused.output
+
+    result = CliRunner().invoke(main, ["undo", "CHG-000002", "--editor", "Ana", "--store", str(atlas)])
+    assert result.exit_code == 0, result.output
+    restored = store.load(atlas)
+    assert restored.boundaries["code"].tolist() == first["code"].tolist()
+    assert restored.boundaries.geom_equals(first.geometry, align=False).all()
+    assert len(restored.innovations) == len(data.innovations)
+    commit.undo(entry, "Ana", path=atlas)
+    assert store.load(atlas).boundaries is None  # before the first change there were none
+    assert commit.history(atlas)["kind"].tolist() == ["undo", "undo", "boundaries", "boundaries"]
+
+
+def _province_patches(data: store.Dataset) -> gpd.GeoDataFrame:
+    """Ayacucho's provinces only: small disjoint squares around each of their communities."""
+    communities = data.communities[data.communities["region"] == "PE-AYA"]
+    squares = gpd.GeoSeries(shapely.box(communities.geometry.x - 0.01, communities.geometry.y - 0.01,
+                                        communities.geometry.x + 0.01, communities.geometry.y + 0.01))
+    patches = squares.groupby(communities["province"].astype(str).to_numpy()).agg(shapely.union_all)
+    return gpd.GeoDataFrame({"boundary_id": "province-" + patches.index, "level": "province",
+                             "code": patches.index, "name": patches.index},
+                            geometry=patches.values, crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def two_levels(tmp_path_factory) -> Path:
+    """The demo store with Peruvian regions and Ayacucho's provinces side by side; tests must not modify it."""
+    target = tmp_path_factory.mktemp("levels") / "atlas.gpkg"
+    shutil.copy(DEMO_STORE, target)
+    data = store.load(target)
+    commit.replace_boundaries(_region_boxes(data), Source("boundaries", "regiones"), "Ana", path=target)
+    commit.replace_boundaries(_province_patches(data), Source("boundaries", "provincias"), "Ana", path=target)
+    return target
+
+
+def _hand_counts(boundaries: gpd.GeoDataFrame, points: gpd.GeoSeries, level: str) -> tuple[dict[str, int], int]:
+    polygons = boundaries[boundaries["level"] == level]
+    inside = {code: 0 for code in polygons["code"]}
+    outside = 0
+    for point in points:
+        # a point on a shared border goes to the first polygon, as count_by_boundary does
+        hit = next((code for code, shape in zip(polygons["code"], polygons.geometry, strict=True)
+                    if shape.intersects(point)), None)
+        if hit is None:
+            outside += 1
+        else:
+            inside[hit] += 1
+    return inside, outside
+
+
+@pytest.mark.parametrize("level", ["region", "province", None])
+@pytest.mark.parametrize("regions", [(), ("PE-AYA", "PE-PUN")])
+def test_each_stored_level_draws_its_choropleth_and_counts_what_lies_outside(two_levels, level, regions):
+    data = store.load(two_levels)
+    assert data.boundaries["level"].astype(str).value_counts().to_dict() == {"region": 6, "province": 8}
+    selection = Selection.of(data, FilterIndex.build(data.innovations, data.communities), Filters(regions=regions))
+    expected, outside = _hand_counts(data.boundaries, selection.points, level or "province")  # default: finest
+    assert outside_boundaries(selection, level) == outside
+    # Bolivia's and Ecuador's points lie beyond every Peruvian region, Puno's beyond Ayacucho's provinces
+    assert (outside == 0) == (level == "region" and regions != ())
+    (group,) = build_layers(("choropleth",), selection, "es", level)
+    geojson = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
+    labels = {f["properties"]["label"] for f in geojson.data["features"]}
+    names = dict(zip(data.boundaries["code"], data.boundaries["name"], strict=True))
+    assert labels == {f"{names[code]}: {count} innovaciones" for code, count in expected.items()}
+
+
+def test_the_level_travels_in_the_address():
+    view = share.MapView(layers=("choropleth",), level="province")
+    assert share.encode(Filters(), view) == {"capas": "choropleth", "nivel": "province"}
+    assert share.decode({"capas": "choropleth", "nivel": "province"}) == (Filters(), view, [])
+    _, view, notices = share.decode({"nivel": "departamento"})
+    assert view.level is None
+    assert notices == [share.Notice("nivel", "departamento", share.BAD_VALUE)]
+
+
+def test_the_map_page_offers_the_stored_levels_and_says_how_many_lie_outside(two_levels, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import state
+    from dashboard.paths import PACKAGE, STORE_ENV
+
+    monkeypatch.setenv(STORE_ENV, str(two_levels))
+    at = AppTest.from_file(str(PACKAGE / "app.py"), default_timeout=60)
+    at.query_params["capas"] = "choropleth"
+    at.query_params["nivel"] = "region"
+    at.run()
+    assert not at.exception
+    chooser = at.selectbox(key=state.LEVEL)
+    assert chooser.options == ["provincia", "región"] and chooser.value == "region"
+    data = store.load(two_levels)
+    points = public_points(data.innovations, data.communities)
+    _, outside = _hand_counts(data.boundaries, points, "region")
+    assert any(f"fuera de los límites: {outside}" in c.value for c in at.caption)
+    chooser.set_value("province").run()
+    assert "nivel" not in at.query_params  # the finest level is the default, left out of the address
+    _, outside = _hand_counts(data.boundaries, points, "province")
+    assert any(f"fuera de los límites: {outside}" in c.value for c in at.caption)

@@ -175,7 +175,8 @@ def test_clicking_a_point_opens_its_details(page, server, browser_data):
 def _click_a_point(page, frame) -> None:
     """Open the cluster if the point is in one, then click the circle itself."""
     if frame.locator("path.leaflet-interactive").count() == 0:
-        frame.locator(".marker-cluster").first.evaluate("e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        frame.locator(".marker-cluster").first.evaluate(
+            "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
         frame.wait_for_selector("path.leaflet-interactive")
     frame.locator("path.leaflet-interactive").first.evaluate(
         "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")

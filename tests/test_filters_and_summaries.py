@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.filters import Filters, apply, choices, describe, fold_query
 from dashboard.summaries import labels_for, summarise
@@ -46,7 +50,9 @@ CASES = [
     (Filters(text="Ñawi"), "D"),  # local community name
     (Filters(text="  wanta "), "AF"),  # local name of the community, spaces trimmed
     (Filters(text="no existe nada así"), ""),
-    (Filters(text="qocha papa"), "A"),  # every term, each part of a word, anywhere in the record
+    (Filters(text="qocha papa"), "A"),  # every term, each the start of a word, anywhere in the record
+    (Filters(text="ochas"), ""),  # inside «qochas», not at its start
+    (Filters(text="cion"), ""),  # every description has «descripción», none a word starting «cion»
     (Filters(text="papa, qochas!"), "A"),  # punctuation separates terms
     (Filters(text="hel"), "B"),
     (Filters(text="semillas"), "CE"),
@@ -191,11 +197,33 @@ def test_counts_by_region_and_partner_use_readable_labels(data, index):
         (["papa papa nativa", "qochas, papa", ""], "nativa papa", [True, False, False]),
         (["papa papa nativa", "qochas, papa", ""], "", [True, True, True]),
         (["c:\\datos\\2019 uno", "dos"], "2019", [True, False]),
+        (["participacion del cip", "participacion"], "cip", [True, False]),  # never inside a word
+        (["apoyo (cip)", "la helada, el granizo", "cip-peru"], "cip", [True, False, True]),
+        (["apoyo (cip)", "la helada, el granizo", "cip-peru"], "helada granizo", [False, True, False]),
+        (["apoyo (cip)", "la helada, el granizo", "cip-peru"], "peru", [False, False, True]),
+        (["anos de sequia", "qochas"], "sequ qoch", [False, False]),
+        (["a\u00a0b\tc", "ab"], "b", [True, False]),  # a no-break space or a tab separates words too
         ([], "papa", []),
     ],
 )
-def test_word_index_matches_every_term_inside_words(texts, query, expected):
+def test_word_index_matches_every_term_at_the_start_of_a_word(texts, query, expected):
     from dashboard.words import WordIndex
 
     index = WordIndex.build(pd.Series(texts, dtype="string[pyarrow]"))
     assert index.matching(query).tolist() == expected
+
+
+def _starts_a_word(text: str, term: str) -> bool:
+    """The search rule in plain Python: `term` begins a run of letters and digits of `text`."""
+    words = re.split(r"[\W_]+", text)  # \w is letters, digits and "_": "_" breaks words here too
+    return any(word.startswith(term) for word in words)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.lists(st.text(alphabet="ab1 -_(),.\t\u00a0«»'", max_size=12), max_size=6),
+       st.text(alphabet="ab1", min_size=1, max_size=3))
+def test_word_index_agrees_with_a_plain_reading_of_the_rule(texts, term):
+    from dashboard.words import WordIndex
+
+    index = WordIndex.build(pd.Series(texts, dtype="string[pyarrow]"))
+    assert index.matching(term).tolist() == [_starts_a_word(text, term) for text in texts]

@@ -22,7 +22,8 @@ from dashboard.vocab import region_label
 HOSTILE = 'Papa <img src=x onerror=alert(1)> `${alert(2)}` C:\\datos\\2019 "qochas" ñawi </script>'
 
 
-def _selection(data, names=None, filters=Filters()) -> Selection:
+def _selection(data, names=None, filters: Filters | None = None) -> Selection:
+    filters = filters or Filters()
     index = FilterIndex.build(data.innovations, data.communities)
     names = names or dict(zip(data.partners["partner_id"], data.partners["name"], strict=True))
     return Selection(data, index, mask(data.innovations, index, filters), names)
@@ -113,7 +114,7 @@ def test_restricted_points_move_to_their_district_centroid(small_dataset):
     innovations = small_dataset.innovations
     shown = public_points(innovations, small_dataset.communities)
     centroids = district_centroids(small_dataset.communities)
-    for consent, own, community, point, exact in zip(
+    for consent, _own, community, point, exact in zip(
         innovations["consent_public"], innovations["has_own_point"], innovations["community_id"], shown,
         innovations.geometry, strict=True,
     ):

@@ -345,3 +345,109 @@ def test_every_reason_the_readers_give_is_in_both_catalogues():
     assert len(keys) > 40
     for lang in ("es", "en"):
         assert keys <= set(catalogue(lang)), keys - set(catalogue(lang))
+
+
+# Real exports as they come: Kobo's legacy CSV, a form definition sent instead of data, repeat groups.
+
+EXTRA, MISSING = "readers.row.extra_fields", "readers.row.missing_fields"
+
+
+@pytest.mark.parametrize(("text", "expected", "reasons"), [
+    ("a;b;c\n1;2;3;\n4;5;6;\n", {"a": ["1", "4"], "b": ["2", "5"], "c": ["3", "6"]}, []),  # Kobo legacy CSV
+    ('"a";"b";"c"\n"1";"2";"3";""\n', {"a": ["1"], "b": ["2"], "c": ["3"]}, []),  # quoted empty trailing field
+    ("a;b;c\n1;2;;\n", {"a": ["1"], "b": ["2"], "c": [None]}, []),  # an empty last value, then the extra field
+    ("a;b;c\n1;2;3;\n4;5;6;x\n7;8;9;;\n", {"a": ["1", None, None], "b": ["2", None, None], "c": ["3", None, None]},
+     [(3, EXTRA), (4, EXTRA)]),  # a real extra value, or two extra fields: rejected as before, never shifted
+    ("a;b;c\n1;2\n", {"a": [None], "b": [None], "c": [None]}, [(2, MISSING)]),
+])
+def test_one_empty_trailing_field_is_tolerated_and_nothing_more(text, expected, reasons, tmp_path):
+    (tmp_path / "kobo-legacy.csv").write_text(text, encoding="utf-8")
+    table = read_table(tmp_path / "kobo-legacy.csv")
+    assert table.delimiter == ";" and table.frame.to_dict("list") == expected and _reasons(table) == reasons
+
+
+def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+SURVEY = [["type", "name", "label::Español (es)", "required"], ["start", "start", None, None],
+          ["begin_group", "datos", "Datos", None], ["text", "comunidad", "Comunidad", "yes"],
+          ["geopoint", "ubicacion", "Ubicación", None], ["select_multiple cultivos", "cultivos", "Cultivos", None],
+          ["end_group", None, None, None]]
+XLSFORM = {"survey": SURVEY, "choices": [["list_name", "name", "label"], ["cultivos", "oca", "Oca"]],
+           "settings": [["form_title", "form_id"], ["Innovaciones", "innovaciones"]]}
+
+
+@pytest.mark.parametrize(("name", "write"), [
+    ("formulario.xlsx", lambda path: _workbook(path, XLSFORM)),
+    ("sin-settings.xlsx", lambda path: _workbook(path, {k: XLSFORM[k] for k in ("survey", "choices")})),
+    ("survey.csv", lambda path: path.write_text("\n".join(",".join(c or "" for c in r) for r in SURVEY) + "\n",
+                                                encoding="utf-8")),
+])
+def test_a_form_definition_is_refused_as_not_data(name, write, tmp_path):
+    write(tmp_path / name)
+    with pytest.raises(IntakeError) as refused:
+        read_table(tmp_path / name)
+    assert refused.value.reason == "readers.form_exports.form_definition"
+    assert "es un formulario (XLSForm), no datos: exporte los envíos desde KoboToolbox/ODK" in refused.value.message(
+        "es")
+    assert "this is a form (XLSForm), not data: export the submissions from KoboToolbox/ODK" in refused.value.message(
+        "en")
+
+
+def test_data_that_only_looks_like_a_form_is_read(tmp_path):
+    path = _workbook(tmp_path / "datos.xlsx", {"survey": [["id", "name"], ["1", "Socos"]],
+                                               "choices": [["type", "name"], ["x", "y"]]})
+    assert read_table(path).frame.to_dict("list") == {"id": ["1"], "name": ["Socos"]}
+    (tmp_path / "tipos.csv").write_text("type,name,label\nsemilla,oca,Oca\ntext,quinua,Quinua\n", encoding="utf-8")
+    assert read_table(tmp_path / "tipos.csv").frame["type"].tolist() == ["semilla", "text"]
+
+
+KOBO_MAIN = [["comunidad", "nombre", "_id", "_uuid", "_submission_time", "_index"],
+             ["Socos", "Ana", "1", "a1", "2024-05-03", "1"], ["Juli", "Rosa", "2", "b2", "2024-05-04", "2"]]
+KOBO_REPEAT = [["hijo", "edad", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"],
+               ["Juan", "7", "1", "innovaciones", "1", "a1"], ["Luz", "4", "2", "innovaciones", "1", "a1"]]
+
+
+def test_kobo_repeat_sheets_are_named_and_left_out(tmp_path):
+    path = _workbook(tmp_path / "kobo-repeticiones.xlsx", {"innovaciones": KOBO_MAIN, "hijos": KOBO_REPEAT,
+                                                          "plantas": KOBO_REPEAT})
+    table = read_table(path)
+    assert (table.sheet, table.flavour, table.frame["nombre"].tolist()) == ("innovaciones", "kobo", ["Ana", "Rosa"])
+    assert [(i.row, i.reason, i.severity, i.params) for i in table.issues] == [
+        (None, "readers.form_exports.repeat_sheets", FLAG, {"sheets": "hijos, plantas", "sheet": "innovaciones"})]
+    with pytest.raises(IntakeError) as refused:
+        read_table(path, sheet="hijos")
+    assert refused.value.reason == "readers.form_exports.repeat_table"
+    assert refused.value.params == {"link": "_parent_index"}
+
+
+def test_repeat_columns_are_left_out_with_a_flag_and_the_rest_is_read(tmp_path):
+    text = ("_uuid;_submission_time;nombre;hijos[1]/nombre;hijos[1]/edad;hijos[2]/nombre;hogar/hijos[1]/x;g/lote\n"
+            "a1;t;Ana;Juan;7;Luz;1;A\n")
+    (tmp_path / "kobo-legado.csv").write_text(text, encoding="utf-8")
+    table = read_table(tmp_path / "kobo-legado.csv")
+    assert table.frame.to_dict("records") == [{"_uuid": "a1", "_submission_time": "t", "nombre": "Ana", "lote": "A"}]
+    assert [(i.row, i.reason, i.severity, i.params) for i in table.issues] == [
+        (None, "readers.form_exports.repeat_columns", FLAG,
+         {"groups": "hijos, hogar/hijos", "count": 4, "example": "hijos[1]/nombre"})]
+    message = table.issues[0].message("en")
+    assert "hijos, hogar/hijos" in message and "one row per submission" in message
+
+
+def test_an_odk_repeat_file_is_refused(tmp_path):
+    (tmp_path / "form-hijos.csv").write_text("hijo,edad,PARENT_KEY,KEY\nJuan,7,uuid:aa,uuid:aa/hijos[1]\n",
+                                             encoding="utf-8")
+    with pytest.raises(IntakeError) as refused:
+        read_table(tmp_path / "form-hijos.csv")
+    assert refused.value.reason == "readers.form_exports.repeat_table"
+    assert refused.value.params == {"link": "PARENT_KEY"}

@@ -14,14 +14,18 @@ from dashboard.intake.readers import read_table
 from dashboard.intake.validate import NEW, REJECTED, UNCHANGED, UPDATE, validate
 from dashboard.privacy import public_view
 
-HEADER = "Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;Latitud;Longitud;Consentimiento"
-GOOD = "Qocha nueva;Huanta;Ayacucho;CEDAP;papas nativas; quinua;2019;agua y riego;técnica;documentada;mujer;-12,94;-74,25;sí"
+HEADER = ("Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;"
+          "Latitud;Longitud;Consentimiento")
+GOOD = ("Qocha nueva;Huanta;Ayacucho;CEDAP;papas nativas; quinua;2019;agua y riego;técnica;documentada;mujer;"
+        "-12,94;-74,25;sí")
 MESSY = [  # (line of the file, expected status, expected reason key or None)
     (GOOD.replace("papas nativas; quinua", "papas nativas, quinua"), NEW, None),
     (GOOD.replace("papas nativas; quinua", "papas nativas, quinua"), UNCHANGED, None),  # the same row twice
     (GOOD.replace("Qocha nueva", "Otra qocha").replace(";2019;", ";cinco;"), REJECTED, "values.not_a_year"),
-    (GOOD.replace("Qocha nueva", "Papa sola").replace("papas nativas; quinua", "papa"), REJECTED, "values.unknown_code"),
-    (GOOD.replace("Qocha nueva", "Al revés").replace("-12,94;-74,25", "-74,25;-12,94"), REJECTED, "coords.swapped"),
+    (GOOD.replace("Qocha nueva", "Papa sola").replace("papas nativas; quinua", "papa"), REJECTED,
+     "values.unknown_code"),
+    (GOOD.replace("Qocha nueva", "Al revés").replace("-12,94;-74,25", "-74,25;-12,94"), REJECTED,
+     "coords.swapped"),
     (GOOD.replace("Qocha nueva", "Sin lugar").replace("Huanta", "Macondo"), REJECTED, "records.unknown_community"),
     (GOOD.replace("Qocha nueva", "Socio raro").replace("CEDAP", "ONG Fantasma"), REJECTED, "records.unknown_partner"),
     (GOOD.replace("Qocha nueva", "De más") + ";sobra", REJECTED, None),  # more fields than the header

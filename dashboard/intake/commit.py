@@ -25,7 +25,7 @@ import pandas as pd
 import pyogrio
 
 from dashboard import store
-from dashboard.boundaries import restore_levels, with_boundaries
+from dashboard.boundaries import restore_levels, same_levels, with_boundaries
 from dashboard.conform import ContractError
 from dashboard.contract import ENTITIES
 from dashboard.i18n import DEFAULT_LANGUAGE, t
@@ -318,9 +318,10 @@ BOUNDARIES_KIND = "boundaries"  # audit kind of a boundaries change; it touches 
 def replace_boundaries(
     boundaries_frame: gpd.GeoDataFrame, source: Source, editor: str, *, path: Path | None = None,
     keep_backups: int = 10, now: datetime | None = None, timeout: float = LOCK_TIMEOUT,
-) -> str:
+) -> str | None:
     """Replace the store's boundaries of the levels in `boundaries_frame`, other levels kept, with a backup
-    and an audit entry like a commit's; returns the entry's id. Undoing it brings those levels back.
+    and an audit entry like a commit's; returns the entry's id (None if the store already held exactly these).
+    Undoing it brings those levels back.
     """
     path, now = _resolve(path), _utc(now)
     if boundaries_frame.empty:
@@ -328,6 +329,8 @@ def replace_boundaries(
     levels = list(dict.fromkeys(boundaries_frame["level"].astype(str)))
     with locked(path, timeout):
         dataset = store.load(path)
+        if same_levels(dataset, boundaries_frame):  # the same file again: nothing to write
+            return None
         stored = set() if dataset.boundaries is None else set(dataset.boundaries["level"].astype(str))
         # each level is one record to the audit, so a later change of the same level blocks an undo
         touched = [(BOUNDARIES_KIND, level, "updated" if level in stored else "added") for level in levels]

@@ -22,7 +22,7 @@ Mapping = dict[str, str | None]  # input column -> target (None: not imported)
 
 # targets that are not contract fields but that intake understands
 EXTRA_TARGETS = ("latitude", "longitude", "geopoint", "utm_easting", "utm_northing", "utm_zone", "accuracy",
-                 "community_name", "source_key")
+                 "community_name", "source_key", "location_shown")
 IGNORED_FIELDS = {"has_own_point"}  # derived, never read from a file
 EXPORT_COLUMNS = "export.column."  # catalogue keys of the headers the atlas's own exports write
 
@@ -37,7 +37,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "crops": ("cultivo", "cultivos", "crop", "crops"),
     "livestock": ("crianza", "crianzas", "ganado", "animales", "livestock", "animals"),
     "community_id": ("id comunidad", "codigo comunidad", "community id"),
-    "community_name": ("comunidad", "comunidad campesina", "community", "nombre comunidad", "community name"),
+    "community_name": ("comunidad", "comunidad campesina", "community", "nombre comunidad", "nombre de la comunidad",
+                       "community name", "name of the community"),
     "partners": ("socio", "socios", "aliado", "aliados", "institucion", "instituciones", "partner", "partners"),
     "year_started": ("ano inicio", "ano de inicio", "inicio", "year started", "start year"),
     "year_documented": ("ano", "anio", "ano documentado", "ano de documentacion", "year", "year documented"),
@@ -64,6 +65,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "slope": ("pendiente", "ladera", "slope"),
     "location_source": ("fuente de ubicacion", "origen de ubicacion", "location source"),
     "source_key": ("uuid", "instanceid", "meta instanceid", "key", "submission key"),
+    "location_shown": ("ubicacion mostrada", "ubicacion generalizada", "location shown"),
 }
 
 
@@ -107,7 +109,8 @@ def guess(columns: list[str], entity: Entity = INNOVATIONS) -> Mapping:
             for name in names:
                 by_name.setdefault(name, target)
     if entity is COMMUNITIES:  # in a community file, "comunidad"/"nombre" is the community's own name
-        by_name.update({"comunidad": "name", "community": "name", "id": "community_id", "codigo": "community_id"})
+        by_name.update({name: "name" for name in SYNONYMS["community_name"]})
+        by_name.update({"id": "community_id", "codigo": "community_id"})
     mapping: Mapping = {}
     taken: set[str] = set()
     for column in columns:
@@ -138,13 +141,16 @@ def suggest(column: str, entity: Entity, taken: set[str]) -> str | None:
 
     Only a suggestion for the report: the column stays unmapped until a person maps it.
     """
+    if str(column).startswith("_"):
+        return None  # a form tool's own column (Kobo _id, _index…): never an atlas field
     words = fold(column).split()
     joined = {"".join(words[i:i + 2]) for i in range(len(words))} | set(words)  # "utm x" -> "utmx"
     allowed = [t for t in targets(entity) if t not in taken]
     for target, known in COORDINATE_WORDS.items():
         if target in allowed and joined & known:
             return target
-    names = {**SYNONYMS, **({"name": ("comunidad", "community", *SYNONYMS["name"])} if entity is COMMUNITIES else {})}
+    own_name = {"name": (*SYNONYMS["community_name"], *SYNONYMS["name"])} if entity is COMMUNITIES else {}
+    names = {**SYNONYMS, **own_name}
     found = [(len(name.split()), target) for target, listed in names.items() if target in allowed
              for name in listed if set(name.split()) <= set(words)]
     return max(found)[1] if found else None

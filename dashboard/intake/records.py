@@ -41,9 +41,15 @@ class Lookups:
 
 
 def _partners(text: str, lookups: Lookups) -> list[str]:
+    """Partners named by id, acronym or name, separated by ; , | / or "y"; or by spaces (a Kobo multiple choice)
+    when every word is a partner's id or acronym."""
     found = []
     for part in (p for p in values.LIST_SEPARATORS.split(text.strip()) if p):
         partner = lookups.partners.get(fold(part))
+        words = part.split()
+        if partner is None and len(words) > 1 and all(fold(w) in lookups.partners for w in words):
+            found += [p for p in dict.fromkeys(lookups.partners[fold(w)] for w in words) if p not in found]
+            continue
         if partner is None:
             raise values.ValueProblem("records.unknown_partner", value=part)
         found += [partner] if partner not in found else []

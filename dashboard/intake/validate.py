@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
-from dashboard.intake import coords, utm
+from dashboard.intake import coords, utm, values
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import FLAG, REJECT, Issue
 from dashboard.intake.mapping import Mapping, suggest
@@ -152,9 +152,14 @@ def _community(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, li
     return record, issues + more
 
 
-def _incomplete(merged: dict, ctx: _Context, row: int) -> list[Issue]:
-    """What a new record lacks: its required fields (an id is given when committing) and, for a community, a point."""
-    skip = {ctx.entity.id_field, "consent_public", "name_public"}
+def _incomplete(merged: dict, ctx: _Context, row: int, given: set[str]) -> list[Issue]:
+    """What a new record lacks: its required fields (an id is given when committing) and, for a community, a point.
+
+    A field the row gives but that could not be read (`given`) already has its own issue: it is not also "missing".
+    """
+    skip = {ctx.entity.id_field, "consent_public", "name_public", *given}
+    if "community_name" in given:  # a community named but not found has its own issue
+        skip.add("community_id")
     issues = missing_required(ctx.entity, merged, ctx.columns, row, skip)
     if ctx.entity is COMMUNITIES and merged.get("geometry") is None:
         issues.append(Issue(row, ctx.columns.get("latitude", "latitude"), "validate.no_point", {}))
@@ -212,7 +217,11 @@ def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None
     if ctx.entity is not INNOVATIONS or not record.get("has_own_point"):
         return []
     point, community = _plain(record.get("geometry")), record.get("community_id")
-    shown = texts.get("location_shown")
+    try:
+        shown = values.code(texts["location_shown"], "location_shown") if "location_shown" in texts else None
+    except values.ValueProblem as problem:
+        column = ctx.columns.get("location_shown", "location_shown")
+        return [Issue(row, column, problem.reason, {"field": column, **problem.params})]
     generalised = shown == "generalised" or (
         existing is not None and not existing.get("consent_public") and community in ctx.generalised
         and point == ctx.generalised[community] and point != _plain(existing.get("geometry")))
@@ -294,7 +303,8 @@ def _check_row(texts: dict[str, str], ctx: _Context, row: int, build) -> tuple[s
     issues += _shown_point(record, texts, existing, ctx, row)
     merged = _merged(record, existing, ctx.entity)
     if existing is None:
-        issues += _defaults(merged, ctx, row) + (_incomplete(merged, ctx, row) if match.issue is None else [])
+        issues += _defaults(merged, ctx, row)
+        issues += _incomplete(merged, ctx, row, set(texts)) if match.issue is None else []
         return NEW, record.get(ctx.entity.id_field), merged, issues
     merged[ctx.entity.id_field] = match.record_id
     return (UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE), match.record_id, merged, issues

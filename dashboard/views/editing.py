@@ -142,6 +142,9 @@ def show(editor: Editor, lang: str) -> None:
     layer = st.radio(t("manage.import.entity", lang), list(ENTITIES), horizontal=True, key="edit_entity",
                      format_func=lambda e: t(f"manage.entity.{e}", lang))
     entity = ENTITIES[layer]
+    if entity is INNOVATIONS and data.communities.empty:  # every innovation names its community
+        st.info(t("manage.empty_atlas.communities_first", lang))
+        return
     frame = data.frame(entity)
     record_id = _choose(frame, entity, lang)
     record = None if record_id == NEW else frame.set_index(entity.id_field, drop=False).loc[record_id]

@@ -18,6 +18,7 @@ from dashboard.intake.issues import IntakeError
 from dashboard.intake.readers import layer_for, read_table
 from dashboard.intake.validate import PROGRESS_FROM, validate
 from dashboard.paths import store_path
+from dashboard.safe_text import for_markdown
 from dashboard.views import editing
 from dashboard.views.editing import ENTITIES, apply
 
@@ -142,6 +143,8 @@ def _show_report(report, lang: str) -> None:
     counts = report.counts()
     for column, status in zip(st.columns(4), counts, strict=True):
         column.metric(t(f"validate.status.{status}", lang), counts[status])
+    for issue in report.file_issues:  # the columns left out, with what they probably are: said whole, not in the grid
+        st.warning(for_markdown(issue.message(lang)), icon=":material/view_column:")
     st.dataframe(report.table(lang), hide_index=True, width="stretch", key="import_report")
     st.download_button(t("manage.import.download_report", lang), report.csv(lang), file_name="informe.csv",
                        mime="text/csv", key="import_report_csv", on_click="ignore", icon=":material/download:")

@@ -7,10 +7,11 @@ from dashboard import state
 from dashboard.details import innovation_details
 from dashboard.filters import describe
 from dashboard.i18n import t
-from dashboard.layers import LAYERS, build_layers, partner_colours
+from dashboard.layers import LAYERS, build_layers, outside_boundaries, partner_colours
 from dashboard.legend import legend_html
 from dashboard.maps import BASEMAPS
 from dashboard.safe_text import for_markdown
+from dashboard.vocab import BOUNDARY_LEVEL
 
 lang = state.language()
 chosen = state.selection()
@@ -27,6 +28,10 @@ basemap = basemap_column.selectbox(t("map.basemap.label", lang), list(BASEMAPS),
 in_view = view_column.toggle(t("map.in_view", lang), key=state.IN_VIEW)
 if "choropleth" in layers and data.boundaries is None:
     st.info(t("map.no_boundaries", lang))
+levels, level = state.level_choices(data), None
+if "choropleth" in layers and len(levels) > 1:
+    level = st.selectbox(t("boundaries_check.level", lang), levels, key=state.LEVEL,
+                         format_func=lambda c: BOUNDARY_LEVEL.label(c, lang))
 if not chosen.keep.any():
     st.info(t("map.empty", lang))
 
@@ -36,7 +41,7 @@ base, new = state.base_map(basemap, lang, centre, zoom)
 with map_column:
     st_folium(
         base, key=state.MAP, height=600, render=new,
-        use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang),
+        use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang, level),
         returned_objects=state.map_events(in_view), on_change=state.on_map_change,
     )
     st.caption(t("map.caption", lang))
@@ -53,3 +58,6 @@ with side_column:
         st.caption(t("map.click_hint", lang))
     colours = {chosen.partner_names[p]: c for p, c in partner_colours(data).items()}
     st.html(legend_html(layers, lang, colours, basemap))
+    outside = outside_boundaries(chosen, level) if "choropleth" in layers else None
+    if outside is not None:  # records beyond every boundary are said, never silently left off the map
+        st.caption(t("boundaries_check.outside", lang, count=outside))

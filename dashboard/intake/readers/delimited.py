@@ -4,6 +4,11 @@ A record with more or fewer fields than the header is rejected whole: its values
 columns without guessing (an unquoted "Cruz, Juan" shifts every field after it), so it stays in the frame
 as an empty row, with an issue naming its line and both counts, and nothing is shifted or padded.
 Records with broken quoting are rejected the same way. Empty lines are not records.
+
+One exception: a record one field longer than the header whose last field is empty ("1;2;3;" under
+"a;b;c", as KoboToolbox's legacy CSV writes every row) is read without that field; nothing moves.
+A form definition or a repeat group's table is refused, and repeat columns are left out with a flag
+(`forms.only_submissions`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.intake.forms import only_submissions
 from dashboard.intake.issues import REJECT, IntakeError, Issue
 from dashboard.intake.readers.cells import build_frame, is_blank
 from dashboard.intake.readers.table import RawTable, Request
@@ -97,6 +103,13 @@ def detect_delimiter(text: str) -> str:
     return max(DELIMITERS, key=score)
 
 
+def _trimmed(record: list[str], width: int) -> list[str]:
+    """`record` without the one empty field some writers (Kobo's legacy CSV) add after the last column."""
+    if len(record) == width + 1 and not record[-1].strip():
+        return record[:-1]
+    return record
+
+
 def _record_issue(record: list[str], width: int, row: int) -> Issue | None:
     if len(record) == width:
         return None
@@ -132,6 +145,8 @@ def parse(text: str, delimiter: str, source: str, offset: int = 0) -> Parsed:
         raise IntakeError(source, "readers.csv.bad_header", row=first[0])
     parsed = Parsed(first[1])
     for start, record, reason in records:
+        if record is not None:
+            record = _trimmed(record, len(parsed.header))
         problem = (Issue(start, None, reason, {"row": start}, REJECT) if reason
                    else _record_issue(record, len(parsed.header), start))
         if problem:
@@ -155,5 +170,6 @@ def read_csv(path: Path, request: Request) -> RawTable:
     delimiter = delimiter or detect_delimiter(text)
     parsed = parse(text.removeprefix("\ufeff"), delimiter, request.source, offset)
     frame, header_issues = build_frame(parsed.header, parsed.records)
+    frame, repeat_issues = only_submissions(frame, request.source)
     return RawTable(frame, parsed.rows, request.source, "csv", encoding=encoding, delimiter=delimiter,
-                    issues=header_issues + parsed.issues)
+                    issues=header_issues + repeat_issues + parsed.issues)

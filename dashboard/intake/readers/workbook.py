@@ -1,4 +1,8 @@
-"""Excel workbooks (XLSX) read cell by cell, in read-only mode, as the text the sheet shows."""
+"""Excel workbooks (XLSX) read cell by cell, in read-only mode, as the text the sheet shows.
+
+A form definition (XLSForm) is refused; a Kobo export's repeat-group sheets are named in a flag and
+not read (see `dashboard.intake.forms`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from dashboard.i18n import t
+from dashboard.intake.forms import is_form_definition, left_out_sheets, only_submissions
 from dashboard.intake.issues import IntakeError
 from dashboard.intake.limits import check_archive
 from dashboard.intake.readers.cells import Cell, build_frame, cell_text, is_blank
@@ -20,6 +25,7 @@ from dashboard.vocab import LANGUAGES
 
 # A number format of zeros only ("000", "00000") pads an integer: the sheet shows 7 as "007".
 ZERO_PADDED = re.compile(r"^0+$")
+HEADER_ROWS = 20  # where a sheet's header is looked for when only its header is wanted
 
 
 def _readme_titles() -> set[str]:
@@ -85,13 +91,26 @@ def _records(sheet: ReadOnlyWorksheet) -> tuple[list[Cell] | None, list[list[Cel
     return header, records, rows
 
 
+def _header(sheet: ReadOnlyWorksheet) -> list[str | None]:
+    """The first non-empty row among the sheet's first HEADER_ROWS, or nothing."""
+    sheet.reset_dimensions()  # some writers record wrong dimensions; read every cell there is
+    for cells in sheet.iter_rows(min_row=1, max_row=HEADER_ROWS):
+        values = [shown(cell) for cell in cells]
+        if not is_blank(values):
+            return values
+    return []
+
+
 def read_xlsx(path: Path, request: Request) -> RawTable:
     """One worksheet as a RawTable, after the archive checks that keep a sheet from expanding too far."""
     check_archive(path, request.source, request.limits, nested=True)
     book = _open(path, request.source)
     try:
+        headers = {sheet.title: _header(sheet) for sheet in book.worksheets}
+        if is_form_definition(headers):
+            raise IntakeError(request.source, "readers.form_exports.form_definition")
         sheet = _choose(book, request.sheet, request.source)
-        sheet.reset_dimensions()  # some writers record wrong dimensions; read every cell there is
+        sheet.reset_dimensions()
         header, records, rows = _records(sheet)
     finally:
         book.close()
@@ -99,4 +118,6 @@ def read_xlsx(path: Path, request: Request) -> RawTable:
         raise IntakeError(request.source, "readers.empty")
     width = max([len(header), *(len(r) for r in records)])
     frame, issues = build_frame(list(header) + [None] * (width - len(header)), records)
+    frame, repeat_issues = only_submissions(frame, request.source)
+    issues += repeat_issues + left_out_sheets(headers, sheet.title)
     return RawTable(frame, rows, request.source, "xlsx", sheet=sheet.title, issues=issues)

@@ -1,0 +1,153 @@
+"""What an import tells and keeps: the atlas's own exports re-imported with nothing moved, every column and problem
+said, exit codes that scripts can trust, keys from other tools kept as theirs, one outcome for one file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from dashboard import store
+from dashboard.cli import main
+from dashboard.details import innovation_details
+from dashboard.pack import PACK
+from tests.test_intake_cli import KOBO_HEADER, KOBO_ROWS, _kobo
+
+
+@pytest.fixture()
+def atlas(small_store, tmp_path):
+    path = tmp_path / "atlas.gpkg"
+    shutil.copy(small_store, path)
+    return path
+
+
+def _run(*args, stdin: str | None = None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=stdin)
+
+
+def _export(atlas, folder, code: str):
+    path = folder / f"publico.{code}"
+    result = _run("export", code, "--out", path, "--store", atlas)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.parametrize("code", ["csv", "xlsx", "geojson", "gpkg"])
+def test_reimporting_the_public_export_moves_no_exact_point_and_blanks_nothing(atlas, tmp_path, code):
+    before = store.load(atlas).innovations.set_index("innovation_id")
+    restricted = before[~before["consent_public"].astype(bool) & before["has_own_point"]]
+    assert len(restricted), "the demo has restricted records with their own exact point"
+    result = _run("import", _export(atlas, tmp_path, code), "--store", atlas, "--editor", "Ana", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "actualizadas: 0 · sin cambios: 80 · rechazadas: 0" in result.output, result.output
+    assert "se conserva el punto exacto guardado" in result.output  # the report says the point was kept
+    after = store.load(atlas).innovations.set_index("innovation_id")
+    assert np.allclose(after.loc[restricted.index].geometry.x, restricted.geometry.x)
+    assert np.allclose(after.loc[restricted.index].geometry.y, restricted.geometry.y)
+    named = before["innovator_name"].notna()
+    assert after.loc[named[named].index, "innovator_name"].tolist() == before.loc[named, "innovator_name"].tolist()
+
+
+def test_public_exports_mark_which_points_are_generalised(small_dataset):
+    from dashboard.filters import FilterIndex
+    from dashboard.layers import Selection
+    from dashboard.share import Filters
+
+    selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
+                             Filters())
+    text = PACK["csv"].make(selection, Filters(), "es").decode("utf-8-sig")
+    header, *rows = text.splitlines()
+    column = header.split(",").index("Ubicación mostrada")
+    restricted = int((~small_dataset.innovations["consent_public"].astype(bool)).sum())
+    assert sum(row.endswith("generalizada (centro del distrito)") or "generalizada" in row.split(",")[column:]
+               .__str__() for row in rows) == restricted
+
+
+def test_an_unmapped_column_is_reported_with_what_it_probably_is(atlas, tmp_path):
+    path = tmp_path / "campo.csv"
+    path.write_text("Comunidad,Región,Latitud (S),Longitud,Notas\nAlfa,Huancavelica,-12.73,-74.82,x\n",
+                    encoding="utf-8")
+    result = _run("validate", "--entity", "communities", path, "--store", atlas)
+    assert "Latitud (S) → (no se importa)" in result.output  # the mapping used is printed
+    assert 'parece ser «Latitud»: asígnela en la tabla de columnas o con --map "Latitud (S)=latitude"' in result.output
+    assert "no corresponden a ningún campo del atlas): «Notas»" in result.output
+    mapped = _run("validate", "--entity", "communities", path, "--store", atlas, "--map", "Latitud (S)=latitude")
+    assert "Latitud (S) → Latitud (latitude)" in mapped.output and mapped.exit_code == 0, mapped.output
+    wrong = _run("validate", "--entity", "communities", path, "--store", atlas, "--map", "Latitud (S)=latitud")
+    assert wrong.exit_code == 2 and "«latitud» no es un campo del atlas" in wrong.output
+
+
+def test_every_problem_of_a_row_is_listed_and_never_cut(atlas, tmp_path):
+    path = tmp_path / "malo.csv"
+    path.write_text("Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios,Latitud,Longitud\n"
+                    "Helada,Huanta,cinco,riego,technical,documented,woman,cedap,-74.25,-12.94\n"
+                    "Helada 2,Huanta,2020,water_irrigation,technical,documented,woman,cedap,norte,oeste\n",
+                    encoding="utf-8")
+    result = _run("validate", path, "--store", atlas)
+    lines = [line for line in result.output.splitlines() if line.startswith("Fila 2 ·")]
+    assert any("«cinco»" in line for line in lines) and any("«riego»" in line for line in lines), lines
+    assert any("al revés, (-12.94, -74.25), cae dentro" in line for line in lines), lines  # the fix is shown whole
+    assert not any("Falta «Ámbito»" in line for line in lines)  # given but unreadable is not also "missing"
+    assert len([line for line in result.output.splitlines() if line.startswith("Fila 3 ·")]) >= 2  # lat and lon
+    assert all(not line.endswith("...") for line in result.output.splitlines())
+
+
+def test_exit_codes_say_accepted_rejected_or_unreadable(atlas, tmp_path):
+    good, bad, broken = tmp_path / "bueno.csv", tmp_path / "malo.csv", tmp_path / "roto.xlsx"
+    good.write_text("Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\n", encoding="utf-8")
+    bad.write_text("Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\nBeta,Narnia,1,2\n",
+                   encoding="utf-8")
+    broken.write_bytes(b"not a workbook")
+    assert _run("validate", "--entity", "communities", good, "--store", atlas).exit_code == 0
+    assert _run("validate", "--entity", "communities", broken, "--store", atlas).exit_code == 2
+    partial = _run("import", "--entity", "communities", bad, "--store", atlas, "--editor", "A", "--yes")
+    assert partial.exit_code == 1
+    assert "Guardado como CHG-000001" in partial.output and "1 filas rechazadas no se guardaron" in partial.output
+    none = _run("import", "--entity", "communities", bad, "--store", atlas, "--editor", "A", "--yes")
+    assert none.exit_code == 1 and "No se escribió nada" in none.output
+
+
+def test_importing_into_the_demo_store_asks_first(atlas, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\n", encoding="utf-8")
+    before = atlas.read_bytes()
+    refused = _run("import", "--entity", "communities", path, "--store", atlas, "--editor", "A", stdin="n\n")
+    assert "atlas de demostración" in refused.output and refused.exit_code != 0
+    assert atlas.read_bytes() == before
+    agreed = _run("import", "--entity", "communities", path, "--store", atlas, "--editor", "A", stdin="s\ny\n")
+    assert "Nuevas: 1" in agreed.output, agreed.output
+
+
+def test_keys_from_kobo_stay_source_keys_and_are_shown_in_the_record(atlas, tmp_path):
+    result = _run("import", _kobo(tmp_path), "--store", atlas, "--editor", "Ana", "--yes")
+    assert "_id → Clave del envío" not in result.output and "_uuid → Clave del envío" in result.output
+    data = store.load(atlas)
+    added = data.innovations[data.innovations["title"].isin([KOBO_ROWS[0][2], KOBO_ROWS[1][2]])]
+    assert all(i.startswith("INN-") for i in added["innovation_id"]), list(added["innovation_id"])
+    assert "101" not in set(data.innovations["innovation_id"])
+    row = int(np.flatnonzero(data.innovations["title"] == KOBO_ROWS[0][2])[0])
+    card = innovation_details(data, row, "es", {})
+    assert card["Clave del envío (KoboToolbox / ODK)"] == KOBO_ROWS[0][KOBO_HEADER.index("_uuid")]
+
+
+def test_two_imports_of_one_file_started_together_store_it_once(atlas, tmp_path, small_dataset):
+    names = small_dataset.communities.drop_duplicates("name", keep=False)["name"].tolist()[:4]
+    lines = ["Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios,Consentimiento,Nombre público"]
+    lines += [f"Práctica {n},{names[n % len(names)]},2024,water_irrigation,technical,documented,woman,cedap,no,no"
+              for n in range(300)]
+    path = tmp_path / "lote.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "dashboard", "import", str(path), "--store", str(atlas), "--editor", "A",
+               "--yes"]
+    environment = {**os.environ, "PYTHONPATH": os.getcwd()}
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    assert len(store.load(atlas).innovations) == len(small_dataset.innovations) + 300
+    assert sorted("Nuevas: 300" in out for out in outputs) == [False, True], outputs
