@@ -48,8 +48,10 @@ def _files(folder):
     kobo = folder / "kobo.xlsx"
     book.save(kobo)
     boxes = {"05": (-75.2, -14.5, -73.5, -12.9), "09": (-75.5, -13.2, -74.5, -12.3)}
+    shapes = [shapely.box(*boxes["05"]),  # one Polygon, one MultiPolygon: the store writes both as multi
+              shapely.MultiPolygon([shapely.box(*boxes["09"]), shapely.box(-76.0, -13.0, -75.8, -12.8)])]
     regions = gpd.GeoDataFrame({"FIRST_IDDP": list(boxes), "NOMBDEP": ["AYACUCHO", "HUANCAVELICA"]},
-                               geometry=[shapely.box(*b) for b in boxes.values()], crs="EPSG:4326")
+                               geometry=shapes, crs="EPSG:4326")
     regions.to_file(folder / "departamentos.geojson")
     provinces = gpd.GeoDataFrame(  # INEI's file splits 0510 in two features whose names differ by a typo
         {"FIRST_IDPR": ["0502", "0510", "0510", "0901"],
