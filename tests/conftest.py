@@ -23,6 +23,16 @@ def small_store(small_dataset, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture()
+def atlas(small_store, tmp_path) -> Path:
+    """A private copy of the small store (80 innovations, INN-000001 … INN-000080) that a test may change."""
+    import shutil
+
+    target = tmp_path / "atlas.gpkg"
+    shutil.copy(small_store, target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def data() -> store.Dataset:
     """The six hand-made innovations whose figures the tests count by hand (tests/handmade.py)."""

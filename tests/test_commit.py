@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,14 +26,6 @@ from tests.handmade import handmade_dataset
 NOW = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 WAIT = 180  # seconds a subprocess may take to start, import and commit on a busy machine
 OWN_POINT_AND_LISTS = "INN-000012"  # in the small store: own point, crops, local title, start year
-
-
-@pytest.fixture
-def atlas(small_store, tmp_path) -> Path:
-    """A private copy of the small store (80 innovations, INN-000001 … INN-000080)."""
-    target = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, target)
-    return target
 
 
 def _only(frame: gpd.GeoDataFrame, column: str, value: str) -> gpd.GeoDataFrame:

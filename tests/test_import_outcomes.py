@@ -4,7 +4,6 @@ said, exit codes that scripts can trust, keys from other tools kept as theirs, o
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
@@ -17,13 +16,6 @@ from dashboard.cli import main
 from dashboard.details import innovation_details
 from dashboard.pack import PACK
 from tests.test_intake_cli import KOBO_HEADER, KOBO_ROWS, _kobo
-
-
-@pytest.fixture()
-def atlas(small_store, tmp_path):
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, path)
-    return path
 
 
 def _run(*args, stdin: str | None = None):

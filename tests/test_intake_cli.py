@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
@@ -37,13 +35,6 @@ def _kobo(folder):
     path = folder / "kobo.csv"
     lines = [";".join(f'"{v}"' for v in row) for row in [KOBO_HEADER, *KOBO_ROWS]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture()
-def atlas(small_store, tmp_path):
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, path)
     return path
 
 

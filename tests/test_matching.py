@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -16,17 +14,11 @@ from dashboard.intake import mapping
 from dashboard.intake.matching import natural_key
 from dashboard.intake.readers import read_table
 from dashboard.intake.validate import NEW, REJECTED, UNCHANGED, UPDATE, validate
+from tests.editors import signed_in
 
 COMMUNITIES_CSV = ("Comunidad,Región,Latitud,Longitud\n"
                    "Alfa,Huancavelica,-12.73,-74.82\nBeta,Huancavelica,-12.70,-74.73\n")
 HEADER = "Título,Comunidad,Región,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Nombre del innovador,Socios\n"
-
-
-@pytest.fixture()
-def atlas(small_store, tmp_path):
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(small_store, path)
-    return path
 
 
 def _run(*args):
@@ -156,24 +148,6 @@ def test_natural_keys_ignore_case_accents_and_spacing_and_need_every_part(entity
     assert natural_key(entity, record) == expected
 
 
-def _page(path, monkeypatch):
-    """The *Gestionar datos* page on `path`, Ana signed in."""
-    from streamlit.testing.v1 import AppTest
-
-    from dashboard.auth import hash_password
-    from dashboard.paths import PACKAGE, STORE_ENV
-
-    monkeypatch.setenv(STORE_ENV, str(path))
-    at = AppTest.from_file(str(PACKAGE / "app.py"), default_timeout=60)
-    at.secrets["editors"] = {"ana": {"name": "Ana Quispe", "password_hash": hash_password("una-clave-larga")}}
-    at.run()
-    at.switch_page("views/gestionar.py").run()
-    at.text_input(key="sign_in_user").input("ana")
-    at.text_input(key="sign_in_password").input("una-clave-larga")
-    next(b for b in at.button if b.label == "Entrar").click().run()
-    return at
-
-
 def _upload(at, entity: str, name: str, content: str) -> dict[str, str]:
     """Upload a file on *Importar*; the report's four counts as shown."""
     at.radio(key="import_entity").set_value(entity).run()
@@ -193,10 +167,10 @@ def _commit(at) -> None:
 
 def test_the_page_imports_a_keyless_file_once_and_finds_it_unchanged_the_second_time(atlas, monkeypatch,
                                                                                       small_dataset, tmp_path):
-    at = _page(atlas, monkeypatch)
+    at = signed_in(atlas, monkeypatch)
     assert _upload(at, "communities", "m.csv", COMMUNITIES_CSV)["nuevo"] == "2"
     _commit(at)
-    second = _page(atlas, monkeypatch)
+    second = signed_in(atlas, monkeypatch)
     counts = _upload(second, "communities", "m.csv", COMMUNITIES_CSV)
     assert (counts["nuevo"], counts["actualización"], counts["rechazado"]) == ("0", "0", "0"), counts
     assert counts["sin cambios (duplicado)"] == "2", counts
@@ -205,7 +179,7 @@ def test_the_page_imports_a_keyless_file_once_and_finds_it_unchanged_the_second_
                                    _places(small_dataset, 3)).read_text(encoding="utf-8")
     assert _upload(second, "innovations", "i.csv", innovations)["nuevo"] == "6"
     _commit(second)
-    again = _upload(_page(atlas, monkeypatch), "innovations", "i.csv", innovations)
+    again = _upload(signed_in(atlas, monkeypatch), "innovations", "i.csv", innovations)
     assert (again["nuevo"], again["actualización"], again["rechazado"]) == ("0", "0", "0"), again
     stored = store.load(atlas)
     assert sorted(stored.communities.loc[stored.communities["name"].isin(["Alfa", "Beta"]), "name"]) == ["Alfa", "Beta"]

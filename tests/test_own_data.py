@@ -18,6 +18,7 @@ from dashboard.cli import main
 from dashboard.contract import CONTRACT_VERSION, ENTITIES, METADATA_LAYER
 from dashboard.i18n import t
 from dashboard.paths import DEMO_STORE, PACKAGE, STORE_ENV
+from tests.editors import signed_in
 
 APP = str(PACKAGE / "app.py")
 PAGES = ("views/mapa.py", "views/resumen.py", "views/datos.py", "views/acerca.py", "views/gestionar.py")
@@ -186,18 +187,9 @@ def test_an_atlas_with_innovations_opens_on_the_map_without_the_demo_caption(own
 
 def _signed_in_import(monkeypatch, source: Path, tmp_path: Path) -> AppTest:
     """Ana signed in on a copy of `source`, with a communities file uploaded and checked on *Importar*."""
-    from dashboard.auth import hash_password
-
     path = tmp_path / "atlas.gpkg"
     shutil.copy(source, path)
-    monkeypatch.setenv(STORE_ENV, str(path))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["editors"] = {"ana": {"name": "Ana Quispe", "password_hash": hash_password("una-clave-larga")}}
-    at.run()
-    at.switch_page("views/gestionar.py").run()
-    at.text_input(key="sign_in_user").input("ana")
-    at.text_input(key="sign_in_password").input("una-clave-larga")
-    next(b for b in at.button if b.label == "Entrar").click().run()
+    at = signed_in(path, monkeypatch)
     at.radio(key="import_entity").set_value("communities").run()
     at.file_uploader(key="import_file").set_value(("comunidades.csv", COMMUNITIES_CSV.encode(), "text/csv")).run()
     assert not at.exception, [e.message for e in at.exception]

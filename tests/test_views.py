@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from dashboard.paths import PACKAGE, STORE_ENV
 from dashboard.privacy import public_points
+from tests.editors import signed_in
 
 APP = str(PACKAGE / "app.py")
 PAGES = ("views/mapa.py", "views/resumen.py", "views/datos.py", "views/acerca.py")
@@ -229,19 +230,9 @@ def _signed_in(monkeypatch, small_store: Path, tmp_path: Path) -> tuple[AppTest,
     """Ana, an editor, signed in on a copy of the small store (the copy is what edits change)."""
     import shutil
 
-    from dashboard.auth import hash_password
-
     store_path = tmp_path / "atlas.gpkg"
     shutil.copy(small_store, store_path)
-    monkeypatch.setenv(STORE_ENV, str(store_path))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["editors"] = {"ana": {"name": "Ana Quispe", "password_hash": hash_password("una-clave-larga")}}
-    at.run()
-    at.switch_page("views/gestionar.py").run()
-    at.text_input(key="sign_in_user").input("ana")
-    at.text_input(key="sign_in_password").input("una-clave-larga")
-    next(b for b in at.button if b.label == "Entrar").click().run()
-    return at, store_path
+    return signed_in(store_path, monkeypatch), store_path
 
 
 def _open_record(at: AppTest, position: int):
