@@ -184,3 +184,15 @@ def test_the_page_imports_a_keyless_file_once_and_finds_it_unchanged_the_second_
     stored = store.load(atlas)
     assert sorted(stored.communities.loc[stored.communities["name"].isin(["Alfa", "Beta"]), "name"]) == ["Alfa", "Beta"]
     assert (stored.innovations["title"].str.startswith("Prueba ")).sum() == 6
+
+
+def test_rows_the_store_would_tell_apart_are_two_records_not_a_conflict(tmp_path, small_dataset):
+    name, region = _places(small_dataset, 1)[0]
+    path = _innovations_csv(tmp_path, "anios.csv", ["Qocha comunal", "Qocha comunal"], [(name, region)])
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace(",2024,", ",2025,")  # the same practice documented again a year later
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    table = read_table(path)
+    report = validate(table, mapping.guess(list(table.frame.columns)), small_dataset)
+    assert [r.status for r in report.results] == [NEW, NEW], [i.message("es") for r in report.results
+                                                              for i in r.issues]

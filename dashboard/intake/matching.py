@@ -32,7 +32,7 @@ BY_ID, BY_SOURCE_KEY, BY_NATURAL_KEY = "id", "source_key", "natural_key"
 TIEBREAKERS = {"communities": ("province", "district"), "innovations": ("year_documented",)}
 
 
-def _text(value: object) -> str | None:
+def normalised_text(value: object) -> str | None:
     """A key part as compared: folded text, or None when missing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -43,12 +43,12 @@ def _text(value: object) -> str | None:
 def natural_key(entity: Entity, record: dict) -> tuple[str, ...] | None:
     """A record's natural key (see the module's docstring); None while a part of it is missing."""
     names = ("country", "region", "name") if entity is COMMUNITIES else ("community_id", "title")
-    parts = tuple(_text(record.get(n)) for n in names)
+    parts = tuple(normalised_text(record.get(n)) for n in names)
     return None if None in parts else parts
 
 
 def _same_part(given: object, stored: object) -> bool:
-    return _text(given) == _text(stored)
+    return normalised_text(given) == normalised_text(stored)
 
 
 @dataclass(frozen=True)

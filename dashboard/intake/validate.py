@@ -20,7 +20,7 @@ from dashboard.intake import coords, utm, values
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import FLAG, REJECT, Issue
 from dashboard.intake.mapping import Mapping, suggest
-from dashboard.intake.matching import Match, Matcher, natural_key
+from dashboard.intake.matching import TIEBREAKERS, Match, Matcher, natural_key, normalised_text
 from dashboard.intake.records import Lookups, community_of, consent_defaults, missing_required, parse_fields
 from dashboard.intake.report import (  # noqa: F401 - the statuses are read where rows are validated
     NEW,
@@ -223,7 +223,7 @@ def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None
         column = ctx.columns.get("location_shown", "location_shown")
         return [Issue(row, column, problem.reason, {"field": column, **problem.params})]
     generalised = shown == "generalised" or (
-        existing is not None and not existing.get("consent_public") and community in ctx.generalised
+        existing is not None and _plain(existing.get("consent_public")) is not True and community in ctx.generalised
         and point == ctx.generalised[community] and point != _plain(existing.get("geometry")))
     at_community = shown == "community" or (
         existing is not None and not existing.get("has_own_point") and point == _plain(existing.get("geometry")))
@@ -262,7 +262,10 @@ def _identity(match: Match, record: dict, source_key: str | None, entity: Entity
     if source_key:
         return ("source_key", source_key)
     key = natural_key(entity, record)
-    return None if key is None else ("natural_key", key)
+    if key is None:
+        return None
+    # rows that the store would tell apart (another district, another year) are different records
+    return ("natural_key", key + tuple(normalised_text(record.get(name)) for name in TIEBREAKERS[entity.layer]))
 
 
 @dataclass
@@ -289,7 +292,7 @@ class _Earlier:
 
 def _shown_identity(identity: tuple) -> str:
     kind, value = identity
-    return " · ".join(value) if kind == "natural_key" else str(value)
+    return " · ".join(part for part in value if part) if kind == "natural_key" else str(value)
 
 
 def _check_row(texts: dict[str, str], ctx: _Context, row: int, build) -> tuple[str, str | None, dict, list[Issue]]:
