@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from dashboard import store
 from dashboard.cli import main
 from dashboard.details import innovation_details
+from dashboard.intake import commit
 from dashboard.pack import PACK
 from tests.test_intake_cli import KOBO_HEADER, KOBO_ROWS, _kobo
 
@@ -143,3 +144,27 @@ def test_two_imports_of_one_file_started_together_store_it_once(atlas, tmp_path,
     assert all(run.returncode == 0 for run in runs), outputs
     assert len(store.load(atlas).innovations) == len(small_dataset.innovations) + 300
     assert sorted("Nuevas: 300" in out for out in outputs) == [False, True], outputs
+
+
+def test_a_confirmed_report_is_not_applied_when_the_atlas_changed_meanwhile(atlas, tmp_path):
+    from dashboard.contract import COMMUNITIES
+    from dashboard.intake import mapping
+    from dashboard.intake.changes import Source
+    from dashboard.intake.readers import read_table
+    from dashboard.intake.validate import validate
+
+    path = tmp_path / "m.csv"
+    path.write_text("Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\n", encoding="utf-8")
+    table = read_table(path)
+    chosen = mapping.guess(list(table.frame.columns), COMMUNITIES)
+
+    def check(data):
+        return validate(table, chosen, data, entity=COMMUNITIES)
+    confirmed = check(store.load(atlas)).counts()  # what the editor read: one new community
+    assert confirmed["new"] == 1
+    assert _run("import", "--entity", "communities", path, "--store", atlas, "--editor", "B", "--yes").exit_code == 0
+    before = atlas.read_bytes()  # another editor imported the same file in between
+    with pytest.raises(commit.CommitError) as refused:
+        commit.commit_checked(check, Source("import", "m.csv"), "A", path=atlas, expected=confirmed)
+    assert "El atlas cambió desde que se revisó el informe" in refused.value.message("es")
+    assert atlas.read_bytes() == before
