@@ -26,6 +26,7 @@ class Limits:
     max_unpacked: int = 250 * MEGABYTE  # all members of an archive, uncompressed
     max_ratio: float = 200.0  # uncompressed ÷ compressed size of one member: above this it is a zip bomb
     ratio_floor: int = MEGABYTE  # members smaller than this are too small to be a bomb, whatever their ratio
+    max_rows: int = 300_000  # rows or features of one table, counted while reading, before any frame is built
 
 
 DEFAULT_LIMITS = Limits()
