@@ -37,7 +37,8 @@ def outlines(path: Path = OUTLINES) -> gpd.GeoDataFrame:
 
 
 @cache
-def _country_area(code: str, path: Path = OUTLINES) -> shapely.Geometry | None:
+def country_area(code: str, path: Path = OUTLINES) -> shapely.Geometry | None:
+    """A country's outline grown by TOLERANCE_DEG, prepared for fast point tests; None for an unknown code."""
     rows = outlines(path)
     match = rows[rows["iso_a2"] == code]
     if match.empty:
@@ -51,7 +52,7 @@ def inside_country(lon: np.ndarray, lat: np.ndarray, countries: np.ndarray) -> n
     """For each point, whether it lies in (or within TOLERANCE_DEG of) its stated country."""
     inside = np.zeros(len(lon), dtype=bool)
     for code in np.unique(countries.astype(str)):
-        area = _country_area(code)
+        area = country_area(code)
         if area is None:
             continue
         rows = countries == code

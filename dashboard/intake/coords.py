@@ -10,12 +10,11 @@ import re
 import unicodedata
 
 import geopandas as gpd
-import numpy as np
 import shapely
 
 from dashboard.contract import CRS
 from dashboard.intake.issues import FLAG, REJECT, Issue
-from dashboard.outlines import inside_country
+from dashboard.outlines import country_area
 from dashboard.vocab import COUNTRIES, region_label
 
 MAX_ACCURACY_M = 100.0  # a GPS fix worse than this can put a community in the next valley
@@ -145,9 +144,11 @@ def _degrees_text(value: float) -> str:
 
 def _country_of(lat: float, lon: float, countries: tuple[str, ...]) -> str | None:
     """The first of `countries` whose outline holds the point (within the store's tolerance)."""
-    codes = np.array(countries, dtype=object)
-    inside = inside_country(np.full(len(codes), lon), np.full(len(codes), lat), codes)
-    return next((code for code, hit in zip(countries, inside, strict=True) if hit), None)
+    for code in countries:
+        area = country_area(code)
+        if area is not None and shapely.contains_xy(area, lon, lat):
+            return code
+    return None
 
 
 def swapped(lat: float, lon: float, country: str | None = None) -> tuple[float, float] | None:
@@ -172,6 +173,36 @@ def _folded(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
+class RegionShapes:
+    """The region polygons of a boundaries layer, each looked up once: a file checks thousands of points."""
+
+    def __init__(self, boundaries: Boundaries) -> None:
+        self.rows = _regions(boundaries)
+        self.polygons: dict[str, shapely.Geometry | None] = {}
+
+    def polygon(self, region: str) -> shapely.Geometry | None:
+        """The polygon of ISO 3166-2 `region`, matched by code or by name (INEI files use their own codes)."""
+        if self.rows is None:
+            return None
+        if region not in self.polygons:
+            rows = self.rows
+            named = rows["name"].astype("string").fillna("").map(_folded) == _folded(region_label(region))
+            match = rows[(rows["code"].astype("string") == region).fillna(False) | named]
+            self.polygons[region] = None if match.empty else match.geometry.union_all()
+        return self.polygons[region]
+
+    def name_at(self, lat: float, lon: float) -> str | None:
+        """The name of the region polygon that holds the point."""
+        if self.rows is None:
+            return None
+        hits = self.rows[shapely.intersects_xy(self.rows.geometry.values, lon, lat)]
+        return None if hits.empty else str(hits["name"].iloc[0])
+
+
+def _shapes(boundaries: Boundaries | RegionShapes) -> RegionShapes:
+    return boundaries if isinstance(boundaries, RegionShapes) else RegionShapes(boundaries)
+
+
 def _regions(boundaries: Boundaries) -> gpd.GeoDataFrame | None:
     """The region-level polygons of a boundaries layer, in EPSG:4326, or None."""
     if boundaries is None or "level" not in boundaries.columns:
@@ -182,34 +213,15 @@ def _regions(boundaries: Boundaries) -> gpd.GeoDataFrame | None:
     return None if rows.empty else rows
 
 
-def _region_polygon(boundaries: Boundaries, region: str) -> shapely.Geometry | None:
-    """The polygon of ISO 3166-2 `region`, matched by code or by name (INEI files use their own codes)."""
-    rows = _regions(boundaries)
-    if rows is None:
-        return None
-    named = rows["name"].astype("string").fillna("").map(_folded) == _folded(region_label(region))
-    match = rows[(rows["code"].astype("string") == region).fillna(False) | named]
-    return None if match.empty else match.geometry.union_all()
-
-
-def _region_name_at(boundaries: Boundaries, lat: float, lon: float) -> str | None:
-    """The name of the region polygon that holds the point, if a boundaries layer is given."""
-    rows = _regions(boundaries)
-    if rows is None:
-        return None
-    hits = rows[shapely.intersects_xy(rows.geometry.values, lon, lat)]
-    return None if hits.empty else str(hits["name"].iloc[0])
-
-
 def check_point(
     lat: float, lon: float, *, country: str | None = None, region: str | None = None,
-    accuracy_m: float | None = None, boundaries: Boundaries = None,
+    accuracy_m: float | None = None, boundaries: Boundaries | RegionShapes = None,
     row: int | None = None, field: str | None = None,
 ) -> list[Issue]:
     """Every problem of a point: not a place, outside the network's countries, its country or region, or imprecise."""
     if country is None and region is not None and region[:2] in COUNTRIES:
         country = region[:2]
-    found = _placement(lat, lon, country, region, boundaries)
+    found = _placement(lat, lon, country, region, _shapes(boundaries))
     if accuracy_m is not None and accuracy_m > MAX_ACCURACY_M:  # NaN compares False: no accuracy, no flag
         found.append(("coords.low_accuracy", {"accuracy": f"{accuracy_m:g}", "limit": f"{MAX_ACCURACY_M:g}"}, FLAG))
     return [Issue(row, field, reason, params, severity) for reason, params, severity in found]
@@ -218,40 +230,43 @@ def check_point(
 Found = tuple[str, dict, str]  # reason, params, severity: an Issue still waiting for its row and field
 
 
-def _placement(lat: float, lon: float, country: str | None, region: str | None, boundaries: Boundaries) -> list[Found]:
+def _placement(lat: float, lon: float, country: str | None, region: str | None, shapes: RegionShapes) -> list[Found]:
     """Where the point is wrong; empty when it sits where it says."""
     if lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
         return [("coords.point_missing", {}, REJECT)]
     if lat == 0 and lon == 0:
         return [("coords.null_island", {}, REJECT)]
-    point = {"lat": _degrees_text(lat), "lon": _degrees_text(lon)}
     stated = country if country in COUNTRIES else None
+    # near a border a point can be within tolerance of two countries: the stated one wins
+    if stated and _country_of(lat, lon, (stated,)):
+        return _region_flag(lat, lon, region, shapes)
+    point = {"lat": _degrees_text(lat), "lon": _degrees_text(lon)}
     inside = _country_of(lat, lon, COUNTRIES)
     if inside is None:
-        return [_repair_or_outside(lat, lon, stated, boundaries, point)]
-    # near a border a point can be within tolerance of two countries: the stated one wins
-    if stated and inside != stated and not _country_of(lat, lon, (stated,)):
+        return [_repair_or_outside(lat, lon, stated, shapes, point)]
+    if stated:
         return [("coords.outside_country", {**point, "country": stated, "found": inside}, REJECT)]
-    return _region_flag(lat, lon, region, boundaries, point)
+    return _region_flag(lat, lon, region, shapes)
 
 
-def _repair_or_outside(lat: float, lon: float, stated: str | None, boundaries: Boundaries, point: dict) -> Found:
+def _repair_or_outside(lat: float, lon: float, stated: str | None, shapes: RegionShapes, point: dict) -> Found:
     """Swapped or unsigned coordinates, with the repair to offer; else plain outside (or not on Earth)."""
     fixed, reason = swapped(lat, lon, stated), "coords.swapped"
     if fixed is None:
         fixed, reason = signs_restored(lat, lon, stated), "coords.signs_lost"
     if fixed is not None:
         params = {**point, "fixed_lat": _degrees_text(fixed[0]), "fixed_lon": _degrees_text(fixed[1])}
-        place = _region_name_at(boundaries, *fixed) if reason == "coords.swapped" else None
+        place = shapes.name_at(*fixed) if reason == "coords.swapped" else None
         return (f"{reason}_in", {**params, "place": place}, REJECT) if place else (reason, params, REJECT)
     if abs(lat) > LIMITS["lat"] or abs(lon) > LIMITS["lon"]:
         return "coords.point_out_of_range", point, REJECT
     return "coords.outside_countries", point, REJECT
 
 
-def _region_flag(lat: float, lon: float, region: str | None, boundaries: Boundaries, point: dict) -> list[Found]:
+def _region_flag(lat: float, lon: float, region: str | None, shapes: RegionShapes) -> list[Found]:
     """A flag when a boundaries layer has the stated region's polygon and the point is not near it."""
-    polygon = None if region is None else _region_polygon(boundaries, region)
+    polygon = None if region is None else shapes.polygon(region)
     if polygon is None or shapely.dwithin(polygon, shapely.Point(lon, lat), REGION_TOLERANCE_DEG):
         return []
+    point = {"lat": _degrees_text(lat), "lon": _degrees_text(lon)}
     return [("coords.outside_region", {**point, "region": region_label(region)}, FLAG)]

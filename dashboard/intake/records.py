@@ -17,6 +17,7 @@ from dashboard.store import Dataset
 from dashboard.vocab import COUNTRIES, country_label, regions
 
 Texts = dict[str, str]  # target -> non-empty text of one row
+FREE_TEXT = ("id", "text")  # field types whose text is the value itself
 
 
 class Lookups:
@@ -38,6 +39,26 @@ class Lookups:
         self.regions = {fold(code): code for code in regions()} | {fold(n): c for c, n in regions().items()}
         self.countries = {fold(c): c for c in COUNTRIES} | {fold(country_label(c, lang)): c
                                                            for c in COUNTRIES for lang in ("es", "en")}
+        self._read: dict[str, dict[str, tuple[object, values.ValueProblem | None]]] = {}
+
+    def read(self, field: Field, text: str) -> object:
+        """The value of `field` written as `text`; raises ValueProblem.
+
+        A file repeats the same few words in a column (a region, a partner, a year) thousands of times:
+        each distinct text is read once per file. Free text is only stripped.
+        """
+        if field.type in FREE_TEXT:
+            return text.strip()
+        known = self._read.setdefault(field.name, {})
+        if text not in known:
+            try:
+                known[text] = (parser(field, self)(text), None)
+            except values.ValueProblem as problem:
+                known[text] = (None, problem)
+        value, problem = known[text]
+        if problem is not None:
+            raise values.ValueProblem(problem.reason, **problem.params)
+        return list(value) if isinstance(value, list) else value  # each record owns its list
 
 
 def _partners(text: str, lookups: Lookups) -> list[str]:
@@ -100,7 +121,7 @@ def parse_fields(entity: Entity, texts: Texts, columns: dict[str, str], row: int
         if text is None:
             continue
         try:
-            record[field.name] = parser(field, lookups)(text)
+            record[field.name] = lookups.read(field, text)
         except values.ValueProblem as problem:
             issues.append(Issue(row, columns.get(field.name, field.name), problem.reason,
                                 {"field": columns.get(field.name, field.name), **problem.params}))

@@ -45,8 +45,9 @@ class _Context:
     lookups: Lookups
     columns: dict[str, str]  # target -> input column, for messages
     default_zone: str | None
-    boundaries: gpd.GeoDataFrame | None
+    boundaries: coords.RegionShapes  # the store's region polygons, for points said to lie in a region
     matcher: Matcher = field(init=False)
+    places: dict[str, pd.Series] = field(init=False, default_factory=dict)  # community id -> its row, once read
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.entity, self.data)
@@ -56,7 +57,7 @@ class _Context:
         return self.matcher.stored
 
     @cached_property
-    def places(self) -> gpd.GeoDataFrame:
+    def communities(self) -> gpd.GeoDataFrame:
         return self.data.communities.set_index("community_id", drop=False)
 
     @cached_property
@@ -66,12 +67,18 @@ class _Context:
         return {cid: _plain(point) for cid, point in centres.items()}
 
 
-def _texts(frame: pd.DataFrame, position: int, mapping: Mapping) -> dict[str, str]:
+def _mapped_columns(frame: pd.DataFrame, mapping: Mapping) -> list[tuple[str, list]]:
+    """Each mapped target with its column's cells as a plain list, read once for the whole file."""
+    return [(target, frame[column].tolist()) for column, target in mapping.items() if target and column in frame]
+
+
+def _texts(columns: list[tuple[str, list]], position: int) -> dict[str, str]:
+    """The non-empty text of one row under its targets."""
     texts = {}
-    for column, target in mapping.items():
-        value = frame.iat[position, frame.columns.get_loc(column)] if target else None
-        if isinstance(value, str) and value.strip():
-            texts[target] = value.strip()
+    for target, cells in columns:
+        value = cells[position]
+        if isinstance(value, str) and (value := value.strip()):
+            texts[target] = value
     return texts
 
 
@@ -120,9 +127,12 @@ def _point(texts: dict[str, str], ctx: _Context, row: int, country, region) -> t
 
 
 def _place(ctx: _Context, community: str | None):
+    """The stored community (its row, read once per community) an innovation names; None if unknown."""
     if community is None or community not in ctx.lookups.community_ids:
         return None
-    return ctx.places.loc[community]
+    if community not in ctx.places:
+        ctx.places[community] = ctx.communities.loc[community]
+    return ctx.places[community]
 
 
 def _innovation(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, list[Issue]]:
@@ -240,9 +250,10 @@ def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None
 
 
 def _frame(records: list[dict], like: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    columns = [c for c in like.columns if c != "geometry"]
-    rows = [{c: r.get(c) for c in columns} | {"geometry": r.get("geometry")} for r in records]
-    return gpd.GeoDataFrame(rows, columns=[*columns, "geometry"], geometry="geometry", crs=CRS)
+    """Records as a frame shaped like `like`, built column by column (no second copy of every row)."""
+    columns = {c: pd.Series([r.get(c) for r in records], dtype=object) for c in like.columns if c != "geometry"}
+    geometry = gpd.GeoSeries([r.get("geometry") for r in records], crs=CRS)
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs=CRS)
 
 
 def _revision(data: Dataset, layer: str, record_id: str) -> int:
@@ -321,12 +332,13 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
     more rows were checked, every `PROGRESS_STEP` rows.
     """
     ctx = _Context(entity, data, Lookups(data), {target: col for col, target in mapping.items() if target},
-                   default_zone, data.boundaries)
+                   default_zone, coords.RegionShapes(data.boundaries))
     build = _innovation if entity is INNOVATIONS else _community
     early: dict[int | None, list[Issue]] = {}
     for issue in table.issues:
         early.setdefault(issue.row, []).append(issue)
     results, added, updated, earlier = [], [], [], _Earlier()
+    columns = _mapped_columns(table.frame, mapping)
     seen, source_keys = {}, {}
     for position, row in enumerate(table.rows):
         if progress is not None and position and position % PROGRESS_STEP == 0:
@@ -335,7 +347,7 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
         if any(i.severity == REJECT for i in issues):  # the reader could not split the row into its cells
             results.append(RowResult(row, REJECTED, None, tuple(issues)))
             continue
-        texts = _texts(table.frame, position, mapping)
+        texts = _texts(columns, position)
         status, record_id, merged, more = _check_row(texts, ctx, row, build)
         issues += more
         source_key = texts.get("source_key")
