@@ -80,8 +80,13 @@ def decimal_number(text: str) -> float | None:
     return float(clean.replace(",", ".")) if _PLAIN.fullmatch(clean) else None
 
 
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,3}\.[0-9]{1,15}")  # "-12.94": most GPS files; read without the long way
+
+
 def parse_degrees(text: str, axis: str) -> float:
     """Decimal degrees of a latitude or longitude (`axis` "lat"/"lon") typed as decimal or sexagesimal text."""
+    if _PLAIN_DECIMAL.fullmatch(text) and abs(value := float(text)) <= LIMITS[axis]:
+        return value
     clean, shown = _normalise(text), _shown(text)
     if not clean:
         raise CoordsError(f"coords.{axis}.empty")

@@ -91,8 +91,9 @@ class Matcher:
                 found.setdefault(key, []).append(record[self.entity.id_field])
         return found
 
-    def find(self, record: dict, source_key: str | None, row: int, column: str | None) -> Match:
-        """The stored record `record` (one parsed row, with its `source_key`) stands for."""
+    def find(self, record: dict, source_key: str | None, row: int, column: str | None,
+             key: tuple[str, ...] | None = None) -> Match:
+        """The stored record `record` (one parsed row, with its `source_key` and natural `key`) stands for."""
         given = record.get(self.entity.id_field)
         if given is not None and given in self.stored.index:
             return Match(given, BY_ID)
@@ -100,10 +101,10 @@ class Matcher:
             return Match()  # a new record with the id the file gives it
         if source_key and source_key in self.source_keys:
             return Match(self.source_keys[source_key], BY_SOURCE_KEY)
-        return self._by_natural_key(record, source_key, row, column)
+        return self._by_natural_key(record, source_key, row, column, key)
 
-    def _by_natural_key(self, record: dict, source_key: str | None, row: int, column: str | None) -> Match:
-        key = natural_key(self.entity, record)
+    def _by_natural_key(self, record: dict, source_key: str | None, row: int, column: str | None,
+                        key: tuple[str, ...] | None) -> Match:
         candidates = self.by_natural_key.get(key, []) if key is not None else []
         for name in TIEBREAKERS[self.entity.layer]:
             if len(candidates) > 1 and record.get(name) is not None:

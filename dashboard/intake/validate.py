@@ -20,7 +20,7 @@ from dashboard.intake import coords, utm, values
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import FLAG, REJECT, Issue
 from dashboard.intake.mapping import Mapping, suggest
-from dashboard.intake.matching import TIEBREAKERS, Match, Matcher, natural_key, normalised_text
+from dashboard.intake.matching import TIEBREAKERS, Matcher, natural_key, normalised_text
 from dashboard.intake.records import Lookups, community_of, consent_defaults, missing_required, parse_fields
 from dashboard.intake.report import (  # noqa: F401 - the statuses are read where rows are validated
     NEW,
@@ -47,7 +47,7 @@ class _Context:
     default_zone: str | None
     boundaries: coords.RegionShapes  # the store's region polygons, for points said to lie in a region
     matcher: Matcher = field(init=False)
-    places: dict[str, pd.Series] = field(init=False, default_factory=dict)  # community id -> its row, once read
+    places: dict[str, _Place] = field(init=False, default_factory=dict)  # community id -> where it is, once read
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.entity, self.data)
@@ -126,12 +126,22 @@ def _point(texts: dict[str, str], ctx: _Context, row: int, country, region) -> t
     return shapely.Point(lon, lat), zone_issues + issues
 
 
-def _place(ctx: _Context, community: str | None):
-    """The stored community (its row, read once per community) an innovation names; None if unknown."""
+@dataclass(frozen=True)
+class _Place:
+    """What a row needs of the community it names: where it is."""
+
+    country: str
+    region: str
+    geometry: shapely.Geometry
+
+
+def _place(ctx: _Context, community: str | None) -> _Place | None:
+    """The stored community an innovation names (read once per community); None if unknown."""
     if community is None or community not in ctx.lookups.community_ids:
         return None
     if community not in ctx.places:
-        ctx.places[community] = ctx.communities.loc[community]
+        row = ctx.communities.loc[community]
+        ctx.places[community] = _Place(str(row["country"]), str(row["region"]), row.geometry)
     return ctx.places[community]
 
 
@@ -142,8 +152,8 @@ def _innovation(texts: dict[str, str], ctx: _Context, row: int) -> tuple[dict, l
     if community is not None:
         record["community_id"] = community
     place = _place(ctx, community)
-    point, more = _point(texts, ctx, row, None if place is None else str(place["country"]),
-                         None if place is None else str(place["region"]))
+    point, more = _point(texts, ctx, row, None if place is None else place.country,
+                         None if place is None else place.region)
     issues += more
     if point is not None:
         record["has_own_point"], record["geometry"] = True, point
@@ -224,14 +234,15 @@ def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None
     centre. Such a point, or one that is the community's own point while the stored record has none,
     never replaces the stored point: the row keeps it, and the report says so.
     """
-    if ctx.entity is not INNOVATIONS or not record.get("has_own_point"):
+    if ctx.entity is not INNOVATIONS or not record.get("has_own_point") or (
+            existing is None and "location_shown" not in texts):  # a new point, said to be its own
         return []
-    point, community = _plain(record.get("geometry")), record.get("community_id")
     try:
         shown = values.code(texts["location_shown"], "location_shown") if "location_shown" in texts else None
     except values.ValueProblem as problem:
         column = ctx.columns.get("location_shown", "location_shown")
         return [Issue(row, column, problem.reason, {"field": column, **problem.params})]
+    point, community = _plain(record.get("geometry")), record.get("community_id")
     generalised = shown == "generalised" or (
         existing is not None and _plain(existing.get("consent_public")) is not True and community in ctx.generalised
         and point == ctx.generalised[community] and point != _plain(existing.get("geometry")))
@@ -264,15 +275,15 @@ def _revision(data: Dataset, layer: str, record_id: str) -> int:
     return int(found["revision"].iloc[-1]) if len(found) else 1
 
 
-def _identity(match: Match, record: dict, source_key: str | None, entity: Entity) -> tuple | None:
-    """What makes two rows of one file the same record: its stored id, else its id, key or natural key."""
-    if match.record_id is not None:
-        return ("stored", match.record_id)
+def _identity(record_id: str | None, record: dict, source_key: str | None, key: tuple[str, ...] | None,
+              entity: Entity) -> tuple | None:
+    """What makes two rows of one file the same record: its stored id, else its id, key or natural `key`."""
+    if record_id is not None:
+        return ("stored", record_id)
     if record.get(entity.id_field) is not None:
         return ("stored", record[entity.id_field])
     if source_key:
         return ("source_key", source_key)
-    key = natural_key(entity, record)
     if key is None:
         return None
     # rows that the store would tell apart (another district, another year) are different records
@@ -306,11 +317,13 @@ def _shown_identity(identity: tuple) -> str:
     return " · ".join(part for part in value if part) if kind == "natural_key" else str(value)
 
 
-def _check_row(texts: dict[str, str], ctx: _Context, row: int, build) -> tuple[str, str | None, dict, list[Issue]]:
-    """One readable row: its status, the stored id it matched, the whole record to store, and its issues."""
+def _check_row(texts: dict[str, str], ctx: _Context, row: int,
+               build) -> tuple[str, str | None, dict, list[Issue], tuple | None]:
+    """One readable row: its status, the stored id it matched, the whole record to store, its issues and natural key."""
     record, issues = build(texts, ctx, row)
     source_key = texts.get("source_key")
-    match = ctx.matcher.find(record, source_key, row, ctx.columns.get(ctx.entity.id_field))
+    key = natural_key(ctx.entity, record)
+    match = ctx.matcher.find(record, source_key, row, ctx.columns.get(ctx.entity.id_field), key)
     if match.issue is not None:
         issues.append(match.issue)
     existing = ctx.existing.loc[match.record_id] if match.record_id is not None else None
@@ -319,9 +332,10 @@ def _check_row(texts: dict[str, str], ctx: _Context, row: int, build) -> tuple[s
     if existing is None:
         issues += _defaults(merged, ctx, row)
         issues += _incomplete(merged, ctx, row, set(texts)) if match.issue is None else []
-        return NEW, record.get(ctx.entity.id_field), merged, issues
+        return NEW, record.get(ctx.entity.id_field), merged, issues, key
     merged[ctx.entity.id_field] = match.record_id
-    return (UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE), match.record_id, merged, issues
+    status = UNCHANGED if _same(merged, existing, ctx.entity) else UPDATE
+    return status, match.record_id, merged, issues, key
 
 
 def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVATIONS,
@@ -348,10 +362,10 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
             results.append(RowResult(row, REJECTED, None, tuple(issues)))
             continue
         texts = _texts(columns, position)
-        status, record_id, merged, more = _check_row(texts, ctx, row, build)
+        status, record_id, merged, more, key = _check_row(texts, ctx, row, build)
         issues += more
         source_key = texts.get("source_key")
-        identities = [i for i in (_identity(Match(record_id), merged, source_key, entity),
+        identities = [i for i in (_identity(record_id, merged, source_key, key, entity),
                                   ("source_key", source_key) if source_key else None) if i is not None]
         repeated, twice = earlier.check(identities, merged, row, ctx)
         if twice is not None:
