@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +24,6 @@ from dashboard.contract import (
     ENTITIES,
     INNOVATIONS,
     METADATA_LAYER,
-    OPTIONAL_ENTITIES,
     Entity,
 )
 from dashboard.paths import store_path
@@ -173,47 +175,67 @@ def _links(entity: Entity, frame: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def layers_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """Every table the store holds for `dataset`, by layer name, in write order."""
-    layers: dict[str, pd.DataFrame] = {}
+def layers_of(dataset: Dataset) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Every table the store holds for `dataset`, with its layer name, in write order, one at a time."""
     for entity in ENTITIES:
         frame = dataset.frame(entity)
-        layers[entity.layer] = _stored(entity, frame)
-        layers.update(_links(entity, frame))
+        yield entity.layer, _stored(entity, frame)
+        yield from _links(entity, frame).items()
     if dataset.boundaries is not None:
-        layers[BOUNDARIES.layer] = _stored(BOUNDARIES, dataset.boundaries)
+        yield BOUNDARIES.layer, _stored(BOUNDARIES, dataset.boundaries)
     metadata = {"contract_version": CONTRACT_VERSION, **dataset.metadata}
-    layers[METADATA_LAYER] = pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
+    yield METADATA_LAYER, pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
     for name in BOOKKEEPING_TABLES:
         if name in dataset.tables:
-            layers[name] = dataset.tables[name].astype(object)
-    return layers
+            yield name, dataset.tables[name].astype(object)
 
 
-def _rows(dataset: Dataset, entity: Entity) -> int:
-    frame = getattr(dataset, entity.layer)
-    return 0 if frame is None else len(frame)
+# SQLite's journal (and WAL files) beside a GeoPackage being written; a process killed mid-write leaves them
+SIDECARS = ("-journal", "-wal", "-shm")
 
 
-def write(dataset: Dataset, path: Path | None = None) -> None:
-    """Write the whole dataset to `path` atomically: a temporary file, verified, then renamed."""
+def _temporary_name(path: Path) -> re.Pattern[str]:
+    """store.write's temporary files for `path`: .<stem>.<pid>.<hex>.tmp.gpkg and their SQLite sidecars."""
+    return re.compile(r"\." + re.escape(path.stem) + r"\.(\d+)\.[0-9a-f]+\.tmp\.gpkg(?:" +
+                      "|".join(SIDECARS) + ")?")
+
+
+def temporaries(path: Path) -> list[tuple[Path, int]]:
+    """The temporary files store writers left beside the store at `path`, each with its writer's process id."""
+    pattern = _temporary_name(path)
+    found = [(file, pattern.fullmatch(file.name)) for file in path.parent.glob(f".{glob.escape(path.stem)}.*")]
+    return sorted((file, int(match.group(1))) for file, match in found if match)
+
+
+def _remove_temporary(temporary: Path) -> None:
+    for file in (temporary, *(temporary.with_name(temporary.name + sidecar) for sidecar in SIDECARS)):
+        file.unlink(missing_ok=True)
+
+
+def write(dataset: Dataset, path: Path | None = None, *, assembled: bool = False) -> None:
+    """Write the whole dataset to `path` atomically: a temporary file, verified, then renamed.
+
+    The temporary file is read back and checked against the contract; a dataset that `assemble` has
+    just checked (`assembled`, as a commit's is) is verified by counting what GDAL wrote in each layer.
+    """
     path = Path(path) if path is not None else store_path()
     # unique per writer: two processes, or two sessions' threads, never share a temporary file
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
-    temporary.unlink(missing_ok=True)
+    _remove_temporary(temporary)
     stamp = dataset.metadata.get("updated", DEFAULT_STAMP)
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
-        for layer, frame in layers_of(dataset).items():
+        rows = {}  # each layer is converted, written and let go in turn: one copy of the store at a time
+        for layer, frame in layers_of(dataset):
             pyogrio.write_dataframe(frame, temporary, layer=layer, driver="GPKG", **GPKG_OPTIONS)
-        written = load(temporary)
-        for entity in ENTITIES + OPTIONAL_ENTITIES:
-            if _rows(written, entity) != _rows(dataset, entity):
-                raise ContractError(temporary, entity.layer, None, None, "verify_failed")
-        for name, table in dataset.tables.items():
-            if len(written.tables.get(name, ())) != len(table):
-                raise ContractError(temporary, name, None, None, "verify_failed")
+            rows[layer] = len(frame)
+        if not assembled:
+            load(temporary)  # raises ContractError naming the layer, row and field
+        # what GDAL wrote, layer by layer, before the store is replaced by it
+        for layer, count in rows.items():
+            if pyogrio.read_info(temporary, layer=layer)["features"] != count:
+                raise ContractError(temporary, layer, None, None, "verify_failed")
         os.replace(temporary, path)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
-        temporary.unlink(missing_ok=True)
+        _remove_temporary(temporary)

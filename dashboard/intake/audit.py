@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -110,6 +111,8 @@ class Numbering:
         self.template, self.width = ID_FORMATS[layer]
         self.taken = taken
         self.last: dict[str, tuple[int, int]] = {}  # prefix -> (last number given, its padding)
+        # the record's fields the prefix is made of ("region" for a community; none for an innovation)
+        self.fields = tuple(name for _, name, _, _ in string.Formatter().parse(self.template) if name)
 
     def new_id(self, record: dict) -> str:
         """A fresh id for `record`; it joins the taken ids."""

@@ -306,9 +306,10 @@ def _save(dataset: store.Dataset, draft: drafts.Draft, records: pd.DataFrame, ro
     imports = pd.concat([imports, pd.DataFrame([{**row, "backup": name}], dtype=object)], ignore_index=True)
     result = drafts.assembled(dataset, draft, {RECORDS: records, IMPORTS: imports, TRASH: draft.trash},
                               row["time"], path)
+    draft.plains.clear()  # the typed layers of `result` replace the plain copies: let them go before writing
     backups.sweep(path)
     backups.take(path, name)
-    store.write(result, path)
+    store.write(result, path, assembled=True)
     backups.prune(path, keep_backups)
 
 

@@ -74,7 +74,10 @@ def _numbered(draft: Draft, entity: Entity, frame: gpd.GeoDataFrame | None, take
     """The added rows as a plain frame, each without an id given a new one; their source keys noted."""
     rows = plain(entity, frame, source)
     numbering = audit.Numbering(entity.layer, taken)
-    ids = [i or numbering.new_id(r) for i, r in zip(given_ids(frame, entity), rows.to_dict("records"), strict=True)]
+    prefixes = [dict(zip(numbering.fields, values, strict=True))
+                for values in zip(*(rows[f] for f in numbering.fields), strict=True)] if numbering.fields \
+        else [{}] * len(rows)
+    ids = [i or numbering.new_id(r) for i, r in zip(given_ids(frame, entity), prefixes, strict=True)]
     rows[entity.id_field] = pd.Series(ids, index=rows.index, dtype=object)
     if frame is not None and "source_key" in frame.columns:  # Kobo _uuid / ODK instanceID, even without an id
         draft.source_keys.update({(entity.layer, i): k for i, k in zip(ids, frame["source_key"], strict=True)

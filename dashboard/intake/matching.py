@@ -20,14 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
-from dashboard.contract import COMMUNITIES, Entity
+from dashboard.contract import Entity
 from dashboard.intake.issues import Issue
 from dashboard.intake.mapping import fold
 from dashboard.store import Dataset
 
 BY_ID, BY_SOURCE_KEY, BY_NATURAL_KEY = "id", "source_key", "natural_key"
+NATURAL_KEYS = {"communities": ("country", "region", "name"), "innovations": ("community_id", "title")}
 # fields that tell apart stored records sharing a natural key, when the row gives them
 TIEBREAKERS = {"communities": ("province", "district"), "innovations": ("year_documented",)}
 
@@ -42,7 +44,7 @@ def normalised_text(value: object) -> str | None:
 
 def natural_key(entity: Entity, record: dict) -> tuple[str, ...] | None:
     """A record's natural key (see the module's docstring); None while a part of it is missing."""
-    names = ("country", "region", "name") if entity is COMMUNITIES else ("community_id", "title")
+    names = NATURAL_KEYS[entity.layer]
     parts = tuple(normalised_text(record.get(n)) for n in names)
     return None if None in parts else parts
 
@@ -84,12 +86,27 @@ class Matcher:
     @cached_property
     def by_natural_key(self) -> dict[tuple[str, ...], list[str]]:
         """Natural key -> the stored ids that share it; built once, on the first row without id or known key."""
+        names = NATURAL_KEYS[self.entity.layer]
         found: dict[tuple[str, ...], list[str]] = {}
-        for record in self.stored.to_dict("records"):
-            key = natural_key(self.entity, record)
+        for record_id, *values in zip(self.stored[self.entity.id_field], *(self.stored[n] for n in names),
+                                      strict=True):
+            key = natural_key(self.entity, dict(zip(names, values, strict=True)))
             if key is not None:
-                found.setdefault(key, []).append(record[self.entity.id_field])
+                found.setdefault(key, []).append(record_id)
         return found
+
+    @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {c: self.stored[c].to_numpy(dtype=object) for c in self.stored.columns}
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {record_id: n for n, record_id in enumerate(self.stored[self.entity.id_field])}
+
+    def record(self, record_id: str) -> dict:
+        """The stored record `record_id` as a plain dict (read from whole columns: no row object per call)."""
+        position = self._positions[record_id]
+        return {column: values[position] for column, values in self._columns.items()}
 
     def find(self, record: dict, source_key: str | None, row: int, column: str | None,
              key: tuple[str, ...] | None = None) -> Match:

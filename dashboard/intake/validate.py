@@ -35,6 +35,7 @@ from dashboard.privacy import district_centroids
 from dashboard.store import Dataset
 
 PROGRESS_STEP = 500
+CHUNK = 10_000  # rows whose cells are read into Python at a time
 PROGRESS_FROM = 2000  # rows: a longer file shows a progress bar while it is checked (page and CLI)
 
 
@@ -67,9 +68,13 @@ class _Context:
         return {cid: _plain(point) for cid, point in centres.items()}
 
 
-def _mapped_columns(frame: pd.DataFrame, mapping: Mapping) -> list[tuple[str, list]]:
-    """Each mapped target with its column's cells as a plain list, read once for the whole file."""
-    return [(target, frame[column].tolist()) for column, target in mapping.items() if target and column in frame]
+def _mapped_columns(frame: pd.DataFrame, mapping: Mapping, start: int) -> list[tuple[str, list]]:
+    """Each mapped target with the cells of rows `start` … `start + CHUNK` as a plain list.
+
+    Read a chunk at a time: a Python string per cell of a 200,000-row file would cost hundreds of megabytes.
+    """
+    return [(target, frame[column].iloc[start:start + CHUNK].tolist()) for column, target in mapping.items()
+            if target and column in frame]
 
 
 def _texts(columns: list[tuple[str, list]], position: int) -> dict[str, str]:
@@ -209,16 +214,16 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _same(record: dict, existing: pd.Series, entity: Entity) -> bool:
+def _same(record: dict, existing: dict, entity: Entity) -> bool:
     names = [f.name for f in entity.fields] + ["geometry"]
     if entity is INNOVATIONS and not record.get("has_own_point") and not existing.get("has_own_point"):
         names.remove("geometry")
     return all(_plain(record.get(n)) == _plain(existing.get(n)) for n in names)
 
 
-def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
+def _merged(record: dict, existing: dict | None, entity: Entity) -> dict:
     """The whole record after the row: the stored values, overwritten by what the row gives."""
-    base = {} if existing is None else {k: existing[k] for k in existing.index}
+    base = {} if existing is None else dict(existing)
     given = dict(record)
     if entity is INNOVATIONS and existing is not None and not given.get("has_own_point"):
         given.pop("geometry", None)
@@ -226,7 +231,7 @@ def _merged(record: dict, existing: pd.Series | None, entity: Entity) -> dict:
     return base | given
 
 
-def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None, ctx: _Context,
+def _shown_point(record: dict, texts: dict[str, str], existing: dict | None, ctx: _Context,
                  row: int) -> list[Issue]:
     """An innovation's point that is not its own (a public export's generalised or community point) is not a move.
 
@@ -260,19 +265,13 @@ def _shown_point(record: dict, texts: dict[str, str], existing: pd.Series | None
                   FLAG)]
 
 
-def _frame(records: list[dict], like: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Records as a frame shaped like `like`, built column by column (no second copy of every row)."""
-    columns = {c: pd.Series([r.get(c) for r in records], dtype=object) for c in like.columns if c != "geometry"}
-    geometry = gpd.GeoSeries([r.get("geometry") for r in records], crs=CRS)
-    return gpd.GeoDataFrame(columns, geometry=geometry, crs=CRS)
-
-
-def _revision(data: Dataset, layer: str, record_id: str) -> int:
+def _revisions(data: Dataset, layer: str) -> dict[str, int]:
+    """The revision of every record of `layer` that has been edited (any other is at revision 1)."""
     records = data.tables.get("atlas_records")
     if records is None or records.empty:
-        return 1
-    found = records[(records["entity"] == layer) & (records["id"] == record_id)]
-    return int(found["revision"].iloc[-1]) if len(found) else 1
+        return {}
+    mine = records[records["entity"] == layer]
+    return {record_id: int(revision) for record_id, revision in zip(mine["id"], mine["revision"], strict=True)}
 
 
 def _identity(record_id: str | None, record: dict, source_key: str | None, key: tuple[str, ...] | None,
@@ -290,26 +289,65 @@ def _identity(record_id: str | None, record: dict, source_key: str | None, key: 
     return ("natural_key", key + tuple(normalised_text(record.get(name)) for name in TIEBREAKERS[entity.layer]))
 
 
+def _fingerprint(merged: dict) -> int:
+    """A record's values as one number: two rows with different numbers differ; equal numbers are then compared."""
+    return hash(tuple(sorted((name, _hashable(_plain(value))) for name, value in merged.items())))
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
 @dataclass
 class _Earlier:
-    """The rows already read, by identity: their row number and record, to refuse two different rows as one."""
+    """The rows already read, by identity, to refuse two different rows as one record.
 
-    rows: dict[tuple, tuple[int, dict]] = field(default_factory=dict)
+    Only each row's number, position and fingerprint are kept (a 200,000-row file would otherwise keep every
+    record twice); when a fingerprint matches, the earlier row is read again and compared value by value.
+    """
+
+    again: Callable[[int], dict]  # position -> the record that row made
+    rows: dict[tuple, tuple[int, int, int]] = field(default_factory=dict)  # identity -> (row, position, fingerprint)
 
     def check(self, identities: list[tuple], merged: dict, row: int, ctx: _Context) -> tuple[bool, Issue | None]:
         """Whether the row repeats an earlier one exactly; or the issue if it differs from one with its identity."""
         for identity in identities:
             if identity in self.rows:
-                first, earlier = self.rows[identity]
-                if all(_plain(merged.get(n)) == _plain(earlier.get(n)) for n in set(merged) | set(earlier)):
+                first, position, fingerprint = self.rows[identity]
+                if fingerprint == _fingerprint(merged) and _equal(self.again(position), merged):
                     return True, None
                 return False, Issue(row, ctx.columns.get(ctx.entity.id_field), "validate.duplicate_in_file",
                                     {"value": _shown_identity(identity), "first": first})
         return False, None
 
-    def remember(self, identities: list[tuple], merged: dict, row: int) -> None:
+    def remember(self, identities: list[tuple], merged: dict, row: int, position: int) -> None:
+        fingerprint = _fingerprint(merged)
         for identity in identities:
-            self.rows.setdefault(identity, (row, merged))
+            self.rows.setdefault(identity, (row, position, fingerprint))
+
+
+def _equal(one: dict, other: dict) -> bool:
+    return all(_plain(one.get(n)) == _plain(other.get(n)) for n in set(one) | set(other))
+
+
+class _Rows:
+    """Records gathered column by column, shaped like a store frame (no dict kept per row)."""
+
+    def __init__(self, like: gpd.GeoDataFrame) -> None:
+        self.columns: dict[str, list] = {c: [] for c in like.columns if c != "geometry"}
+        self.geometry: list = []
+
+    def __len__(self) -> int:
+        return len(self.geometry)
+
+    def append(self, record: dict) -> None:
+        for name, cells in self.columns.items():
+            cells.append(record.get(name))
+        self.geometry.append(record.get("geometry"))
+
+    def frame(self) -> gpd.GeoDataFrame:
+        columns = {c: pd.Series(cells, dtype=object) for c, cells in self.columns.items()}
+        return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(self.geometry, crs=CRS), crs=CRS)
 
 
 def _shown_identity(identity: tuple) -> str:
@@ -326,7 +364,7 @@ def _check_row(texts: dict[str, str], ctx: _Context, row: int,
     match = ctx.matcher.find(record, source_key, row, ctx.columns.get(ctx.entity.id_field), key)
     if match.issue is not None:
         issues.append(match.issue)
-    existing = ctx.existing.loc[match.record_id] if match.record_id is not None else None
+    existing = ctx.matcher.record(match.record_id) if match.record_id is not None else None
     issues += _shown_point(record, texts, existing, ctx, row)
     merged = _merged(record, existing, ctx.entity)
     if existing is None:
@@ -351,17 +389,23 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
     early: dict[int | None, list[Issue]] = {}
     for issue in table.issues:
         early.setdefault(issue.row, []).append(issue)
-    results, added, updated, earlier = [], [], [], _Earlier()
-    columns = _mapped_columns(table.frame, mapping)
-    seen, source_keys = {}, {}
+    like = data.frame(entity)
+    results, added, updated = [], _Rows(like.assign(source_key=None)), _Rows(like)
+    seen, source_keys, revisions = {}, {}, _revisions(data, entity.layer)
+
+    def again(position: int) -> dict:
+        return _check_row(_texts(_mapped_columns(table.frame, mapping, position), 0), ctx, 0, build)[2]
+    earlier = _Earlier(again)
     for position, row in enumerate(table.rows):
         if progress is not None and position and position % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
+        if position % CHUNK == 0:
+            columns = _mapped_columns(table.frame, mapping, position)
         issues = list(early.get(row, []))
         if any(i.severity == REJECT for i in issues):  # the reader could not split the row into its cells
             results.append(RowResult(row, REJECTED, None, tuple(issues)))
             continue
-        texts = _texts(columns, position)
+        texts = _texts(columns, position % CHUNK)
         status, record_id, merged, more, key = _check_row(texts, ctx, row, build)
         issues += more
         source_key = texts.get("source_key")
@@ -373,20 +417,19 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
         if any(i.severity == REJECT for i in issues):
             results.append(RowResult(row, REJECTED, record_id if status != NEW else None, tuple(issues)))
             continue
-        earlier.remember(identities, merged, row)
+        earlier.remember(identities, merged, row, position)
         if repeated:
             status = UNCHANGED
         elif status == NEW:
             added.append(merged | {"source_key": source_key})
         elif status == UPDATE:
             updated.append(merged)
-            seen[(entity.layer, record_id)] = _revision(data, entity.layer, record_id)
+            seen[(entity.layer, record_id)] = revisions.get(record_id, 1)
         if record_id is not None and source_key and status != NEW:
             source_keys[(entity.layer, record_id)] = source_key
         results.append(RowResult(row, status, record_id, tuple(issues)))
-    like = data.frame(entity)
-    changes = Changes(added={entity.layer: _frame(added, like.assign(source_key=None))} if added else {},
-                      updated={entity.layer: _frame(updated, like)} if updated else {},
+    changes = Changes(added={entity.layer: added.frame()} if len(added) else {},
+                      updated={entity.layer: updated.frame()} if len(updated) else {},
                       seen=seen, source_keys=source_keys)
     unmapped = tuple(column for column, target in mapping.items() if not target)
     file_issues = (*early.get(None, []), *_unmapped(mapping, entity))
