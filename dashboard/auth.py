@@ -157,14 +157,19 @@ class _Record:
 
 
 class Throttle:
-    """Failed sign-ins per key: after `limit` failures a lockout of `lock` seconds, doubling, up to `max_lock`.
+    """Failed sign-ins per key, answered in two ways.
 
-    A key that stays quiet for `window` seconds (after its last failure or lockout) starts afresh.
+    A key that is locked (a client) is refused after `limit` failures for `lock` seconds, doubling up to
+    `max_lock`. A key that is only slowed (a username) is never refused: from `limit` failures on, each
+    attempt first waits `delay` seconds, doubling up to `max_delay`. A key that stays quiet for `window`
+    seconds (after its last failure or lockout) starts afresh.
     """
 
     def __init__(self, limit: int = 5, lock: float = 60, window: float = 3600, max_lock: float = 3600,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000) -> None:
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000, delay: float = 1,
+                 max_delay: float = 10) -> None:
         self.limit, self.lock, self.window, self.max_lock = limit, lock, window, max_lock
+        self.delay, self.max_delay = delay, max_delay
         self.clock, self.max_keys = clock, max_keys
         self._records: dict[str, _Record] = {}
         self._mutex = threading.Lock()
@@ -179,15 +184,25 @@ class Throttle:
             record = self._records.get(key)
             return max(0.0, record.locked_until - now) if record else 0.0
 
-    def record_failure(self, key: str, now: float | None = None) -> None:
-        """Count a failed attempt for `key`, locking it once the limit is reached."""
+    def slowdown(self, key: str, now: float | None = None) -> float:
+        """Seconds an attempt for `key` waits before it is checked: none below the limit, then doubling."""
+        now = self.clock() if now is None else now
+        with self._mutex:
+            record = self._records.get(key)
+            if record is None or self._forgiven(record, now) or record.failures < self.limit:
+                return 0.0
+            # the exponent is capped: a float cannot hold 2**(millions of failures)
+            return min(self.delay * 2 ** min(record.failures - self.limit, 32), self.max_delay)
+
+    def record_failure(self, key: str, now: float | None = None, lock: bool = True) -> None:
+        """Count a failed attempt for `key`, locking it once the limit is reached (unless `lock` is False)."""
         now = self.clock() if now is None else now
         with self._mutex:
             record = self._records.get(key)
             if record is None or self._forgiven(record, now):
                 record = self._records[key] = _Record()
             record.failures, record.last = record.failures + 1, now
-            if record.failures >= self.limit:
+            if lock and record.failures >= self.limit:
                 record.locked_until = now + min(self.lock * 2**record.strikes, self.max_lock)
                 record.strikes, record.failures = record.strikes + 1, 0
             if len(self._records) > self.max_keys:  # many made-up usernames must not fill the memory
@@ -208,33 +223,38 @@ def _dummy_hash() -> str:
     return _HASHER.hash(random_secrets.token_urlsafe(32))
 
 
-def _keys(username: str, client: str | None) -> list[str]:
-    return [f"user:{username}"] + ([f"client:{client}"] if client else [])
-
-
 def verify(editors: Mapping[str, Editor], username: str, password: str, throttle: Throttle = THROTTLE,
-           now: float | None = None, client: str | None = None) -> Editor | None:
-    """The editor if `password` is theirs, else None; raises TooManyAttempts while the user or client is locked.
+           now: float | None = None, client: str | None = None,
+           sleep: Callable[[float], None] = time.sleep) -> Editor | None:
+    """The editor if `password` is theirs, else None; raises TooManyAttempts while `client` is locked out.
 
-    `client` (e.g. the browser's address) is throttled too, so one machine cannot try many usernames.
+    A client (e.g. the browser's address) that fails too often is refused for a while, whichever usernames
+    it tries. A username that fails too often, from anywhere, is only slowed down: anyone could otherwise
+    lock the real editor out by guessing wrong on purpose. Without a client address (a browser on the
+    same machine, or every browser behind a proxy there) sign-in is only slowed down, for the same reason.
     """
     username = username.strip().casefold()
-    keys = _keys(username, client)
-    wait = max(throttle.check(key, now) for key in keys)
+    user, machine = f"user:{username}", f"client:{client}" if client else None
+    wait = throttle.check(machine, now) if machine else 0.0
     if wait > 0:
         raise TooManyAttempts(wait)
+    pause = throttle.slowdown(user, now)
+    if pause > 0:
+        sleep(pause)
     editor = editors.get(username)
     stored = editor.password_hash if editor else None
     try:
         matched = _HASHER.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         matched = False
-    for key in keys:
-        if matched:
-            throttle.record_success(key)
-        else:
-            throttle.record_failure(key, now)
-    return editor if matched else None
+    if matched:  # the username's count stays: the editor's success must not reset an attacker's guesses
+        if machine:
+            throttle.record_success(machine)
+        return editor
+    throttle.record_failure(user, now, lock=False)
+    if machine:
+        throttle.record_failure(machine, now)
+    return None
 
 
 def hash_password(password: str) -> str:

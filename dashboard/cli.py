@@ -9,6 +9,7 @@ import click
 
 from dashboard import auth, demo, store
 from dashboard.conform import ContractError
+from dashboard.intake.limits import DEFAULT_LIMITS
 from dashboard.paths import DEMO_STORE
 
 
@@ -200,12 +201,15 @@ def _mapping_for(table, entity, mapping_file: Path | None, maps: tuple[str, ...]
     return chosen
 
 
-def _read(file: Path, entity, encoding, delimiter, sheet, layer):
+def _read(file: Path, entity, encoding, delimiter, sheet, layer, max_rows: int):
     """FILE as a table; a GeoPackage's layer named like the entity is read unless another is asked for."""
+    import dataclasses
+
     from dashboard.intake.readers import layer_for, read_table
 
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_rows=max_rows)
     layer = layer or layer_for(file, file.name, entity.layer)
-    return read_table(file, encoding=encoding, delimiter=delimiter, sheet=sheet, layer=layer)
+    return read_table(file, encoding=encoding, delimiter=delimiter, sheet=sheet, layer=layer, limits=limits)
 
 
 def _checker(table, chosen, entity, zone):
@@ -253,6 +257,8 @@ def _intake_options(command):
         click.option("--delimiter", help="Separador del CSV, si no se detecta bien (, ; o tab)."),
         click.option("--sheet", help="Hoja del Excel (por defecto, la primera)."),
         click.option("--layer", help="Capa del GeoPackage o KML (por defecto, la del tipo de registro)."),
+        click.option("--max-rows", type=click.IntRange(1), default=DEFAULT_LIMITS.max_rows, show_default=True,
+                     help="Filas (o elementos) que puede tener el archivo; más se rechaza antes de leerlo entero."),
         click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo]."),
         click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True),
@@ -261,14 +267,14 @@ def _intake_options(command):
     return command
 
 
-def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet, layer, lang):
+def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang):
     """The entity, the file read as a table and its mapping (printed); exit 2 if the file cannot be read."""
     from dashboard.contract import COMMUNITIES, INNOVATIONS
     from dashboard.intake.issues import IntakeError
 
     entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
     try:
-        table = _read(file, entity, encoding, delimiter, sheet, layer)
+        table = _read(file, entity, encoding, delimiter, sheet, layer, max_rows)
     except IntakeError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
@@ -281,12 +287,13 @@ def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet,
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_intake_options
 def validate_command(file: Path, entity: str, mapping_file, maps, zone, encoding, delimiter, sheet, layer,
-                     store_file, lang: str) -> None:
+                     max_rows: int, store_file, lang: str) -> None:
     """Revisa FILE fila por fila sin escribir nada.
 
     Sale con 0 si se aceptaría cada fila, 1 si alguna se rechazaría y 2 si el archivo no se puede leer.
     """
-    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, lang)
+    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows,
+                                       lang)
     try:
         report = _checker(table, chosen, entity_, zone)(store.load(store_file))
     except ContractError as error:
@@ -304,7 +311,7 @@ def validate_command(file: Path, entity: str, mapping_file, maps, zone, encoding
 @click.option("--yes", is_flag=True, help="No pregunta antes de importar en el atlas de demostración.")
 @click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
 def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, delimiter, sheet, layer,
-                   store_file, lang: str, dry_run: bool, yes: bool, editor_name: str) -> None:
+                   max_rows: int, store_file, lang: str, dry_run: bool, yes: bool, editor_name: str) -> None:
     """Importa FILE: las filas nuevas y actualizadas se guardan todas juntas; las rechazadas, ninguna.
 
     Las filas se comparan con el atlas mientras se tiene su cerrojo, así que dos importaciones del mismo
@@ -317,7 +324,8 @@ def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, 
     from dashboard.intake import commit
     from dashboard.intake.changes import Source
 
-    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, lang)
+    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows,
+                                       lang)
     check = _checker(table, chosen, entity_, zone)
     try:
         data = store.load(store_file)

@@ -16,6 +16,7 @@ from dashboard.filters import FilterIndex, Filters
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.layers import Selection, boundary_levels, partner_names
 from dashboard.paths import store_path
+from dashboard.safe_text import literal
 from dashboard.vocab import (
     CROP,
     DOMAIN,
@@ -133,11 +134,16 @@ def level_choices(data: store.Dataset) -> list[str]:
 
 
 def show_notices() -> None:
-    """Say which address parameters were ignored, once, in the user's language."""
+    """Say which address parameters were ignored, once, in the user's language.
+
+    Anyone can write a link: what it says is shown as written, never read as Markdown (a link, an image).
+    """
     for notice in st.session_state.pop(NOTICES, []):
-        st.toast(t(f"share.{notice.reason}", language(), parameter=notice.parameter, value=notice.value))
+        value = notice.value if len(notice.value) <= NOTICE_LENGTH else f"{notice.value[:NOTICE_LENGTH]}…"
+        st.toast(t(f"share.{notice.reason}", language(), parameter=literal(notice.parameter), value=literal(value)))
 
 
+NOTICE_LENGTH = 100  # characters of an ignored value a notice repeats
 def write_address() -> None:
     """Put the current filter and layers in the page address, keeping the view the map wrote there."""
     current = st.query_params.to_dict()

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from dashboard import auth
 from dashboard.auth import Editor, SecretsError, Throttle, TooManyAttempts, editor_from_oidc, editors_from, verify
+from dashboard.i18n import t
 from dashboard.paths import ROOT
 
 PASSWORD = "quinua-de-altura"
@@ -150,15 +151,52 @@ def test_the_throttle_uses_its_clock_when_no_time_is_given():
     assert throttle.check("ana") == 50
 
 
-def test_verify_refuses_a_locked_user_even_with_the_right_password(editors):
-    throttle = Throttle(limit=2, lock=60)
-    for now in (0, 1):
-        assert verify(editors, "ana", "mal", throttle, now=now) is None
-    with pytest.raises(TooManyAttempts) as caught:
-        verify(editors, "ana", PASSWORD, throttle, now=2)
-    assert caught.value.seconds == 59
-    assert verify(editors, "ana", PASSWORD, throttle, now=61) == editors["ana"]
-    assert throttle.check("user:ana", 61) == 0
+class Sleeps(list):
+    """A stand-in for time.sleep that records each delay instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def test_an_attacker_is_locked_out_but_the_editor_on_another_client_signs_in(editors):
+    throttle, attacker, editor = Throttle(limit=5, lock=60), Sleeps(), Sleeps()
+    for now in range(5):  # client A guesses Ana's password
+        assert verify(editors, "ana", f"intento-{now}", throttle, now=now, client="10.0.0.66", sleep=attacker) is None
+    with pytest.raises(TooManyAttempts) as caught:  # A is refused, even with the right password ...
+        verify(editors, "ana", PASSWORD, throttle, now=5, client="10.0.0.66", sleep=attacker)
+    message = t("auth.throttled", "es", seconds=caught.value.seconds)
+    assert caught.value.seconds == 59 and "59 s" in message  # ... and told when to try again
+    # Ana, from her own machine, with her password: slowed down, never refused
+    assert verify(editors, "ana", PASSWORD, throttle, now=6, client="192.168.1.20", sleep=editor) == editors["ana"]
+    assert 0 < sum(editor) <= throttle.max_delay
+    assert verify(editors, "ana", PASSWORD, throttle, now=66, client="10.0.0.66", sleep=attacker) == editors["ana"]
+
+
+def test_guesses_from_many_clients_are_slowed_down_per_user_never_refused(editors):
+    throttle, sleeps = Throttle(limit=3, lock=60, delay=1, max_delay=8), Sleeps()
+    for n in range(8):  # a botnet: one guess from each address
+        assert verify(editors, "ana", "mal", throttle, now=n, client=f"10.0.1.{n}", sleep=sleeps) is None
+    assert sleeps == [1, 2, 4, 8, 8]  # from the limit on, each attempt waits longer, up to the cap
+    assert verify(editors, "ana", PASSWORD, throttle, now=9, client="192.168.1.20", sleep=sleeps) == editors["ana"]
+    assert sleeps[-1] == 8
+    assert verify(editors, "ana", "mal", throttle, now=10, client="10.0.1.99", sleep=sleeps) is None
+    assert sleeps[-1] == 8  # a success does not forgive the guesses: Ana's password is not the attacker's
+
+
+def test_without_a_client_address_sign_in_is_only_slowed_down(editors):
+    # behind a proxy on the same machine every browser comes from "no address": refusing would lock Ana out
+    throttle, sleeps = Throttle(limit=2, lock=60, delay=1, max_delay=4), Sleeps()
+    for now in range(6):
+        assert verify(editors, "ana", "mal", throttle, now=now, sleep=sleeps) is None
+    assert verify(editors, "ana", PASSWORD, throttle, now=6, sleep=sleeps) == editors["ana"]
+    assert sleeps == [1, 2, 4, 4, 4]
+
+
+def test_a_user_with_few_failures_is_not_slowed_down(editors):
+    throttle, sleeps = Throttle(limit=3), Sleeps()
+    verify(editors, "ana", "mal", throttle, now=0, client="10.0.0.7", sleep=sleeps)
+    assert verify(editors, "ana", PASSWORD, throttle, now=1, client="10.0.0.7", sleep=sleeps) == editors["ana"]
+    assert sleeps == []
 
 
 def test_verify_throttles_one_client_trying_many_usernames(editors):

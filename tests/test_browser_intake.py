@@ -68,3 +68,32 @@ def test_an_editor_imports_a_messy_file_after_reading_its_report(chromium, serve
     assert watch.outside == [] and watch.dialogs == []
     stored = store.load(server.store)
     assert "Qocha en la puna" in set(stored.innovations["title"]) and len(stored.innovations) == 41
+
+
+def test_refused_files_are_said_on_the_page_never_as_a_traceback(chromium, server):
+    from tests.test_page_hardening import HOSTILE
+
+    watch = Watch()
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000})
+    context.set_default_timeout(60_000)
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    watch.attach(page)
+    page.goto(f"{server.url}/gestionar")
+    page.get_by_label("Usuario").fill("ana")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_text("Sesión iniciada como Ana Quispe").wait_for()
+    before = server.store.read_bytes()
+    for number, (name, said) in enumerate([("risas.xlsx", "entidades XML"), ("anidado.geojson", "anidado")], 1):
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": HOSTILE[name]()}])
+        error = page.locator("[data-testid=stAlertContentError]").filter(has_text=name)
+        error.wait_for()
+        _settle(page)
+        assert said in error.inner_text()
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.screenshot(path=ARTIFACTS / f"rechazo-{number}.png", full_page=True)
+    context.close()
+    assert watch.outside == [] and watch.dialogs == []
+    assert server.store.read_bytes() == before

@@ -180,7 +180,9 @@ def test_text_for_the_map_is_escaped_for_html_and_template_literals(text, expect
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[clic](http://x)", "\\[clic\\]\\(http\\://x\\)"),
+        ("[clic](http://x)", "\\[clic\\]\\(http\\:\u200b//x\\)"),
+        ("Inicie sesión en https://evil.example", "Inicie sesión en https\\:\u200b//evil\\.example"),
+        ("www.evil.example o ana@evil.example", "w\u200bww\\.evil\\.example o ana\u200b@evil\\.example"),
         ("**negrita** _y_ `código`", "\\*\\*negrita\\*\\* \\_y\\_ \\`código\\`"),
         ("<script>", "\\<script\\>"),
         ("Papa nativa en Ayacucho", "Papa nativa en Ayacucho"),

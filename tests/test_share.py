@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import fields
@@ -295,3 +296,66 @@ def test_decode_never_raises_and_what_it_keeps_is_shareable(params):
     assert all(n.parameter in params for n in notices)
     assert {n.reason for n in notices} <= {BAD_VALUE, UNKNOWN_PARAMETER}
     assert decode(encode(filters, view)) == (filters, view, [])
+
+
+# Text a link carries, written to be shown as a phishing link, an outside image, raw HTML, bare addresses.
+HOSTILE_LINK_TEXT = {
+    "region": "[Inicie sesión aquí](http://evil.example/login)",
+    "cultivo": "![t](http://evil.example/t.png)",
+    "foo": "<img src=http://evil.example/x.png> www.evil.example soporte@evil.example",
+    "[clic](http://evil.example/p)": "1",  # the parameter's name is the link's text too
+    "zoom": "`` ` `` **negrita** _x_ $x^2$ :red[rojo] \n\n[salto](http://evil.example/n)",
+}
+
+
+def _outside_code(markdown: str) -> str:
+    """What Markdown reads as syntax: the text with its inline code spans taken out."""
+    return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", markdown, flags=re.DOTALL)
+
+
+def test_a_notice_shows_link_text_as_written_never_as_markdown(small_store, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.paths import PACKAGE, STORE_ENV
+    from dashboard.safe_text import literal
+
+    monkeypatch.setenv(STORE_ENV, str(small_store))
+    at = AppTest.from_file(str(PACKAGE / "app.py"), default_timeout=60)
+    for key, value in HOSTILE_LINK_TEXT.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    toasts = [toast.value for toast in at.toast]
+    assert len(toasts) == len(HOSTILE_LINK_TEXT)
+    for toast in toasts:
+        syntax = _outside_code(toast)
+        assert not any(mark in syntax for mark in ("[", "]", "<", "://", "www.", "@", "*", "_", "$", "`")), toast
+    shown = " ".join(toasts)
+    for key, value in HOSTILE_LINK_TEXT.items():  # each named as written (an unknown parameter by its name only)
+        assert f"«{literal(value)}»" in shown or f"«{literal(key)}»" in shown
+
+
+@pytest.mark.parametrize(("value", "markdown"), [
+    ("PE-PUN,PE-AYA", "PE-PUN,PE-AYA"),
+    ("dos mil", "dos mil"),
+    ("", ""),
+    ("a_b", "` a_b `"),
+    ("[x](http://e.example)", "` [x](http://e.example) `"),
+    ("`x`", "`` `x` ``"),
+    ("a ``` b", "```` a ``` b ````"),
+    ("uno\n\ndos", "uno dos"),  # a line break could end a code span: whitespace becomes one space
+])
+def test_literal_keeps_plain_words_and_puts_anything_else_in_code(value, markdown):
+    from dashboard.safe_text import literal
+
+    assert literal(value) == markdown
+
+
+@given(st.text())
+@PROPERTY
+def test_literal_leaves_no_markdown_outside_its_code_span(text):
+    from dashboard.safe_text import literal
+
+    shown = literal(text)
+    outside = _outside_code(shown)
+    assert outside == "" or outside == shown and re.fullmatch(r"[^\W_]+(?:[ ,-]+[^\W_]+)*", outside)

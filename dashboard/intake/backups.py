@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
 from datetime import datetime
 from pathlib import Path
+
+import pyogrio
+
+from dashboard import store
+from dashboard.intake.audit import IMPORTS
 
 FOLDER = "backups"  # beside the store
 
@@ -39,16 +45,32 @@ def prune(path: Path, keep: int) -> None:
         file.unlink(missing_ok=True)
 
 
-# store.write names its temporary file .<stem>.<pid>.<hex>.tmp.gpkg; `take`, its partial copy .<name>.<pid>.part
 def sweep(path: Path) -> None:
-    """Remove temporary files that writers killed mid-way left beside the store and in its backups."""
-    temporary = re.compile(r"\." + re.escape(path.stem) + r"\.(\d+)\.[0-9a-f]+\.tmp\.gpkg")
-    partial = re.compile(r"\..+\.(\d+)\.part")
-    found = [(f, temporary.fullmatch(f.name)) for f in path.parent.glob(".*.tmp.gpkg")]
-    found += [(f, partial.fullmatch(f.name)) for f in (path.parent / FOLDER).glob(".*.part")]
-    for file, match in found:
-        if match and not _alive(int(match.group(1))):
+    """Remove what commits killed mid-way left: temporary files, and backups of changes that never happened.
+
+    Call it holding the store's lock: no other commit can then be between its backup and its write.
+    A temporary file is removed once its writer's process has ended. A backup the audit does not name
+    is removed only when it is a copy of the store as it is, so it can hold nothing the store does not
+    (a backup of another store, e.g. one that `init` replaced, stays).
+    """
+    partial = re.compile(r"\..+\.(\d+)\.part")  # `take`'s copy cut short: .<name>.<pid>.part
+    found = [(f, partial.fullmatch(f.name)) for f in (path.parent / FOLDER).glob(".*.part")]
+    leftovers = [*store.temporaries(path), *((f, int(m.group(1))) for f, m in found if m)]
+    for file, pid in leftovers:
+        if not _alive(pid):
             file.unlink(missing_ok=True)
+    recorded = _recorded(path)
+    for backup in listed(path):
+        if backup.name not in recorded and filecmp.cmp(backup, path, shallow=False):
+            backup.unlink(missing_ok=True)
+
+
+def _recorded(path: Path) -> set[str]:
+    """The backup names the store's audit of imports (`atlas_imports`) names."""
+    if IMPORTS not in {str(name) for name, _ in pyogrio.list_layers(path)}:
+        return set()
+    imports = pyogrio.read_dataframe(path, layer=IMPORTS, read_geometry=False)
+    return {str(name) for name in imports.get("backup", []) if name}
 
 
 def _alive(pid: int) -> bool:

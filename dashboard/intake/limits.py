@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import io
+import lzma
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from dashboard.intake.issues import IntakeError
 
@@ -27,6 +32,8 @@ class Limits:
     max_ratio: float = 200.0  # uncompressed ÷ compressed size of one member: above this it is a zip bomb
     ratio_floor: int = MEGABYTE  # members smaller than this are too small to be a bomb, whatever their ratio
     max_rows: int = 300_000  # rows or features of one table, counted while reading, before any frame is built
+    max_columns: int = 2_000  # columns of one row (a sheet can claim 16 384, most of them empty)
+    max_cells: int = 10_000_000  # rows × columns of one table, so that wide rows cannot fill memory either
 
 
 DEFAULT_LIMITS = Limits()
@@ -85,8 +92,8 @@ def check_archive(path: Path, source: str, limits: Limits = DEFAULT_LIMITS, *,
                   nested: bool = False) -> list[zipfile.ZipInfo]:
     """The members of a zip archive, after refusing bombs, escaping names and (unless `nested`) inner archives.
 
-    Only the central directory is read; zipfile never inflates a member past the size declared there,
-    so these checks hold when the members are later read.
+    Only the central directory is read, so the sizes weighed are the ones it declares; reading the members
+    through `CheckedZipFile` makes those sizes binding.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -104,9 +111,67 @@ def check_archive(path: Path, source: str, limits: Limits = DEFAULT_LIMITS, *,
     return members
 
 
+class CheckedZipFile(zipfile.ZipFile):
+    """A zip archive whose members inflate to at most the size its central directory declares, or are refused.
+
+    `check_archive` weighs an archive by the sizes its headers declare; a forged header can understate them.
+    Every member opened for reading here has the bytes it actually inflates to counted (and its CRC checked),
+    and is refused one byte past its declared size, so the checks on declared sizes hold for what is read.
+    """
+
+    def __init__(self, path: Path, source: str) -> None:
+        super().__init__(path)
+        self.source = source
+
+    def open(self, name: str | zipfile.ZipInfo, mode: str = "r", pwd: bytes | None = None, *,
+             force_zip64: bool = False) -> IO[bytes]:
+        """A member to read, as a `CountedMember`; writing is zipfile's own."""
+        if mode != "r":
+            return super().open(name, mode, pwd, force_zip64=force_zip64)
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        loose = copy.copy(info)  # zipfile would cut the member at its declared size; let it run one byte past,
+        loose.file_size = info.file_size + 1  # so that a lie is seen and named rather than cut and missed
+        del loose.CRC  # a cut member fails its CRC; CountedMember checks the CRC itself
+        try:
+            return CountedMember(super().open(loose, pwd=pwd), info, self.source)
+        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, zlib.error, lzma.LZMAError):
+            raise IntakeError(self.source, "readers.archive.corrupt") from None
+
+
+class CountedMember(io.RawIOBase):
+    """One member as it inflates: refused once it outgrows its declared size; a wrong CRC at its end is corrupt."""
+
+    def __init__(self, inner: io.BufferedIOBase, info: zipfile.ZipInfo, source: str) -> None:
+        super().__init__()
+        self._inner, self._info, self._source = inner, info, source
+        self._size, self._crc = 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        try:
+            data = self._inner.read(len(buffer))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError):
+            raise IntakeError(self._source, "readers.archive.corrupt") from None
+        self._size += len(data)
+        if self._size > self._info.file_size:
+            raise IntakeError(self._source, "readers.hostile_archive.size_lie", member=self._info.filename,
+                              size=size_text(self._info.file_size))
+        self._crc = zlib.crc32(data, self._crc)
+        if not data and len(buffer) and self._crc != self._info.CRC:
+            raise IntakeError(self._source, "readers.archive.corrupt")
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
 def check_nested_magic(path: Path, members: list[zipfile.ZipInfo], source: str) -> None:
     """Refuse members that are zip archives whatever their name says (reads 4 bytes of each)."""
-    with zipfile.ZipFile(path) as archive:
+    with CheckedZipFile(path, source) as archive:
         for info in members:
             if not info.is_dir():
                 with archive.open(info) as handle:
@@ -118,7 +183,7 @@ def extract(path: Path, members: list[zipfile.ZipInfo], folder: Path, source: st
     """Copy checked members into `folder` under their base names; the result maps member name → file."""
     extracted: dict[str, Path] = {}
     try:
-        with zipfile.ZipFile(path) as archive:
+        with CheckedZipFile(path, source) as archive:
             for info in members:
                 target = folder / PurePosixPath(info.filename.replace("\\", "/")).name
                 with archive.open(info) as member, target.open("wb") as out:

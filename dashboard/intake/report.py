@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.exports import neutralised
 from dashboard.i18n import t
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import Issue, shown_field
@@ -61,8 +62,12 @@ class Report:
             yield f"{' · '.join(str(p) for p in parts if p)}: {values['reason']} [{values['severity']}]"
 
     def csv(self, lang: str) -> bytes:
-        """The report as CSV, UTF-8 with BOM so a spreadsheet opens it with its accents."""
-        return self.table(lang).to_csv(index=False).encode("utf-8-sig")
+        """The report as CSV, UTF-8 with BOM so a spreadsheet opens it with its accents.
+
+        Ids, column names and values come from the user's file: a cell a spreadsheet would run as a formula
+        is written as text, as in the data exports.
+        """
+        return self.table(lang).map(neutralised).to_csv(index=False).encode("utf-8-sig")
 
 
 COLUMNS = ("row", "status", "id", "field", "reason", "severity")

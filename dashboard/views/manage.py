@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+import re
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +23,17 @@ from dashboard.intake.issues import IntakeError
 from dashboard.intake.readers import layer_for, read_table
 from dashboard.intake.validate import PROGRESS_FROM, validate
 from dashboard.paths import store_path
-from dashboard.safe_text import for_markdown
+from dashboard.safe_text import for_markdown, literal
 from dashboard.views import editing
 from dashboard.views.editing import ENTITIES, apply
 
 ENCODINGS = ("", "utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
 DELIMITERS = ("", ",", ";", "\t")
 ZONES = ("", "17S", "18S", "19S")
+UPLOAD = "import_upload"  # this session's upload on disk: (sha256, name, path)
+UPLOADS = "atlas-uploads"  # the folder in the temporary directory that holds every session's upload
+STALE_UPLOAD = 24 * 3600  # seconds after which an upload a session left behind is removed
+_LOG = logging.getLogger(__name__)
 
 
 def _mappings_folder() -> Path:
@@ -34,17 +43,56 @@ def _mappings_folder() -> Path:
 def _uploaded(upload) -> tuple[Path, str]:
     """The upload as a file on disk (readers need a path), and its SHA-256 for the audit.
 
-    One folder per content, reused on every rerun, so re-running the page writes nothing new.
+    Only the session's current upload is kept: written once, reused on every rerun, removed when the
+    editor replaces or removes it. Folders that sessions which ended left behind go after a day.
     """
     content = upload.getvalue()
     digest = hashlib.sha256(content).hexdigest()
-    path = Path(tempfile.gettempdir()) / "atlas-uploads" / digest / Path(upload.name).name
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_bytes(content)
-        partial.replace(path)
+    kept = st.session_state.get(UPLOAD)
+    if kept and kept[:2] == (digest, upload.name) and kept[2].is_file():
+        return kept[2], digest
+    _forget_upload()
+    _remove_stale_uploads()
+    root = Path(tempfile.gettempdir()) / UPLOADS
+    root.mkdir(exist_ok=True)
+    path = Path(tempfile.mkdtemp(dir=root)) / _safe_name(upload.name)  # private to this session
+    path.write_bytes(content)
+    st.session_state[UPLOAD] = (digest, upload.name, path)
     return path, digest
+
+
+def _forget_upload() -> None:
+    """Remove this session's upload from disk."""
+    kept = st.session_state.pop(UPLOAD, None)
+    if kept:
+        shutil.rmtree(kept[2].parent, ignore_errors=True)
+
+
+def _remove_stale_uploads() -> None:
+    now = time.time()
+    for folder in (Path(tempfile.gettempdir()) / UPLOADS).glob("*"):
+        with contextlib.suppress(OSError):  # another session may be removing it too
+            if now - folder.stat().st_mtime > STALE_UPLOAD:
+                shutil.rmtree(folder)
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded file's name, safe to write: no folder, no odd character, not too long, its extension kept."""
+    cleaned = re.sub(r"[^\w.-]", "_", Path(name).name).lstrip(".")
+    return cleaned[-100:] or "archivo"
+
+
+def _refusal(error: IntakeError, lang: str) -> str:
+    """`error.message(lang)` with the file's name and every value from the file shown as written, never as markup."""
+    params = {name: literal(value) for name, value in error.params.items()}
+    return t("intake.file_refused", lang, file=literal(error.source), reason=t(error.reason, lang, **params))
+
+
+def _detail(error: BaseException) -> str:
+    """An unexpected error in one short line, without where the server keeps the file."""
+    text = str(error).splitlines()[0] if str(error).strip() else ""
+    text = text.replace(tempfile.gettempdir(), "…")
+    return f"{type(error).__name__}: {text}"[:200] if text else type(error).__name__
 
 
 def _options(lang: str) -> dict:
@@ -97,22 +145,33 @@ def import_section(editor: Editor, lang: str) -> None:
     entity = ENTITIES[st.radio(t("manage.import.entity", lang), list(ENTITIES), horizontal=True,
                                key="import_entity", format_func=lambda e: t(f"manage.entity.{e}", lang))]
     if upload is None:
+        _forget_upload()
         st.caption(t("manage.import.hint", lang))
         return
     options = _options(lang)
-    path, digest = _uploaded(upload)
     try:
-        table = read_table(path, name=upload.name, encoding=options["encoding"], delimiter=options["delimiter"],
-                           sheet=options["sheet"], layer=layer_for(path, upload.name, entity.layer))
+        report, recheck, digest = _read_and_check(upload, entity, options, lang)
     except IntakeError as error:
-        st.error(error.message(lang))
+        st.error(_refusal(error, lang))
         return
+    except Exception as error:  # a hostile file may break a reader in a way nobody foresaw: said, not raised
+        _LOG.exception("could not read the upload %r", upload.name)
+        st.error(t("hardening.unreadable", lang, file=literal(upload.name), detail=literal(_detail(error))))
+        return
+    _confirm(report, recheck, upload.name, digest, editor, lang)
+
+
+def _read_and_check(upload, entity, options: dict, lang: str):
+    """Read the upload, map its columns and check every row; shows the report, returns it and its recheck."""
+    path, digest = _uploaded(upload)
+    table = read_table(path, name=upload.name, encoding=options["encoding"], delimiter=options["delimiter"],
+                       sheet=options["sheet"], layer=layer_for(path, upload.name, entity.layer))
     st.caption(t("manage.import.read", lang, rows=len(table.rows), kind=table.kind,
                  flavour=table.flavour or "–", encoding=table.encoding or "–"))
     chosen = _mapping(table, entity, lang)
     report = _checked(table, chosen, entity, options, digest)
     _show_report(report, lang)
-    _confirm(report, _recheck(table, chosen, entity, options), upload.name, digest, editor, lang)
+    return report, _recheck(table, chosen, entity, options), digest
 
 
 def _recheck(table, chosen: dict, entity, options: dict):
@@ -164,7 +223,11 @@ def _confirm(report, recheck, name: str, digest: str, editor: Editor, lang: str)
         try:
             _, entry = commit.commit_checked(recheck, Source("import", name, digest), editor.name, expected=counts)
         except commit.CommitError as error:
-            st.error(error.message(lang))
+            st.error(for_markdown(error.message(lang)))
+            return
+        except Exception as error:  # the commit is all or nothing: said, never a traceback
+            _LOG.exception("could not import the upload %r", name)
+            st.error(t("hardening.not_saved", lang, file=literal(name), detail=literal(_detail(error))))
             return
         st.success(t("manage.import.done", lang, entry=entry))
 
@@ -200,6 +263,6 @@ def history_section(editor: Editor, lang: str) -> None:
         try:
             entry = commit.undo(chosen, editor.name)
         except commit.CommitError as error:
-            st.error(error.message(lang))
+            st.error(for_markdown(error.message(lang)))
             return
         st.success(t("intake.undone", lang, entry=chosen, undo=entry))

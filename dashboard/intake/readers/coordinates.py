@@ -1,4 +1,7 @@
-"""Points of a vector file as longitude/latitude text in EPSG:4326, whatever CRS the file declared (or did not)."""
+"""Points of a vector file as longitude/latitude text in EPSG:4326, whatever CRS the file declared (or did not).
+
+`assemble` sets them beside the file's text columns in one RawTable.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from dashboard.intake.issues import FLAG, REJECT, IntakeError, Issue
-from dashboard.intake.readers.cells import number_text
+from dashboard.intake.readers.cells import Columns, frame_of_columns, number_text
+from dashboard.intake.readers.table import RawTable, Request
 
 WGS84 = CRS.from_epsg(4326)
+GEOMETRY_COLUMNS = ("longitude", "latitude")
 Point = tuple[float, float] | None
 
 
@@ -106,3 +111,15 @@ def locate(points: Sequence[Point], rows: Sequence[int], declared: CRS | None, *
         return Located(*_texts(points), name)
     moved, issues = _transform(points, declared, rows)
     return Located(*_texts(moved), name, issues)
+
+
+def assemble(columns: Columns, located: Located, rows: list[int], request: Request, kind: str,
+             issues: list[Issue], layer: str | None = None, lists: tuple[str, ...] = ()) -> RawTable:
+    """Text columns and their located points as one RawTable; geometry columns come last."""
+    data = columns.padded()
+    header = [*GEOMETRY_COLUMNS, *data]  # first, so a property called "longitude" is the one renamed
+    frame, header_issues = frame_of_columns(header, [located.longitude, located.latitude, *data.values()],
+                                            columns.length)
+    frame = frame[[*frame.columns[2:], *frame.columns[:2]]]
+    return RawTable(frame, rows, request.source, kind, layer=layer, crs=located.crs,
+                    issues=header_issues + located.issues + issues, lists=lists)

@@ -9,6 +9,12 @@ One exception: a record one field longer than the header whose last field is emp
 "a;b;c", as KoboToolbox's legacy CSV writes every row) is read without that field; nothing moves.
 A form definition or a repeat group's table is refused, and repeat columns are left out with a flag
 (`forms.only_submissions`).
+
+Nothing is changed in silence. A NUL inside a cell (a broken export) is removed and the row flagged, so
+"Pru\\0eba" is stored as "Prueba", not cut to "Pru" by the database. Text that is neither UTF-8 nor plausible
+Windows-1252 (Shift-JIS read as Windows-1252 comes out as "“Œ‹ž") is refused with the encodings tried, and
+the caller can name the right one. Rows are counted as they are parsed: past `limits.max_rows` rows (or
+`limits.max_cells` cells) the file is refused before any frame is built.
 """
 
 from __future__ import annotations
@@ -23,16 +29,23 @@ from pathlib import Path
 
 from dashboard.intake.forms import only_submissions
 from dashboard.intake.issues import REJECT, IntakeError, Issue
-from dashboard.intake.readers.cells import build_frame, is_blank
+from dashboard.intake.limits import DEFAULT_LIMITS, Limits
+from dashboard.intake.readers.cells import build_frame, repair
 from dashboard.intake.readers.table import RawTable, Request
 
 DELIMITERS = (",", ";", "\t", "|")
 # Byte order marks, longest first: UTF-32 LE starts with the UTF-16 LE mark.
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")  # latin-1 decodes any byte: the last resort
 SNIFF_RECORDS = 6
 # Excel writes "sep=;" as a first line when asked to say which delimiter it used.
 EXCEL_SEP = re.compile(r"^\ufeff?sep=(.)\r?\n")
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")  # a line and its ending (the last may have none)
+# Windows-1252 characters (bytes 0x80–0x9F, and ¤) that Spanish text never uses, but that Shift-JIS, GBK or
+# DOS text read as Windows-1252 is full of; quotes, dashes, "…" and "€" are left out: they are real text.
+ODD = "‚ƒ„†‡ˆ‰Š‹ŒŽ˜™š›œžŸ¤"
+SUSPECT = re.compile(f"[^\\x00-\\x7f]{{2,}}|[{ODD}]")  # two non-ASCII characters in a row, or an odd one
+GARBLED_SHARE = 0.6  # of the non-ASCII characters: Spanish is under 0.2, a double-byte encoding over 0.8
+GARBLED_MINIMUM = 6  # non-ASCII characters needed before judging
 
 
 @dataclass
@@ -51,25 +64,61 @@ class Parsed:
         self.issues.append(issue)
 
 
-def detect_encoding(data: bytes) -> str:
-    """The encoding of `data`: by its byte order mark, else UTF-8 if it decodes, else Windows-1252, else Latin-1."""
+def _utf16_without_mark(head: bytes) -> str | None:
+    """UTF-16 LE or BE when every other byte is NUL (ASCII text in UTF-16); NUL padding elsewhere is not."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) // 4 and even * 8 < odd:
+        return "utf-16-le"
+    if even > len(head) // 4 and odd * 8 < even:
+        return "utf-16-be"
+    return None
+
+
+def garbled(text: str) -> str | None:
+    """A sample of `text` if it reads like another encoding decoded as Windows-1252, else None."""
+    foreign = len(text) - len(text.encode("ascii", "ignore"))
+    if foreign < GARBLED_MINIMUM:
+        return None
+    suspects = list(SUSPECT.finditer(text))
+    if sum(len(found.group()) for found in suspects) < GARBLED_SHARE * foreign:
+        return None
+    start = suspects[0].start()
+    line = text[text.rfind("\n", 0, start) + 1:start + 40].split("\n")[0].strip()
+    return line[:60]
+
+
+def detect_encoding(data: bytes, source: str = "") -> str:
+    """The encoding of `data`: by its byte order mark, else UTF-16 by its NULs, else UTF-8, else Windows-1252.
+
+    Anything else is refused rather than guessed: bytes Windows-1252 leaves undefined, or text that decodes
+    but reads like another encoding (see `garbled`); the message names the encodings tried.
+    """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return encoding
-    if data[:4000].count(0) > len(data[:4000]) // 4:  # UTF-16 without a mark: every other byte is NUL
-        return "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return "latin-1"
+    utf16 = _utf16_without_mark(data[:4000])
+    if utf16:
+        return utf16
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        utf8_position = error.start
+    else:
+        return "utf-8"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise IntakeError(source, "readers.hostile.encoding_unknown", utf8_position=utf8_position,
+                          position=error.start) from None
+    sample = garbled(text)
+    if sample is not None:
+        raise IntakeError(source, "readers.hostile.encoding_garbled", example=sample)
+    return "cp1252"
 
 
 def decode(data: bytes, encoding: str | None, source: str) -> tuple[str, str]:
     """The text of `data` and the encoding used: the caller's, or the detected one."""
-    chosen = encoding or detect_encoding(data)
+    chosen = encoding or detect_encoding(data, source)
     try:
         return data.decode(chosen), chosen
     except UnicodeDecodeError as error:
@@ -117,6 +166,14 @@ def _record_issue(record: list[str], width: int, row: int) -> Issue | None:
     return Issue(row, None, reason, {"row": row, "found": len(record), "expected": width}, REJECT)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings, one at a time, split as `open(newline="")` splits them.
+
+    io.StringIO would do the same from a second copy of the text, four bytes a character.
+    """
+    return map(re.Match.group, LINE.finditer(text))
+
+
 def _records(reader: Iterator[list[str]], offset: int) -> Iterator[tuple[int, list[str] | None, str | None]]:
     """Each non-empty record with the line it starts on; one that breaks the quoting as (line, None, reason)."""
     line = 0
@@ -131,24 +188,44 @@ def _records(reader: Iterator[list[str]], offset: int) -> Iterator[tuple[int, li
             yield start, None, "readers.row.field_too_long" if too_long else "readers.row.bad_quotes"
             continue
         line = reader.line_num
-        if record and not is_blank(record):
+        # An empty line, or one of delimiters and spaces only, is not a record (most show it by their first value).
+        if record and (record[0].strip() or "".join(record).strip()):
             yield start, record, None
 
 
-def parse(text: str, delimiter: str, source: str, offset: int = 0) -> Parsed:
-    """Header and records of delimited `text`, with strict quoting; `offset` lines were cut off before `text`."""
-    records = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), offset)
+def _too_large(width: int, limits: Limits, source: str) -> tuple[int, IntakeError]:
+    """How many records a table `width` columns wide may have, and the refusal for one more."""
+    by_cells = limits.max_cells // max(width, 1)
+    if by_cells < limits.max_rows:
+        return by_cells, IntakeError(source, "readers.hostile_archive.too_many_cells", limit=limits.max_cells)
+    return limits.max_rows, IntakeError(source, "readers.limits.too_many_rows", limit=limits.max_rows)
+
+
+def parse(text: str, delimiter: str, source: str, offset: int = 0, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Header and records of delimited `text`, with strict quoting; `offset` lines were cut off before `text`.
+
+    Records are counted as they are parsed: one more than `limits` allow refuses the file there.
+    """
+    records = _records(csv.reader(_lines(text), delimiter=delimiter, strict=True), offset)
     first = next(records, None)
     if first is None:
         raise IntakeError(source, "readers.empty")
     if first[1] is None:
         raise IntakeError(source, "readers.csv.bad_header", row=first[0])
     parsed = Parsed(first[1])
+    width = len(parsed.header)
+    allowed, refusal = _too_large(width, limits, source)
     for start, record, reason in records:
+        if len(parsed.rows) == allowed:
+            raise refusal
+        if record is not None and len(record) == width:  # the usual record, read without a call
+            parsed.records.append([value or None for value in record] if "" in record else record)
+            parsed.rows.append(start)
+            continue
         if record is not None:
-            record = _trimmed(record, len(parsed.header))
+            record = _trimmed(record, width)
         problem = (Issue(start, None, reason, {"row": start}, REJECT) if reason
-                   else _record_issue(record, len(parsed.header), start))
+                   else _record_issue(record, width, start))
         if problem:
             parsed.reject(start, problem)
         else:
@@ -165,11 +242,14 @@ def read_csv(path: Path, request: Request) -> RawTable:
     if excel:
         text, offset = text[excel.end():], 1
         delimiter = delimiter or excel.group(1)
-    if not text.strip():
+    if not text or text.isspace():
         raise IntakeError(request.source, "readers.empty")
     delimiter = delimiter or detect_delimiter(text)
-    parsed = parse(text.removeprefix("\ufeff"), delimiter, request.source, offset)
+    parsed = parse(text.removeprefix("\ufeff"), delimiter, request.source, offset, request.limits)
+    has_nul = "\x00" in text
+    del text  # the records hold what is needed; the text may be most of the memory used
     frame, header_issues = build_frame(parsed.header, parsed.records)
     frame, repeat_issues = only_submissions(frame, request.source)
+    frame, repaired = repair(frame, parsed.rows) if has_nul else (frame, [])
     return RawTable(frame, parsed.rows, request.source, "csv", encoding=encoding, delimiter=delimiter,
-                    issues=header_issues + repeat_issues + parsed.issues)
+                    issues=header_issues + repeat_issues + parsed.issues + repaired)

@@ -1,7 +1,17 @@
-"""GeoPackage, Shapefile and KML read through GDAL (pyogrio), attributes as text and points as longitude/latitude."""
+"""GeoPackage, Shapefile and KML read through GDAL (pyogrio), attributes as text and points as longitude/latitude.
+
+Each layer's features are counted (GDAL reads only its index or scans the file) before any is read, so a layer
+past `limits.max_rows` or `limits.max_cells` is refused without loading it, as is one that repeats a field
+name. KML field names are read as written: GDAL would otherwise turn <Data name="Año"> into "A__o", which no
+longer maps (and can clash).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -11,9 +21,8 @@ import shapely
 from pyproj import CRS
 
 from dashboard.intake.issues import FLAG, REJECT, IntakeError, Issue
-from dashboard.intake.readers.cells import build_frame, cell_text
-from dashboard.intake.readers.coordinates import Point, locate, parse_crs
-from dashboard.intake.readers.geojson import assemble
+from dashboard.intake.readers.cells import Columns, cell_text, frame_of_columns
+from dashboard.intake.readers.coordinates import Point, assemble, locate, parse_crs
 from dashboard.intake.readers.table import RawTable, Request
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -25,6 +34,8 @@ GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, py
                pyogrio.errors.GeometryError, pyogrio.errors.CRSError)
 # A .dbf without .cpg and without a code page byte is decoded by GDAL as Latin-1; these are what we check instead.
 DBF_ENCODINGS = (("UTF-8", "utf-8"), ("CP1252", "cp1252"))
+# GDAL's configuration is one per process: KML reads take turns while they change it.
+KML_OPTIONS = threading.Lock()
 
 
 def _detail(error: Exception) -> str:
@@ -49,9 +60,41 @@ def _choose_layer(names: list[str], wanted: str | None, source: str) -> str:
     return wanted
 
 
-def _read(path: Path, layer: str, encoding: str | None, source: str) -> pd.DataFrame:
+@contextmanager
+def _names_as_written() -> Iterator[None]:
+    """GDAL's LIBKML driver keeps <Data> names as written (no "A__o" for "Año") while the block runs."""
+    with KML_OPTIONS:
+        before = pyogrio.get_gdal_config_option("LIBKML_LAUNDER_FIELD_NAMES")
+        pyogrio.set_gdal_config_options({"LIBKML_LAUNDER_FIELD_NAMES": "NO"})
+        try:
+            yield
+        finally:
+            pyogrio.set_gdal_config_options({"LIBKML_LAUNDER_FIELD_NAMES": before})
+
+
+def _check_layer(path: Path, layer: str, request: Request, before: int) -> None:
+    """Refuse a layer that repeats a field name, or whose features (after `before`) pass the row or cell ceilings.
+
+    GDAL hands both fields of a repeated name the same values, so one of them would be lost unseen.
+    """
     try:
-        return pyogrio.read_dataframe(path, layer=layer, encoding=encoding, fid_as_index=True)
+        info = pyogrio.read_info(path, layer=layer, force_feature_count=True)
+    except GDAL_ERRORS as error:
+        raise IntakeError(request.source, "readers.vector.unreadable", detail=_detail(error)) from None
+    repeated = [name for name, count in Counter(map(str, info["fields"])).items() if count > 1]
+    if repeated:
+        raise IntakeError(request.source, "readers.hostile.repeated_field", field=repeated[0], layer=layer)
+    rows, limits = before + max(int(info["features"]), 0), request.limits
+    if rows > limits.max_rows:
+        raise IntakeError(request.source, "readers.limits.too_many_rows", limit=limits.max_rows)
+    if rows * (len(info["fields"]) + 3) > limits.max_cells:  # with folder, longitude and latitude
+        raise IntakeError(request.source, "readers.hostile_archive.too_many_cells", limit=limits.max_cells)
+
+
+def _read(path: Path, layer: str, encoding: str | None, source: str, kind: str) -> pd.DataFrame:
+    try:
+        with _names_as_written() if kind == "kml" else nullcontext():
+            return pyogrio.read_dataframe(path, layer=layer, encoding=encoding, fid_as_index=True)
     except GDAL_ERRORS as error:
         raise IntakeError(source, "readers.vector.unreadable", detail=_detail(error)) from None
 
@@ -66,22 +109,25 @@ def _point(geometry: object, row: int) -> tuple[Point, list[Issue]]:
     return (geometry.x, geometry.y), []
 
 
-def _texts(frame: pd.DataFrame) -> list[dict[str, object]]:
+def _texts(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
     columns = [c for c in frame.columns if c != "geometry"]
-    return [{c: cell_text(v) for c, v in zip(columns, values, strict=True)}
-            for values in frame[columns].itertuples(index=False, name=None)]
+    for values in frame[columns].itertuples(index=False, name=None):
+        yield {c: cell_text(v) for c, v in zip(columns, values, strict=True)}
 
 
-def _without_kml_extras(table: list[dict[str, object]]) -> list[dict[str, object]]:
-    empty = {c for c in KML_OPTIONAL if all(record.get(c) is None for record in table)}
-    return [{k: v for k, v in record.items() if k not in KML_STYLING and k not in empty} for record in table]
+def _drop_kml_extras(columns: Columns) -> None:
+    """Drop the columns LIBKML adds for styling, and its optional ones unless a placemark fills them."""
+    data = columns.padded()
+    for name in [*KML_STYLING, *KML_OPTIONAL]:
+        if name in data and (name in KML_STYLING or data[name].count(None) == columns.length):
+            del data[name]
 
 
 @dataclass
 class Features:
     """What the layers held: attribute texts, feature numbers, points, issues and the CRS declared."""
 
-    table: list[dict[str, object]] = field(default_factory=list)
+    table: Columns
     rows: list[int] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
@@ -89,18 +135,19 @@ class Features:
 
 
 def _collect(path: Path, request: Request, kind: str, layers: list[str], encoding: str | None) -> Features:
-    features = Features()
+    features = Features(Columns(request.limits, request.source, reserved=2))
     for layer in layers:
-        frame = _read(path, layer, encoding, request.source)
+        _check_layer(path, layer, request, len(features.rows))
+        frame = _read(path, layer, encoding, request.source, kind)
         records = _texts(frame)
         if len(layers) > 1:
-            records = [{"folder": layer, **record} for record in records]
+            records = ({"folder": layer, **record} for record in records)
         first = len(features.rows) + 1
         numbers = list(frame.index) if kind == "gpkg" else list(range(first, first + len(frame)))
         geometries = frame.geometry if "geometry" in frame else [None] * len(frame)
         for record, row, geometry in zip(records, numbers, geometries, strict=True):
             point, found = _point(geometry, int(row))
-            features.table.append(record)
+            features.table.add(record)
             features.rows.append(int(row))
             features.points.append(point)
             features.issues += found
@@ -117,10 +164,12 @@ def read_ogr(path: Path, request: Request, kind: str, layers: list[str], encodin
     """The named layers of a GDAL dataset, one after the other, as a RawTable (rows count features from 1)."""
     geometry_types = dict(pyogrio.list_layers(path))
     features = _collect(path, request, kind, layers, encoding)
-    table = _without_kml_extras(features.table) if kind == "kml" else features.table
+    table = features.table
+    if kind == "kml":
+        _drop_kml_extras(table)
     if all(geometry_types.get(layer) is None for layer in layers):  # a plain table, e.g. a GeoPackage's metadata
-        names = list(dict.fromkeys(key for record in table for key in record))
-        frame, issues = build_frame(names, [[record.get(n) for n in names] for record in table])
+        data = table.padded()
+        frame, issues = frame_of_columns(list(data), list(data.values()), table.length)
         return RawTable(frame, features.rows, request.source, kind, layer=_layer(layers), issues=issues)
     declared = features.crs or (parse_crs(request.crs, request.source) if request.crs else None)
     located = locate(features.points, features.rows, declared, degrees_by_default=kind == "kml")
