@@ -14,6 +14,7 @@ from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS
 from dashboard.i18n import t
 from dashboard.intake import audit, commit, coords
 from dashboard.intake.changes import Changes, Source
+from dashboard.safe_text import for_markdown
 from dashboard.vocab import VOCABULARIES, region_label, regions
 
 ENTITIES = {"innovations": INNOVATIONS, "communities": COMMUNITIES}
@@ -159,7 +160,7 @@ def show(editor: Editor, lang: str) -> None:
     if save:
         point, problems = _point(lat, lon, entity, entered, data, lang)
         for problem in problems:
-            st.error(problem)
+            st.error(for_markdown(problem))
         if problems:
             return
         if entity is COMMUNITIES and point is None:
@@ -182,7 +183,7 @@ def apply(changes: Changes, source: Source, editor: Editor, lang: str) -> str | 
     try:
         entry = commit.commit(changes, source, editor.name)
     except commit.CommitError as error:
-        st.error(error.message(lang))
+        st.error(for_markdown(error.message(lang)))
         return None
     st.success(t("manage.saved", lang, entry=entry))
     return entry

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import auth, state
 from dashboard.i18n import t
+from dashboard.safe_text import for_markdown
 from dashboard.views import manage
 
 lang = state.language()
@@ -37,7 +38,7 @@ if editor is None:
         if st.button(label, key=f"oidc_{provider}"):
             st.login(provider)
     if getattr(st.user, "is_logged_in", False):  # signed in with a provider, but not an editor
-        st.warning(t("auth.not_editor", lang, email=st.user.get("email", "")))
+        st.warning(t("auth.not_editor", lang, email=for_markdown(st.user.get("email", ""))))
     st.stop()
 
 signed, leave = st.columns([4, 1], vertical_alignment="center")

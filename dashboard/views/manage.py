@@ -116,7 +116,7 @@ def _mapping(table, entity, lang: str) -> dict:
     saved = mapping.saved_for(_mappings_folder(), columns, entity)
     chosen = mapping.applied(saved["mapping"], columns, entity) if saved else mapping.guess(columns, entity)
     if saved:
-        st.caption(t("manage.import.saved_mapping_used", lang, name=saved["name"]))
+        st.caption(t("manage.import.saved_mapping_used", lang, name=literal(saved["name"])))
     examples = [next((v for v in table.frame[c] if v), "") for c in columns]
     editor = pd.DataFrame({"column": columns, "example": examples, "target": [chosen[c] or "" for c in columns]})
     targets = ["", *mapping.targets(entity)]
@@ -134,7 +134,7 @@ def _mapping(table, entity, lang: str) -> dict:
     label = name.text_input(t("manage.import.mapping_name", lang), key="mapping_name")
     if save.button(t("manage.import.save_mapping", lang), key="mapping_save", disabled=not label):
         mapping.save(_mappings_folder(), label, result, columns, entity)
-        st.toast(t("manage.import.mapping_saved", lang, name=label))
+        st.toast(t("manage.import.mapping_saved", lang, name=literal(label)))
     return result
 
 
