@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard.contract import COMMUNITIES, INNOVATIONS, Entity
@@ -69,6 +70,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=65_536)  # a file repeats its communities, regions and codes thousands of times
 def fold(name: object) -> str:
     """A column name as compared: lower case, no accents, words separated by one space."""
     plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()

@@ -289,41 +289,31 @@ def _identity(record_id: str | None, record: dict, source_key: str | None, key: 
     return ("natural_key", key + tuple(normalised_text(record.get(name)) for name in TIEBREAKERS[entity.layer]))
 
 
-def _fingerprint(merged: dict) -> int:
-    """A record's values as one number: two rows with different numbers differ; equal numbers are then compared."""
-    return hash(tuple(sorted((name, _hashable(_plain(value))) for name, value in merged.items())))
-
-
-def _hashable(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
 @dataclass
 class _Earlier:
     """The rows already read, by identity, to refuse two different rows as one record.
 
-    Only each row's number, position and fingerprint are kept (a 200,000-row file would otherwise keep every
-    record twice); when a fingerprint matches, the earlier row is read again and compared value by value.
+    Only each row's number and position are kept (a 200,000-row file would otherwise keep every record
+    twice); when a later row has the same identity, the earlier row is read again and compared value by value.
     """
 
     again: Callable[[int], dict]  # position -> the record that row made
-    rows: dict[tuple, tuple[int, int, int]] = field(default_factory=dict)  # identity -> (row, position, fingerprint)
+    rows: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # identity -> (row, position)
 
     def check(self, identities: list[tuple], merged: dict, row: int, ctx: _Context) -> tuple[bool, Issue | None]:
         """Whether the row repeats an earlier one exactly; or the issue if it differs from one with its identity."""
         for identity in identities:
             if identity in self.rows:
-                first, position, fingerprint = self.rows[identity]
-                if fingerprint == _fingerprint(merged) and _equal(self.again(position), merged):
+                first, position = self.rows[identity]
+                if _equal(self.again(position), merged):
                     return True, None
                 return False, Issue(row, ctx.columns.get(ctx.entity.id_field), "validate.duplicate_in_file",
                                     {"value": _shown_identity(identity), "first": first})
         return False, None
 
-    def remember(self, identities: list[tuple], merged: dict, row: int, position: int) -> None:
-        fingerprint = _fingerprint(merged)
+    def remember(self, identities: list[tuple], row: int, position: int) -> None:
         for identity in identities:
-            self.rows.setdefault(identity, (row, position, fingerprint))
+            self.rows.setdefault(identity, (row, position))
 
 
 def _equal(one: dict, other: dict) -> bool:
@@ -417,7 +407,7 @@ def validate(table, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVAT
         if any(i.severity == REJECT for i in issues):
             results.append(RowResult(row, REJECTED, record_id if status != NEW else None, tuple(issues)))
             continue
-        earlier.remember(identities, merged, row, position)
+        earlier.remember(identities, row, position)
         if repeated:
             status = UNCHANGED
         elif status == NEW:
