@@ -147,13 +147,13 @@ def parsed(text: str, source: str) -> Iterator[Decoded]:
     if start == len(text):
         raise IntakeError(source, "readers.empty")
     if text[start] == "[":  # never decoded: an array of millions of small objects would fill memory
-        raise IntakeError(source, "readers.geojson.not_features", type="list")
+        raise IntakeError(source, "readers.geojson.not_features", start=text[start:start + 30])
     if text[start] != "{":  # a lone string or number: small, decoded to say what it is
         try:
             value = decoder.json.decode(text)
         except ValueError as error:
             raise _refusal(error, text, source, None) from None
-        raise IntakeError(source, "readers.geojson.not_features", type=type(value).__name__)
+        raise IntakeError(source, "readers.geojson.not_features", start=str(value)[:30])
     members, feature = _members(decoder, source), 1
     while True:
         try:
@@ -298,7 +298,7 @@ class Collected:
 
 def _checked_type(kind: object, source: str) -> None:
     if kind not in ("FeatureCollection", "Feature"):
-        raise IntakeError(source, "readers.geojson.not_features", type=str(kind)[:40])
+        raise IntakeError(source, "readers.geojson.not_features", start=f"\"type\": \"{str(kind)[:30]}\"")
 
 
 def _document(members: dict[str, Decoded]) -> Decoded:
