@@ -138,3 +138,22 @@ def running_servers(store: Path, log: Path, secrets: Path | None = None) -> Iter
         yield server
     finally:
         server.stop()
+
+
+def watched_page(chromium, watch: Watch, width: int = 1366, height: int = 900):
+    """A new context and page whose every request and dialog `watch` sees; close the context when done."""
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(60_000)  # a busy 2-core machine: conditions, not sleeps, with room
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    watch.attach(page)
+    return context, page
+
+
+def sign_in(page, url: str, password: str) -> None:
+    """Open *Gestionar datos* and sign in as Ana, the test editor."""
+    page.goto(f"{url}/gestionar")
+    page.get_by_label("Usuario").fill("ana")
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_text("Sesión iniciada como Ana Quispe").wait_for()

@@ -6,7 +6,7 @@ import pytest
 
 from dashboard import demo, store
 from dashboard.auth import hash_password
-from tests.browser import ARTIFACTS, Watch, running_servers
+from tests.browser import ARTIFACTS, Watch, running_servers, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +37,8 @@ def _settle(page) -> None:
 
 def test_an_editor_imports_a_messy_file_after_reading_its_report(chromium, server, tmp_path):
     watch = Watch()
-    context = chromium.new_context(viewport={"width": 1366, "height": 2600})  # the whole report in one picture
-    context.set_default_timeout(60_000)
-    context.route("**/*", watch.route)
-    page = context.new_page()
-    watch.attach(page)
-    page.goto(f"{server.url}/gestionar")
-    page.get_by_label("Usuario").fill("ana")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_text("Sesión iniciada como Ana Quispe").wait_for()
+    context, page = watched_page(chromium, watch, height=2600)  # the whole report in one picture
+    sign_in(page, server.url, PASSWORD)
     messy = tmp_path / "campo.csv"
     messy.write_text(MESSY, encoding="cp1252")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(messy))
@@ -74,16 +66,8 @@ def test_refused_files_are_said_on_the_page_never_as_a_traceback(chromium, serve
     from tests.test_page_hardening import HOSTILE
 
     watch = Watch()
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000})
-    context.set_default_timeout(60_000)
-    context.route("**/*", watch.route)
-    page = context.new_page()
-    watch.attach(page)
-    page.goto(f"{server.url}/gestionar")
-    page.get_by_label("Usuario").fill("ana")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_text("Sesión iniciada como Ana Quispe").wait_for()
+    context, page = watched_page(chromium, watch, height=1000)
+    sign_in(page, server.url, PASSWORD)
     before = server.store.read_bytes()
     for number, (name, said) in enumerate([("risas.xlsx", "entidades XML"), ("anidado.geojson", "anidado")], 1):
         page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(

@@ -13,7 +13,7 @@ from dashboard.cli import main
 from dashboard.contract import CRS
 from dashboard.i18n import t
 from dashboard.layers import outside_boundaries
-from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
+from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,15 +43,6 @@ def stores(tmp_path_factory):
     return empty, levels
 
 
-def _page(chromium, watch):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(60_000)
-    context.route("**/*", watch.route)
-    page = context.new_page()
-    watch.attach(page)
-    return context, page
-
-
 def _settle(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
 
@@ -59,7 +50,7 @@ def _settle(page) -> None:
 def test_an_empty_atlas_opens_on_its_welcome_page(chromium, stores, tmp_path_factory):
     watch = Watch()
     for server in running_servers(stores[0], tmp_path_factory.mktemp("log") / "streamlit.log"):
-        context, page = _page(chromium, watch)
+        context, page = watched_page(chromium, watch)
         page.goto(server.url)
         heading = page.wait_for_selector("[data-testid=stAppViewContainer] h1")
         _settle(page)
@@ -83,7 +74,7 @@ def test_the_choropleth_colours_by_the_chosen_level_and_counts_what_lies_outside
     outside = outside_boundaries(selection, level)
     watch = Watch()
     for server in running_servers(stores[1], tmp_path_factory.mktemp("log") / "streamlit.log"):
-        context, page = _page(chromium, watch)
+        context, page = watched_page(chromium, watch)
         page.goto(f"{server.url}/?capas=choropleth&nivel={level}")
         page.wait_for_selector("[data-testid=stAppViewContainer] h1")
         frame = page.frame_locator(MAP_FRAME)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import struct
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,8 +23,8 @@ from dashboard.intake.limits import DEFAULT_LIMITS, CheckedZipFile, Limits
 from dashboard.intake.readers import read_table, sheet_names
 from dashboard.intake.readers import workbook as workbook_reader
 from tests import intake_corpus as corpus
+from tests.capped import GIGABYTE, validate_capped
 
-ROOT = Path(__file__).resolve().parents[1]
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
 BOOK = "xl/workbook.xml"
@@ -328,32 +325,6 @@ def test_a_member_whose_checksum_fails_is_corrupt(tmp_path):
 
 # --- the worst cases, through the CLI, in a capped address space ------------------------------------------------
 
-DRIVER = """
-import atexit, resource, runpy, sys
-limit = int(sys.argv[1])
-if limit:
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-def peak():
-    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
-    sys.stderr.write("PEAK %s %s\\n" % (status["VmPeak"].split()[0], status["VmHWM"].split()[0]))
-atexit.register(peak)
-sys.argv = ["atlas", "validate", *sys.argv[2:]]
-runpy.run_module("dashboard", run_name="__main__", alter_sys=True)
-"""
-GIGABYTE = 1024 ** 3
-
-
-def _validate(path: Path, limit: int) -> tuple[int, str, str, int]:
-    """`python -m dashboard validate path` with its address space capped at `limit` bytes (0: none): exit code,
-    stdout, stderr without the peak line, and the peak address space in bytes."""
-    run = subprocess.run([sys.executable, "-c", DRIVER, str(limit), str(path)], capture_output=True, text=True,
-                         cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=120)
-    lines = run.stderr.splitlines()
-    peaks = [line.split() for line in lines if line.startswith("PEAK ")]
-    peak = int(peaks[-1][1]) * 1024 if peaks else 0
-    return run.returncode, run.stdout, "\n".join(line for line in lines if not line.startswith("PEAK ")), peak
-
-
 @pytest.fixture(scope="module")
 def worst_cases(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     """Each worst case, small on disk, with the words its refusal must contain."""
@@ -370,15 +341,16 @@ def worst_cases(tmp_path_factory) -> dict[str, tuple[Path, str]]:
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> int:
     """The peak address space of validating a harmless CSV: Python, pandas, GDAL and the demo store."""
-    code, _, err, peak = _validate(corpus.utf8_csv(tmp_path_factory.mktemp("harmless")), 0)
-    assert code in (0, 1) and "Traceback" not in err and peak > 0
-    return peak
+    run = validate_capped(corpus.utf8_csv(tmp_path_factory.mktemp("harmless")), 0)
+    assert run.code in (0, 1) and "Traceback" not in run.stderr and run.peak > 0
+    return run.peak
 
 
 @pytest.mark.parametrize("case", ["billion_laughs", "million_rows", "lying_zip", "empty_rows", "wide_row"])
 def test_worst_cases_are_refused_within_a_gigabyte_of_the_baseline(case, worst_cases, baseline):
     path, words = worst_cases[case]
-    code, out, err, _ = _validate(path, baseline + GIGABYTE)
+    run = validate_capped(path, baseline + GIGABYTE)
+    code, out, err = run.code, run.stdout, run.stderr
     said = out + err  # the CLI writes the refusal to stderr
     assert code == 2, said
     assert f"No se puede leer «{path.name}»" in said and words in said

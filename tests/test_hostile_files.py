@@ -8,10 +8,7 @@ refused by its feature count while it streams, long before memory runs out.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,8 +19,8 @@ from dashboard.intake.issues import FLAG, REJECT, IntakeError
 from dashboard.intake.limits import Limits
 from dashboard.intake.readers import read_table
 from dashboard.intake.readers.cells import column_names
+from tests.capped import GIGABYTE, validate_capped
 
-ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"\{\w+\}")
 DEEP = "[" * 900 + "]" * 900
 
@@ -152,31 +149,6 @@ def test_layers_past_the_ceiling_are_refused_before_gdal_reads_them(tmp_path):
     assert _refusal(tmp_path / "capa.gpkg", limits=Limits(max_rows=5)).reason == "readers.limits.too_many_rows"
 
 
-DRIVER = """
-import atexit, resource, runpy, sys
-limit = int(sys.argv[1])
-if limit:
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-def peak():
-    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
-    sys.stderr.write("PEAK %s\\n" % status["VmPeak"].split()[0])
-atexit.register(peak)
-sys.argv = ["atlas", "validate", *sys.argv[2:]]
-runpy.run_module("dashboard", run_name="__main__", alter_sys=True)
-"""
-GIGABYTE = 1024 ** 3
-
-
-def _validate(path: Path, limit: int) -> tuple[int, str, int]:
-    """`python -m dashboard validate path`, its address space capped at `limit` bytes (0: none): exit code,
-    everything it printed, and its peak address space in bytes."""
-    run = subprocess.run([sys.executable, "-c", DRIVER, str(limit), str(path)], capture_output=True, text=True,
-                         cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=120)
-    peaks = [int(line.split()[1]) * 1024 for line in run.stderr.splitlines() if line.startswith("PEAK ")]
-    said = run.stdout + "\n".join(line for line in run.stderr.splitlines() if not line.startswith("PEAK "))
-    return run.returncode, said, peaks[-1] if peaks else 0
-
-
 def _many_features(path: Path) -> Path:
     """400 000 small point features with two properties: 45 MB, under the size ceiling."""
     feature = '{"type":"Feature","properties":{"id":"%d","nombre":"x"},"geometry":{"type":"Point","coordinates":' \
@@ -198,9 +170,11 @@ def _many_members(path: Path) -> Path:
 @pytest.mark.parametrize("build", [_many_features, _many_members])
 def test_the_largest_geojson_is_refused_within_a_gigabyte_of_the_baseline(build, tmp_path):
     harmless = _write(tmp_path, "pocas.geojson", _collection(_feature(_point("[-74, -13]"))))
-    code, said, baseline = _validate(harmless, 0)
+    run = validate_capped(harmless, 0)
+    code, said, baseline = run.code, run.stdout + run.stderr, run.peak
     assert code in (0, 1) and "Traceback" not in said and baseline > 0
-    code, said, _ = _validate(build(tmp_path / "muchas.geojson"), baseline + GIGABYTE)
+    run = validate_capped(build(tmp_path / "muchas.geojson"), baseline + GIGABYTE)
+    code, said = run.code, run.stdout + run.stderr
     assert code == 2, said
     assert "No se puede leer «muchas.geojson»" in said and "más de 300000 filas" in said
     assert "Traceback" not in said and "MemoryError" not in said

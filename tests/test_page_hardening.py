@@ -28,7 +28,7 @@ from dashboard.intake.issues import FLAG, Issue
 from dashboard.intake.report import REJECTED, Report, RowResult
 from dashboard.paths import ROOT
 from dashboard.safe_text import literal
-from tests.browser import Watch, running_servers
+from tests.browser import Watch, running_servers, watched_page
 from tests.editors import signed_in
 
 WAIT = 180  # seconds a subprocess may take to start, import and commit on a busy machine
@@ -301,11 +301,7 @@ def server(tmp_path_factory):
                          ids=["image", "link"])
 def test_link_text_in_a_notice_fetches_nothing_and_links_nowhere(chromium, server, value):
     watch = Watch()
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(60_000)
-    context.route("**/*", watch.route)
-    page = context.new_page()
-    watch.attach(page)
+    context, page = watched_page(chromium, watch)
     page.goto(f"{server.url}/?region={quote(value, safe='')}")
     toast = page.locator("[data-testid=stToast]").filter(has_text="evil.example")
     toast.wait_for()
@@ -320,11 +316,7 @@ def test_link_text_in_a_notice_fetches_nothing_and_links_nowhere(chromium, serve
 def test_searched_text_with_an_address_is_shown_as_text_not_as_a_link(chromium, server):
     """The headline repeats the search from the link: a bare address in it must not become a link."""
     watch = Watch()
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(60_000)
-    context.route("**/*", watch.route)
-    page = context.new_page()
-    watch.attach(page)
+    context, page = watched_page(chromium, watch)
     page.goto(f"{server.url}/?q={quote('Inicie sesión en http://evil.example/login o www.evil.example', safe='')}")
     page.get_by_text("evil", exact=False).first.wait_for()
     assert page.locator("a[href*='evil.example']").count() == 0
