@@ -270,6 +270,7 @@ def _intake_options(command):
 def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang):
     """The entity, the file read as a table and its mapping (printed); exit 2 if the file cannot be read."""
     from dashboard.contract import COMMUNITIES, INNOVATIONS
+    from dashboard.i18n import t
     from dashboard.intake.issues import IntakeError
 
     entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
@@ -278,6 +279,8 @@ def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet,
     except IntakeError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
+    click.echo(t("manage.import.read", lang, rows=len(table.rows), kind=table.kind, flavour=table.flavour or "–",
+                 encoding=table.encoding or "–"))  # which encoding was used, so a wrong guess can be corrected
     chosen = _mapping_for(table, entity, mapping_file, maps, lang)
     _print_mapping(chosen, lang)
     return entity, table, chosen

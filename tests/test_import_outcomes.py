@@ -168,3 +168,10 @@ def test_a_confirmed_report_is_not_applied_when_the_atlas_changed_meanwhile(atla
         commit.commit_checked(check, Source("import", "m.csv"), "A", path=atlas, expected=confirmed)
     assert "El atlas cambió desde que se revisó el informe" in refused.value.message("es")
     assert atlas.read_bytes() == before
+
+
+def test_the_command_line_says_which_encoding_it_read(atlas, tmp_path):
+    path = tmp_path / "windows.csv"
+    path.write_bytes("Comunidad;Región;Latitud;Longitud\nAlfa;Huancavelica;-12,73;-74,82\n".encode("cp1252"))
+    result = _run("validate", "--entity", "communities", path, "--store", atlas)
+    assert "codificación cp1252" in result.output and "Región → Región" in result.output, result.output
