@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 import pandas as pd
+from babel.dates import format_date
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -90,10 +91,12 @@ def _para(text: object, style: str) -> Paragraph:
     return Paragraph(escape(plain), _styles()[style])
 
 
+DATE_LOCALES = {"es": "es", "en": "en_GB"}  # the language's long date as Babel's CLDR data writes it
+
+
 def long_date(day: date, lang: str) -> str:
     """A date in words: «3 de marzo de 2026», «3 March 2026»."""
-    month = t("brief.months", lang).split("|")[day.month - 1]
-    return t("brief.date", lang, day=day.day, month=month, year=day.year)
+    return format_date(day, format="long", locale=DATE_LOCALES.get(lang, lang))
 
 
 def _header(filters: Filters, selection: Selection, lang: str, today: date) -> list[Flowable]:
