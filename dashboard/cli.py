@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dashboard import auth, demo, store
+from dashboard import auth, demo, files, store
 from dashboard.conform import ContractError
 from dashboard.intake.limits import DEFAULT_LIMITS
 from dashboard.paths import DEMO_STORE
@@ -168,9 +168,7 @@ def export_command(format_code: str, out: Path, lang: str, query: str, chart: st
         raise click.ClickException(error.message(lang)) from None
     made = chart_png(chart, selection, lang) if format_code == "png" else \
         PACK[format_code].make(selection, filters, lang)
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_bytes(made)
-    partial.replace(out)  # a reader never sees half a file
+    files.write_bytes(out, made)  # a reader never sees half a file
     click.echo(t("pack.written", lang, path=out, count=int(selection.keep.sum()), size=len(made)))
 
 

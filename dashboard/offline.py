@@ -19,6 +19,7 @@ from typing import TypeVar
 import folium
 from folium.elements import JSCSSMixin
 
+from dashboard import files
 from dashboard.paths import STATIC
 
 VENDOR = STATIC / "vendor"
@@ -124,7 +125,8 @@ def fetch(npm: str = "npm") -> list[Path]:
             with tarfile.open(tarball) as archive:
                 for asset in (a for a in ASSETS.values() if (a.package, a.version) == (package, version)):
                     asset.file.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.extractfile(asset.source) as source, asset.file.open("wb") as target:
+                    with archive.extractfile(asset.source) as source, files.replacing(asset.file) as partial, \
+                            partial.open("wb") as target:
                         shutil.copyfileobj(source, target)
                     if sha256(asset.file) != asset.sha256:
                         raise ValueError(f"{asset.file}: hash differs from the one recorded in ASSETS")

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from dashboard import files
 from dashboard.conform import ContractError, attach_lists, check_points, conform_layer, is_in
 from dashboard.contract import (
     BOOKKEEPING_TABLES,
@@ -225,17 +226,17 @@ def write(dataset: Dataset, path: Path | None = None, *, assembled: bool = False
     stamp = dataset.metadata.get("updated", DEFAULT_STAMP)
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
-        rows = {}  # each layer is converted, written and let go in turn: one copy of the store at a time
-        for layer, frame in layers_of(dataset):
-            pyogrio.write_dataframe(frame, temporary, layer=layer, driver="GPKG", **GPKG_OPTIONS)
-            rows[layer] = len(frame)
-        if not assembled:
-            load(temporary)  # raises ContractError naming the layer, row and field
-        # what GDAL wrote, layer by layer, before the store is replaced by it
-        for layer, count in rows.items():
-            if pyogrio.read_info(temporary, layer=layer)["features"] != count:
-                raise ContractError(temporary, layer, None, None, "verify_failed")
-        os.replace(temporary, path)
+        with files.replacing(path, temporary):
+            rows = {}  # each layer is converted, written and let go in turn: one copy of the store at a time
+            for layer, frame in layers_of(dataset):
+                pyogrio.write_dataframe(frame, temporary, layer=layer, driver="GPKG", **GPKG_OPTIONS)
+                rows[layer] = len(frame)
+            if not assembled:
+                load(temporary)  # raises ContractError naming the layer, row and field
+            # what GDAL wrote, layer by layer, before the store is replaced by it
+            for layer, count in rows.items():
+                if pyogrio.read_info(temporary, layer=layer)["features"] != count:
+                    raise ContractError(temporary, layer, None, None, "verify_failed")
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         _remove_temporary(temporary)

@@ -316,7 +316,8 @@ replace = os.replace
 
 def pause_before_rename(source, target):
     if str(source).endswith(".tmp.gpkg"):
-        ready.write_text(str(source))
+        ready.with_name("ready.part").write_text(str(source))
+        replace(ready.with_name("ready.part"), ready)  # whole or absent: the test reads it once it exists
         time.sleep(600)
     replace(source, target)
 

@@ -69,7 +69,8 @@ def stop_mid_write(source, target):
         half = sqlite3.connect(source, isolation_level=None)
         half.execute("BEGIN IMMEDIATE")
         half.execute("CREATE TABLE half_written (a)")
-        ready.write_text(str(source))
+        ready.with_name("ready.part").write_text(str(source))
+        replace(ready.with_name("ready.part"), ready)  # whole or absent: the test reads it once it exists
         time.sleep(600)
     replace(source, target)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import filecmp
 import os
 import re
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import pyogrio
 
-from dashboard import store
+from dashboard import files, store
 from dashboard.intake.audit import IMPORTS
 
 FOLDER = "backups"  # beside the store
@@ -26,9 +25,7 @@ def take(path: Path, name: str) -> Path:
     """Copy the store to `backups/<name>`; a copy cut short never carries the final name."""
     folder = path.parent / FOLDER
     folder.mkdir(exist_ok=True)
-    partial = folder / f".{name}.{os.getpid()}.part"
-    shutil.copyfile(path, partial)
-    os.replace(partial, folder / name)
+    files.copy(path, folder / name, folder / f".{name}.{os.getpid()}.part")  # the name `sweep` knows
     return folder / name
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from dashboard import files
 from dashboard.contract import COMMUNITIES, INNOVATIONS, Entity
 from dashboard.i18n import catalogue, t
 from dashboard.vocab import LANGUAGES
@@ -168,9 +169,7 @@ def save(folder: Path, name: str, mapping: Mapping, columns: list[str], entity: 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{fold(name).replace(' ', '-') or 'mapping'}.json"
     record = {"name": name, "entity": entity.layer, "signature": signature(columns), "mapping": mapping}
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-    partial.replace(path)
+    files.write_text(path, json.dumps(record, ensure_ascii=False, indent=1))
     return path
 
 
