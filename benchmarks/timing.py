@@ -1,18 +1,13 @@
-"""Median wall-clock time of a callable."""
+"""Median wall-clock time of a callable, timed by the standard library's `timeit`."""
 
 from __future__ import annotations
 
 import statistics
-import time
+import timeit
 from collections.abc import Callable
 
 
 def median_seconds(work: Callable[[], object], repeat: int) -> float:
     """Median of `repeat` timed calls of `work`, after one untimed warm-up call."""
     work()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times), 4)
+    return round(statistics.median(timeit.repeat(work, repeat=repeat, number=1)), 4)

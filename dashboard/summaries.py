@@ -29,7 +29,6 @@ from dashboard.vocab import (
 WOMEN = ("woman", "womens_group")  # innovator types counted as led by women
 ADVANCED = ("joint_experimentation", "results_shared", "spreading")  # stages from joint experimentation on
 PLACE_FIELDS = ("region", "country", "natural_region")  # read from each innovation's community
-COUNTABLE = (*PLACE_FIELDS, *PROFILE_FIELDS, *LIST_CRITERIA.values(), "year")
 
 
 @dataclass(frozen=True)

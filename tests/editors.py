@@ -22,5 +22,5 @@ def signed_in(path: Path, monkeypatch) -> AppTest:
     at.switch_page("views/gestionar.py").run()
     at.text_input(key="sign_in_user").input("ana")
     at.text_input(key="sign_in_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Entrar").click().run()
+    at.button(key="sign_in_submit").click().run()
     return at

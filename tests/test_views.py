@@ -271,7 +271,7 @@ def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(mon
     commit.commit(Changes(updated={"innovations": other}, seen={("innovations", record["innovation_id"]): 1}),
                   Source("edit", record["innovation_id"]), "Luis", path=path)
     title.input("Cambio de Ana")
-    next(b for b in at.button if b.label == "Guardar").click().run()
+    at.button(key="edit_save").click().run()
     assert any("Luis" in e.value for e in at.error), [e.value for e in at.error]
     assert store.load(path).innovations.iloc[0]["title"] == "Cambio de Luis"  # Luis's change is not lost
 
@@ -283,7 +283,7 @@ def test_an_edit_is_saved_with_the_editors_name_and_a_delete_goes_to_the_trash(m
     at, path = _signed_in(monkeypatch, small_store, tmp_path)
     record = _open_record(at, 1)
     next(t for t in at.text_input if t.label == "Título").input("Título revisado <b>sin</b> marcas")
-    next(b for b in at.button if b.label == "Guardar").click().run()
+    at.button(key="edit_save").click().run()
     assert any("Guardado (CHG-000001)" in s.value for s in at.success), [e.value for e in at.error]
     saved = store.load(path).innovations.set_index("innovation_id").loc[record["innovation_id"]]
     assert saved["title"] == "Título revisado <b>sin</b> marcas" and saved["partners"] == record["partners"]

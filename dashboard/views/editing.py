@@ -156,7 +156,7 @@ def show(editor: Editor, lang: str) -> None:
         first, second = st.columns(2)
         lat = first.text_input(t("manage.edit.latitude", lang), key=LAT, help=t("manage.edit.coords_help", lang))
         lon = second.text_input(t("manage.edit.longitude", lang), key=LON, help=t("manage.edit.coords_help", lang))
-        save = st.form_submit_button(t("manage.edit.save", lang), type="primary")
+        save = st.form_submit_button(t("manage.edit.save", lang), type="primary", key="edit_save")
     if save:
         point, problems = _point(lat, lon, entity, entered, data, lang)
         for problem in problems:

@@ -26,7 +26,7 @@ if editor is None:
     with st.form("sign_in"):
         username = st.text_input(t("auth.username", lang), key="sign_in_user")
         password = st.text_input(t("auth.password", lang), type="password", key="sign_in_password")
-        if st.form_submit_button(t("auth.sign_in", lang)):
+        if st.form_submit_button(t("auth.sign_in", lang), key="sign_in_submit"):
             problem = state.sign_in(username, password)
             if problem:
                 st.error(problem)
