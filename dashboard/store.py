@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import re
@@ -36,9 +37,13 @@ DEFAULT_STAMP = "2000-01-01T00:00:00Z"
 GPKG_OPTIONS = {"dataset_options": {"VERSION": "1.2"}}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dataset:
-    """Everything the atlas shows: partners, communities and innovations, plus store metadata."""
+    """Everything the atlas shows: partners, communities and innovations, plus store metadata.
+
+    Frozen: a cached dataset is shared by every session, so a changed one is a new value
+    (`dataclasses.replace`), never a patched one.
+    """
 
     partners: gpd.GeoDataFrame
     communities: gpd.GeoDataFrame
@@ -81,10 +86,10 @@ def load(path: Path | None = None) -> Dataset:
         frames["partners"], frames["communities"], frames["innovations"],
         dict(zip(metadata.get("key", []), metadata.get("value", []), strict=True)), path,
     )
-    if BOUNDARIES.layer in present:
-        dataset.boundaries = conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True)
-    dataset.tables = {name: _text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}
-    return dataset
+    boundaries = conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True) \
+        if BOUNDARIES.layer in present else None
+    tables = {name: _text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}
+    return dataclasses.replace(dataset, boundaries=boundaries, tables=tables)
 
 
 def _text_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import date
@@ -154,7 +155,7 @@ def test_many_partners_and_long_names_still_fit_on_two_pages():
              for n in range(20)}
     added = data.partners.iloc[[0] * len(extra)].assign(
         partner_id=list(extra), name=list(extra.values()), acronym=None)
-    data.partners = pd.concat([data.partners, added], ignore_index=True)
+    data = dataclasses.replace(data, partners=pd.concat([data.partners, added], ignore_index=True))
     data.innovations["partners"] = [[*listed, *extra] for listed in data.innovations["partners"]]
     names = {**PARTNER_NAMES, **extra}
     pdf = policy_brief(_selection(data, Filters(), names), Filters(), today=TODAY)

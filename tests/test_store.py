@@ -170,3 +170,12 @@ def test_store_path_defaults_to_the_bundled_file_and_follows_the_environment(mon
     assert store_path().name == "atlas.gpkg" and store_path().parent.name == "geodata"
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "mio.gpkg"))
     assert store_path() == tmp_path / "mio.gpkg"
+
+
+def test_a_dataset_is_a_value_changed_only_by_replace(small_dataset):
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        small_dataset.boundaries = None  # a cached dataset is shared by every session: never patched
+    changed = dataclasses.replace(small_dataset, metadata={"illustrative": "false"})
+    assert small_dataset.is_demo and not changed.is_demo

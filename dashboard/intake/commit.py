@@ -162,7 +162,8 @@ def undo(
         _refuse_dangling(draft, removed)
         when, entry = audit.utc_text(now), audit.next_entry(imports)
         records, given = audit.stamp(records, [(*key, "undone") for key in keys], when, editor, {})
-        dataset.tables[IMPORTS] = imports.assign(undone_by=imports["undone_by"].mask(imports["id"] == import_id, entry))
+        undone = imports.assign(undone_by=imports["undone_by"].mask(imports["id"] == import_id, entry))
+        dataset = dataclasses.replace(dataset, tables={**dataset.tables, IMPORTS: undone})
         row = audit.entry_row(entry, "undo", editor, when, file=original["file"] or "", undoes=import_id,
                               counts=json.dumps({"undone": len(keys)}), records=audit.touched_json(given))
         _save(dataset, draft, records, row, path, now, keep_backups)

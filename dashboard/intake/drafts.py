@@ -7,6 +7,7 @@ is checked and typed again by the contract before anything is written.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +187,4 @@ def assembled(dataset: store.Dataset, draft: Draft, tables: dict[str, pd.DataFra
     layers = {e.layer: typed(e, draft.plains[e.layer], source) for e in ENTITIES}
     result = store.assemble(layers["partners"], layers["communities"], layers["innovations"],
                             {**dataset.metadata, "updated": updated}, source)
-    result.boundaries = dataset.boundaries
-    result.tables = {**dataset.tables, **tables}
-    return result
+    return dataclasses.replace(result, boundaries=dataset.boundaries, tables={**dataset.tables, **tables})
