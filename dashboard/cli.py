@@ -329,12 +329,11 @@ def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, 
                                        lang)
     check = _checker(table, chosen, entity_, zone)
     try:
-        data = store.load(store_file)
-        if data.is_demo and not (dry_run or yes):
-            click.confirm(t("intake.demo_store", lang), abort=True, err=True)
         if dry_run:
-            report, entry = check(data), None
-        else:
+            report, entry = check(store.load(store_file)), None
+        else:  # the store is read once, under the lock; the question needs only its metadata
+            if store.is_illustrative(store.read_metadata(store_file)) and not yes:
+                click.confirm(t("intake.demo_store", lang), abort=True, err=True)
             source = Source("import", file.name, hashlib.sha256(file.read_bytes()).hexdigest())
             report, entry = commit.commit_checked(check, source, editor_name, path=store_file)
     except ContractError as error:

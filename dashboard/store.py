@@ -57,22 +57,43 @@ class Dataset:
 
     @property
     def is_demo(self) -> bool:
-        return self.metadata.get("illustrative") == "true"
+        return is_illustrative(self.metadata)
+
+
+def is_illustrative(metadata: dict[str, str]) -> bool:
+    """Whether a store's metadata marks it as the illustrative demo."""
+    return metadata.get("illustrative") == "true"
 
 
 def _read(path: Path, layer: str) -> pd.DataFrame:
     return pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
 
 
-def load(path: Path | None = None) -> Dataset:
-    """Read and validate the whole store; raises ContractError naming file, layer, row and field."""
-    path = Path(path) if path is not None else store_path()
+def _layers(path: Path) -> set[str]:
+    """The layers of the store file; ContractError if there is none or it is not a GeoPackage."""
     if not path.is_file():
         raise ContractError(path, None, None, None, "no_store")
     try:
-        present = {str(name) for name, _ in pyogrio.list_layers(path)}
+        return {str(name) for name, _ in pyogrio.list_layers(path)}
     except pyogrio.errors.DataSourceError as error:
         raise ContractError(path, None, None, None, "not_geopackage", detail=str(error)) from None
+
+
+def _metadata(path: Path, present: set[str]) -> dict[str, str]:
+    metadata = _read(path, METADATA_LAYER) if METADATA_LAYER in present else pd.DataFrame()
+    return dict(zip(metadata.get("key", []), metadata.get("value", []), strict=True))
+
+
+def read_metadata(path: Path | None = None) -> dict[str, str]:
+    """The store's metadata alone (demo flag, contract version), without reading its records."""
+    path = Path(path) if path is not None else store_path()
+    return _metadata(path, _layers(path))
+
+
+def load(path: Path | None = None) -> Dataset:
+    """Read and validate the whole store; raises ContractError naming file, layer, row and field."""
+    path = Path(path) if path is not None else store_path()
+    present = _layers(path)
     needed = [e.layer for e in ENTITIES] + [e.link_layer(f) for e in ENTITIES for f in e.multi_fields]
     for layer in needed:
         if layer not in present:
@@ -81,11 +102,8 @@ def load(path: Path | None = None) -> Dataset:
     links = {name: _read(path, name) for name in needed if name not in frames}
     for entity in ENTITIES:
         frames[entity.layer] = attach_lists(entity, frames[entity.layer], links, path)
-    metadata = _read(path, METADATA_LAYER) if METADATA_LAYER in present else pd.DataFrame()
-    dataset = assemble(
-        frames["partners"], frames["communities"], frames["innovations"],
-        dict(zip(metadata.get("key", []), metadata.get("value", []), strict=True)), path,
-    )
+    dataset = assemble(frames["partners"], frames["communities"], frames["innovations"], _metadata(path, present),
+                       path)
     boundaries = conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True) \
         if BOUNDARIES.layer in present else None
     tables = {name: _text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}

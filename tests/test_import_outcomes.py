@@ -3,6 +3,8 @@ said, exit codes that scripts can trust, keys from other tools kept as theirs, o
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -53,12 +55,13 @@ def test_public_exports_mark_which_points_are_generalised(small_dataset):
 
     selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
                              Filters())
-    text = PACK["csv"].make(selection, Filters(), "es").decode("utf-8-sig")
-    header, *rows = text.splitlines()
-    column = header.split(",").index("Ubicación mostrada")
-    restricted = int((~small_dataset.innovations["consent_public"].astype(bool)).sum())
-    assert sum(row.endswith("generalizada (centro del distrito)") or "generalizada" in row.split(",")[column:]
-               .__str__() for row in rows) == restricted
+    rows = list(csv.DictReader(io.StringIO(PACK["csv"].make(selection, Filters(), "es").decode("utf-8-sig"))))
+    consent = dict(zip(small_dataset.innovations["innovation_id"], small_dataset.innovations["consent_public"],
+                       strict=True))
+    generalised = {row["innovation_id"] for row in rows
+                   if row["Ubicación mostrada"] == "generalizada (centro del distrito)"}
+    assert generalised == {i for i, public in consent.items() if not public}
+    assert len(generalised) > 0 and len(rows) == len(consent)
 
 
 def test_an_unmapped_column_is_reported_with_what_it_probably_is(atlas, tmp_path):

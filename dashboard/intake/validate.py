@@ -53,10 +53,6 @@ class _Context:
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.entity, self.data)
 
-    @property
-    def existing(self) -> pd.DataFrame:
-        return self.matcher.stored
-
     @cached_property
     def communities(self) -> gpd.GeoDataFrame:
         return self.data.communities.set_index("community_id", drop=False)
