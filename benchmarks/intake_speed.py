@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import demo, store
+from dashboard.data import demo, store
 
 ROWS = (2_000, 20_000, 200_000)
 HEADER = ["Título", "Comunidad", "Región", "Socios", "Cultivos", "Año", "Ámbito", "Tipo", "Etapa DPI",

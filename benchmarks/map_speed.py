@@ -34,13 +34,14 @@ from folium.plugins import FastMarkerCluster, MarkerCluster
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.timing import median_seconds
-from dashboard import demo, state, store
-from dashboard.filters import FilterIndex
-from dashboard.layers import Selection, build_layers, partner_names
-from dashboard.maps import DOMAIN_COLOURS, base_map
+from dashboard import state
+from dashboard.data import demo, store
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import DOMAIN
+from dashboard.filtering.filters import FilterIndex
+from dashboard.map.layers import Selection, build_layers, partner_names
+from dashboard.map.maps import DOMAIN_COLOURS, base_map
 from dashboard.paths import PACKAGE, STORE_ENV
-from dashboard.store import Dataset
-from dashboard.vocab import DOMAIN
 
 APP = str(PACKAGE / "app.py")
 LANG = "es"

@@ -13,8 +13,8 @@ import pandas as pd
 import pyogrio
 
 from benchmarks.timing import median_seconds
-from dashboard import demo, store
-from dashboard.conform import lists_by_owner
+from dashboard.data import demo, store
+from dashboard.data.conform import lists_by_owner
 
 
 def _naive_lists(owners, values, ids) -> list[list[str]]:

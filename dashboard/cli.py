@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from dashboard import auth, demo, files, store
-from dashboard.conform import ContractError
+from dashboard import auth
+from dashboard.data import demo, files, store
+from dashboard.data.conform import ContractError
 from dashboard.intake.limits import DEFAULT_LIMITS
 from dashboard.paths import DEMO_STORE
 
@@ -38,8 +39,8 @@ def demo_command(n: int, seed: int, out: Path) -> None:
 @click.option("--partners", is_flag=True, help="Incluir los ocho socios reales de la plataforma.")
 def init_command(out: Path, partners: bool) -> None:
     """Crea un atlas vacío en OUT para llenarlo con sus propios datos."""
+    from dashboard.data.starter import empty_atlas
     from dashboard.i18n import t
-    from dashboard.starter import empty_atlas
 
     if out.exists():
         raise click.ClickException(t("init.exists", "es", path=out))
@@ -63,7 +64,7 @@ def check_command(path: Path | None, lang: str) -> None:
 @main.command("assets")
 def assets_command() -> None:
     """Copia los archivos JS/CSS del mapa desde sus paquetes npm fijados (requiere npm)."""
-    from dashboard import offline
+    from dashboard.map import offline
 
     for path in offline.fetch():
         click.echo(path)
@@ -93,12 +94,12 @@ def boundaries_command(
     """
     import hashlib
 
-    from dashboard.boundaries import read_boundary_file
+    from dashboard.data.boundaries import read_boundary_file
+    from dashboard.data.vocab import BOUNDARY_LEVEL
     from dashboard.i18n import t
     from dashboard.intake import commit
     from dashboard.intake.changes import Source
     from dashboard.paths import store_path
-    from dashboard.vocab import BOUNDARY_LEVEL
 
     target = store_file if store_file is not None else store_path()
     try:
@@ -131,10 +132,10 @@ def _selection_from_query(store_file: Path | None, query: str, lang: str):
     """The store and the filter a shareable address's query string describes; ignored parts are reported."""
     from urllib.parse import parse_qsl
 
-    from dashboard import share
-    from dashboard.filters import FilterIndex
+    from dashboard.filtering import share
+    from dashboard.filtering.filters import FilterIndex
     from dashboard.i18n import t
-    from dashboard.layers import Selection
+    from dashboard.map.layers import Selection
 
     data = store.load(store_file)
     filters, _, notices = share.decode(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
@@ -156,9 +157,9 @@ def _selection_from_query(store_file: Path | None, query: str, lang: str):
               help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].")
 def export_command(format_code: str, out: Path, lang: str, query: str, chart: str, store_file: Path | None) -> None:
     """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF o un gráfico PNG."""
-    from dashboard.charts import CHARTS
     from dashboard.i18n import t
-    from dashboard.pack import PACK, chart_png
+    from dashboard.pack.downloads import PACK, chart_png
+    from dashboard.summary.charts import CHARTS
 
     if format_code == "png" and chart not in CHARTS:
         raise click.BadParameter(", ".join(CHARTS), param_hint="--chart")
@@ -267,7 +268,7 @@ def _intake_options(command):
 
 def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang):
     """The entity, the file read as a table and its mapping (printed); exit 2 if the file cannot be read."""
-    from dashboard.contract import COMMUNITIES, INNOVATIONS
+    from dashboard.data.contract import COMMUNITIES, INNOVATIONS
     from dashboard.i18n import t
     from dashboard.intake.issues import IntakeError
 

@@ -6,7 +6,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from dashboard.vocab import LANGUAGES
+from dashboard.data.vocab import LANGUAGES
 
 DEFAULT_LANGUAGE = LANGUAGES[0]
 _LOCALES = Path(__file__).with_name("locales")

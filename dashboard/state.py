@@ -9,15 +9,10 @@ import geopandas as gpd
 import numpy as np
 import streamlit as st
 
-from dashboard import auth, charts, maps, share, store
-from dashboard import filters as filtering
-from dashboard.conform import ContractError
-from dashboard.filters import FilterIndex, Filters
-from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.layers import Selection, boundary_levels, partner_names
-from dashboard.paths import store_path
-from dashboard.safe_text import literal
-from dashboard.vocab import (
+from dashboard import auth
+from dashboard.data import store
+from dashboard.data.conform import ContractError
+from dashboard.data.vocab import (
     CROP,
     DOMAIN,
     INNOVATOR_TYPE,
@@ -28,6 +23,15 @@ from dashboard.vocab import (
     country_label,
     region_label,
 )
+from dashboard.filtering import filters as filtering
+from dashboard.filtering import share
+from dashboard.filtering.filters import FilterIndex, Filters
+from dashboard.i18n import DEFAULT_LANGUAGE, t
+from dashboard.map import maps
+from dashboard.map.layers import Selection, boundary_levels, partner_names
+from dashboard.paths import store_path
+from dashboard.safe_text import literal
+from dashboard.summary import charts
 
 # Widget keys: named once, used by the views and by the tests.
 LANGUAGE = "language"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import demo, store
+from dashboard.data import demo, store
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,7 @@ def data() -> store.Dataset:
 
 @pytest.fixture(scope="session")
 def index(data):
-    from dashboard.filters import FilterIndex
+    from dashboard.filtering.filters import FilterIndex
 
     return FilterIndex.build(data.innovations, data.communities)
 

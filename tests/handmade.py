@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from dashboard.conform import conform_layer
-from dashboard.contract import COMMUNITIES, INNOVATIONS, PARTNERS
-from dashboard.store import Dataset, assemble
+from dashboard.data.conform import conform_layer
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS, PARTNERS
+from dashboard.data.store import Dataset, assemble
 
 PARTNER_NAMES = {"cedap": "CEDAP", "aba": "ABA", "wn": "WN"}
 

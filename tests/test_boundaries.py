@@ -15,8 +15,9 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from dashboard import share, store
-from dashboard.boundaries import (
+from dashboard.cli import main
+from dashboard.data import store
+from dashboard.data.boundaries import (
     BoundaryProblems,
     Problem,
     count_by_boundary,
@@ -24,15 +25,15 @@ from dashboard.boundaries import (
     read_boundary_file,
     with_boundaries,
 )
-from dashboard.cli import main
-from dashboard.conform import ContractError
-from dashboard.filters import FilterIndex, Filters
+from dashboard.data.conform import ContractError
+from dashboard.data.privacy import public_points
+from dashboard.data.vocab import region_label
+from dashboard.filtering import share
+from dashboard.filtering.filters import FilterIndex, Filters
 from dashboard.intake import commit
 from dashboard.intake.changes import Source
-from dashboard.layers import Selection, build_layers, outside_boundaries
+from dashboard.map.layers import Selection, build_layers, outside_boundaries
 from dashboard.paths import DEMO_STORE
-from dashboard.privacy import public_points
-from dashboard.vocab import region_label
 
 MARGIN = 0.05  # degrees of box around a region's communities
 AYACUCHO = shapely.box(-74.3, -13.2, -74.2, -13.1)  # around Huamanga, district 050101

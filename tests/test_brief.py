@@ -12,16 +12,16 @@ import pypdf
 import pypdfium2
 import pytest
 
-from dashboard import store
-from dashboard.brief import headline_figures, long_date, policy_brief
-from dashboard.filters import FilterIndex, Filters, describe, mask
+from dashboard.data import store
+from dashboard.filtering.filters import FilterIndex, Filters, describe, mask
 from dashboard.i18n import t
-from dashboard.layers import Selection
-from dashboard.narrative import paragraph
+from dashboard.map.layers import Selection
+from dashboard.pack.brief import headline_figures, long_date, policy_brief
+from dashboard.pack.staticcharts import bar_png
+from dashboard.pack.staticmap import region_map_png, shown_points
 from dashboard.paths import ROOT
-from dashboard.staticcharts import bar_png
-from dashboard.staticmap import region_map_png, shown_points
-from dashboard.summaries import summarise
+from dashboard.summary.narrative import paragraph
+from dashboard.summary.summaries import summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
 
 TODAY = date(2026, 3, 3)

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dashboard import demo, store
-from dashboard.filters import FilterIndex, Filters, mask
-from dashboard.privacy import public_points
+from dashboard.data import demo, store
+from dashboard.data.privacy import public_points
+from dashboard.filtering.filters import FilterIndex, Filters, mask
 from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
 
 pytestmark = pytest.mark.browser
@@ -262,9 +262,9 @@ def _metric(page, label: str) -> str:
 
 
 def test_clicking_a_bar_filters_every_page(page, server, browser_data):
-    from dashboard.charts import BAR_COLOUR
-    from dashboard.summaries import labels_for, summarise
-    from dashboard.vocab import region_label
+    from dashboard.data.vocab import region_label
+    from dashboard.summary.charts import BAR_COLOUR
+    from dashboard.summary.summaries import labels_for, summarise
 
     _, data = browser_data
     index = FilterIndex.build(data.innovations, data.communities)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import demo, store
 from dashboard.auth import hash_password
+from dashboard.data import demo, store
 from tests.browser import ARTIFACTS, Watch, running_servers, sign_in, watched_page
 
 pytestmark = pytest.mark.browser

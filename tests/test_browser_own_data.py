@@ -7,12 +7,12 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from dashboard import demo, store
-from dashboard.boundaries import with_boundaries
 from dashboard.cli import main
-from dashboard.contract import CRS
+from dashboard.data import demo, store
+from dashboard.data.boundaries import with_boundaries
+from dashboard.data.contract import CRS
 from dashboard.i18n import t
-from dashboard.layers import outside_boundaries
+from dashboard.map.layers import outside_boundaries
 from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers, watched_page
 
 pytestmark = pytest.mark.browser
@@ -66,8 +66,8 @@ def test_an_empty_atlas_opens_on_its_welcome_page(chromium, stores, tmp_path_fac
 @pytest.mark.parametrize("level", ["region", "province"])
 def test_the_choropleth_colours_by_the_chosen_level_and_counts_what_lies_outside(chromium, stores, level,
                                                                                tmp_path_factory):
-    from dashboard.filters import FilterIndex, Filters
-    from dashboard.layers import Selection
+    from dashboard.filtering.filters import FilterIndex, Filters
+    from dashboard.map.layers import Selection
 
     data = store.load(stores[1])
     selection = Selection.of(data, FilterIndex.build(data.innovations, data.communities), Filters())

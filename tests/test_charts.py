@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dashboard.charts import CHARTS, PICK, picked_filters, presented, summary_chart
-from dashboard.filters import FilterIndex, Filters, mask
-from dashboard.summaries import summarise
-from dashboard.vocab import PID_STAGE
+from dashboard.data.vocab import PID_STAGE
+from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.summary.charts import CHARTS, PICK, picked_filters, presented, summary_chart
+from dashboard.summary.summaries import summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
 
 

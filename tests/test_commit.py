@@ -15,8 +15,8 @@ import geopandas as gpd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from dashboard import store
-from dashboard.contract import COMMUNITIES, ENTITIES, INNOVATIONS, PARTNERS
+from dashboard.data import store
+from dashboard.data.contract import COMMUNITIES, ENTITIES, INNOVATIONS, PARTNERS
 from dashboard.intake import audit, backups, drafts
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.commit import CommitError, ConflictError, commit, history, locked, trash, undo
@@ -307,7 +307,7 @@ def test_a_record_survives_the_trash_as_json(entity):
 KILLED_COMMIT = """
 import os, sys, time
 from pathlib import Path
-from dashboard import store
+from dashboard.data import store
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.commit import commit
 
@@ -331,7 +331,7 @@ commit(Changes(updated={"innovations": row}), Source("edit", "corte"), "killed",
 IMPORTER = """
 import sys, time
 from pathlib import Path
-from dashboard import store
+from dashboard.data import store
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.commit import commit
 

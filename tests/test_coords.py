@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import box
 
-from dashboard.contract import CRS
+from dashboard.data.contract import CRS
+from dashboard.data.outlines import outlines
+from dashboard.data.vocab import COUNTRIES, LANGUAGES, regions
 from dashboard.i18n import catalogue
 from dashboard.intake.coords import (
     MAX_ACCURACY_M,
@@ -31,8 +33,6 @@ from dashboard.intake.utm import (
     parse_zone,
     zone_of,
 )
-from dashboard.outlines import outlines
-from dashboard.vocab import COUNTRIES, LANGUAGES, regions
 
 HUAMANGA = (-13.16, -74.22)  # Ayacucho, Peru: 18S
 CUSCO = (-13.52, -71.97)  # Cusco, Peru: 19S

@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from dashboard import demo, store
+from dashboard.data import demo, store
+from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, PID_STAGE
 from dashboard.paths import DEMO_STORE
-from dashboard.vocab import CROP, DOMAIN, INNOVATOR_TYPE, PID_STAGE
 
 
 def test_the_bundled_store_is_rebuilt_byte_for_byte_from_its_sources(tmp_path):

@@ -13,10 +13,11 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from dashboard import exports, store
-from dashboard.exports import FORMATS, neutralised
-from dashboard.privacy import public_view
-from dashboard.store import Dataset
+from dashboard.data import store
+from dashboard.data.privacy import public_view
+from dashboard.data.store import Dataset
+from dashboard.pack import exports
+from dashboard.pack.exports import FORMATS, neutralised
 from tests.handmade import handmade_dataset
 
 HOSTILE = "<script>alert(1)</script> ]]> & Ñuñoa"

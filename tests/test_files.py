@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import files
+from dashboard.data import files
 
 
 def test_a_write_that_fails_leaves_the_old_file_and_nothing_beside_it(tmp_path):

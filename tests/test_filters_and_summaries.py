@@ -11,8 +11,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.filters import Filters, apply, choices, describe, fold_query
-from dashboard.summaries import labels_for, summarise
+from dashboard.filtering.filters import Filters, apply, choices, describe, fold_query
+from dashboard.summary.summaries import labels_for, summarise
 from tests.handmade import PARTNER_NAMES
 
 
@@ -121,7 +121,7 @@ def test_filter_reads_as_a_sentence(filters, lang, sentence):
 
 
 def _keep(data, index, filters):
-    from dashboard.filters import mask
+    from dashboard.filtering.filters import mask
     return mask(data.innovations, index, filters)
 
 
@@ -207,7 +207,7 @@ def test_counts_by_region_and_partner_use_readable_labels(data, index):
     ],
 )
 def test_word_index_matches_every_term_at_the_start_of_a_word(texts, query, expected):
-    from dashboard.words import WordIndex
+    from dashboard.filtering.words import WordIndex
 
     index = WordIndex.build(pd.Series(texts, dtype="string[pyarrow]"))
     assert index.matching(query).tolist() == expected
@@ -223,7 +223,7 @@ def _starts_a_word(text: str, term: str) -> bool:
 @given(st.lists(st.text(alphabet="ab1 -_(),.\t\u00a0«»'", max_size=12), max_size=6),
        st.text(alphabet="ab1", min_size=1, max_size=3))
 def test_word_index_agrees_with_a_plain_reading_of_the_rule(texts, term):
-    from dashboard.words import WordIndex
+    from dashboard.filtering.words import WordIndex
 
     index = WordIndex.build(pd.Series(texts, dtype="string[pyarrow]"))
     assert index.matching(term).tolist() == [_starts_a_word(text, term) for text in texts]

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from dashboard import store
 from dashboard.cli import main
-from dashboard.details import innovation_details
+from dashboard.data import store
 from dashboard.intake import commit
-from dashboard.pack import PACK
+from dashboard.map.details import innovation_details
+from dashboard.pack.downloads import PACK
 from tests.test_intake_cli import KOBO_HEADER, KOBO_ROWS, _kobo
 
 
@@ -49,9 +49,9 @@ def test_reimporting_the_public_export_moves_no_exact_point_and_blanks_nothing(a
 
 
 def test_public_exports_mark_which_points_are_generalised(small_dataset):
-    from dashboard.filters import FilterIndex
-    from dashboard.layers import Selection
-    from dashboard.share import Filters
+    from dashboard.filtering.filters import FilterIndex
+    from dashboard.filtering.share import Filters
+    from dashboard.map.layers import Selection
 
     selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
                              Filters())
@@ -150,7 +150,7 @@ def test_two_imports_of_one_file_started_together_store_it_once(atlas, tmp_path,
 
 
 def test_a_confirmed_report_is_not_applied_when_the_atlas_changed_meanwhile(atlas, tmp_path):
-    from dashboard.contract import COMMUNITIES
+    from dashboard.data.contract import COMMUNITIES
     from dashboard.intake import mapping
     from dashboard.intake.changes import Source
     from dashboard.intake.readers import read_table

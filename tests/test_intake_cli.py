@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from dashboard import store
 from dashboard.cli import main
+from dashboard.data import store
 from dashboard.intake import commit, mapping
 
 KOBO_HEADER = ["start", "end", "grupo_innovacion/titulo", "grupo_innovacion/comunidad", "grupo_innovacion/cultivos",

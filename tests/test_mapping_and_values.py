@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS
 from dashboard.intake import mapping, values
 
 

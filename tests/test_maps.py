@@ -10,14 +10,14 @@ import pytest
 import shapely
 from folium.plugins import HeatMap
 
-from dashboard import offline, pointcodec
-from dashboard.filters import FilterIndex, Filters, mask
-from dashboard.layers import LAYERS, Selection, build_layers, partner_links, region_counts
-from dashboard.legend import legend_html
-from dashboard.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
-from dashboard.privacy import district_centroids, public_points
+from dashboard.data.privacy import district_centroids, public_points
+from dashboard.data.vocab import region_label
+from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.map import offline, pointcodec
+from dashboard.map.layers import LAYERS, Selection, build_layers, partner_links, region_counts
+from dashboard.map.legend import legend_html
+from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
 from dashboard.safe_text import for_map, for_markdown
-from dashboard.vocab import region_label
 
 HOSTILE = 'Papa <img src=x onerror=alert(1)> `${alert(2)}` C:\\datos\\2019 "qochas" ñawi </script>'
 
@@ -206,7 +206,7 @@ def _with_region_boundaries(data, hostile_name: str | None = None):
 
 
 def test_choropleth_counts_innovations_per_boundary(small_dataset):
-    from dashboard.layers import boundary_counts
+    from dashboard.map.layers import boundary_counts
 
     data = _with_region_boundaries(small_dataset)
     chosen = _selection(data)

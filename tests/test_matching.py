@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from dashboard import store
 from dashboard.cli import main
-from dashboard.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data import store
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS
 from dashboard.i18n import t
 from dashboard.intake import mapping
 from dashboard.intake.matching import natural_key

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.filters import Filters, mask
+from dashboard.filtering.filters import Filters, mask
 from dashboard.i18n import number, percent
-from dashboard.narrative import join, paragraph
-from dashboard.summaries import Headline, Summary, summarise
+from dashboard.summary.narrative import join, paragraph
+from dashboard.summary.summaries import Headline, Summary, summarise
 from tests.handmade import PARTNER_NAMES
 
 NB = "\u00a0"  # no-break space: thousands and, in Spanish, before "%"

@@ -8,8 +8,8 @@ import openpyxl
 import shapely
 from click.testing import CliRunner
 
-from dashboard import store
 from dashboard.cli import main
+from dashboard.data import store
 from dashboard.intake import commit
 
 COMMUNITIES = """Nombre de la comunidad;Región;Provincia;Distrito;Latitud;Longitud;Altitud;Pueblo;Fuente de ubicación

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from dashboard import state, store
+from dashboard import state
 from dashboard.cli import main
-from dashboard.contract import CONTRACT_VERSION, ENTITIES, METADATA_LAYER
+from dashboard.data import store
+from dashboard.data.contract import CONTRACT_VERSION, ENTITIES, METADATA_LAYER
 from dashboard.i18n import t
 from dashboard.paths import DEMO_STORE, PACKAGE, STORE_ENV
 from tests.editors import signed_in
@@ -99,10 +100,10 @@ def test_init_refuses_to_overwrite_an_existing_file(tmp_path):
 
 
 def test_an_empty_atlas_is_indexed_filtered_and_summarised():
-    from dashboard.filters import FilterIndex, Filters
-    from dashboard.layers import Selection
-    from dashboard.starter import empty_atlas
-    from dashboard.summaries import summarise
+    from dashboard.data.starter import empty_atlas
+    from dashboard.filtering.filters import FilterIndex, Filters
+    from dashboard.map.layers import Selection
+    from dashboard.summary.summaries import summarise
 
     data = empty_atlas(partners=False)
     index = FilterIndex.build(data.innovations, data.communities)

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from dashboard import store
 from dashboard.cli import main
-from dashboard.pack import PACK, chart_filename
+from dashboard.data import store
+from dashboard.pack.downloads import PACK, chart_filename
 
 QUERY = "region=PE-AYA&cultivo=papa_nativa"
 
@@ -93,8 +93,8 @@ def test_download_names_follow_the_language_and_date():
 
 
 def test_only_a_signed_in_editor_takes_away_names_and_exact_points(small_dataset):
-    from dashboard.filters import FilterIndex, Filters
-    from dashboard.layers import Selection
+    from dashboard.filtering.filters import FilterIndex, Filters
+    from dashboard.map.layers import Selection
 
     selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
                              Filters())

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 import pytest
 
-from dashboard import demo, store
+from dashboard.data import demo, store
 from dashboard.intake import backups
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.commit import commit, history, locked
@@ -57,7 +57,7 @@ def test_the_import_report_csv_neutralises_formulas():
 KILLED_MID_WRITE = """
 import os, sqlite3, sys, time
 from pathlib import Path
-from dashboard import store
+from dashboard.data import store
 from dashboard.intake.changes import Changes, Source
 from dashboard.intake.commit import commit
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import exports
 from dashboard.i18n import catalogue
 from dashboard.intake.forms import detect_flavour, normalise_form
 from dashboard.intake.issues import FLAG, REJECT, IntakeError
 from dashboard.intake.limits import Limits, unsafe_name
 from dashboard.intake.readers import read_table
 from dashboard.intake.readers.cells import cell_text
+from dashboard.pack import exports
 from tests import intake_corpus as corpus
 
 PLAIN = {"community_id": ["007", "010", "011", "012", "013"], "name": ["Ñuñoa", "NA", "None", "N/A", "null"],

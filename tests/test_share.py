@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.filters import Filters
-from dashboard.share import (
+from dashboard.data.vocab import COUNTRIES, VOCABULARIES, regions
+from dashboard.filtering.filters import Filters
+from dashboard.filtering.share import (
     BAD_VALUE,
     BASEMAPS,
     KEYS,
@@ -24,7 +25,6 @@ from dashboard.share import (
     decode,
     encode,
 )
-from dashboard.vocab import COUNTRIES, VOCABULARIES, regions
 
 # database=None: failing examples are not stored; deadline=None: the first call reads pycountry
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
@@ -32,7 +32,7 @@ PROPERTY = settings(max_examples=200, deadline=None, database=None)
 
 def test_the_module_does_not_need_streamlit():
     # a fresh interpreter: other test modules in this session may have imported Streamlit already
-    code = "import sys, dashboard.share; print('streamlit' in sys.modules)"
+    code = "import sys, dashboard.filtering.share; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parents[1])
     assert result.stdout.strip() == "False"

@@ -14,20 +14,21 @@ import folium
 import numpy as np
 import pytest
 
-from dashboard import demo, pointcodec, store
-from dashboard.filters import FilterIndex, Filters, mask
-from dashboard.layers import Selection, region_counts
-from dashboard.maps import OUTLINE_STYLE
-from dashboard.offline import ASSETS
-from dashboard.paths import OUTLINES
-from dashboard.privacy import public_points
-from dashboard.standalone import (
+from dashboard.data import demo, store
+from dashboard.data.privacy import public_points
+from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.map import pointcodec
+from dashboard.map.layers import Selection, region_counts
+from dashboard.map.maps import OUTLINE_STYLE
+from dashboard.map.offline import ASSETS
+from dashboard.pack.standalone import (
     DETAIL_FIELDS,
     detail_payload,
     inline_assets,
     script_json,
     standalone_map,
 )
+from dashboard.paths import OUTLINES
 from tests.browser import ARTIFACTS, Watch
 from tests.handmade import handmade_dataset
 

@@ -12,9 +12,9 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from dashboard import store
-from dashboard.conform import ContractError
-from dashboard.contract import ENTITIES
+from dashboard.data import store
+from dashboard.data.conform import ContractError
+from dashboard.data.contract import ENTITIES
 from dashboard.paths import STORE_ENV, store_path
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard import exports
-from dashboard.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data.privacy import public_view
 from dashboard.intake import mapping
 from dashboard.intake.readers import read_table
 from dashboard.intake.validate import NEW, REJECTED, UNCHANGED, UPDATE, validate
-from dashboard.privacy import public_view
+from dashboard.pack import exports
 
 HEADER = ("Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;"
           "Latitud;Longitud;Consentimiento")

@@ -11,8 +11,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
+from dashboard.data.privacy import public_points
 from dashboard.paths import PACKAGE, STORE_ENV
-from dashboard.privacy import public_points
 from tests.editors import signed_in
 
 APP = str(PACKAGE / "app.py")
@@ -237,7 +237,7 @@ def _signed_in(monkeypatch, small_store: Path, tmp_path: Path) -> tuple[AppTest,
 
 def _open_record(at: AppTest, position: int):
     """Choose the store's innovation at `position` in the edit form; returns it as stored."""
-    from dashboard import store
+    from dashboard.data import store
 
     record = store.load().innovations.iloc[position]
     at.selectbox(key="edit_choice_innovations").set_value(record["innovation_id"]).run()
@@ -258,7 +258,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_tabs(monkeypatc
 
 
 def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(monkeypatch, small_store, tmp_path):
-    from dashboard import store
+    from dashboard.data import store
     from dashboard.intake import commit
     from dashboard.intake.changes import Changes, Source
 
@@ -277,7 +277,7 @@ def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(mon
 
 
 def test_an_edit_is_saved_with_the_editors_name_and_a_delete_goes_to_the_trash(monkeypatch, small_store, tmp_path):
-    from dashboard import store
+    from dashboard.data import store
     from dashboard.intake import commit
 
     at, path = _signed_in(monkeypatch, small_store, tmp_path)

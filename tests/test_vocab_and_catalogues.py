@@ -5,9 +5,9 @@ import re
 import pycountry
 import pytest
 
-from dashboard.contract import ENTITIES
+from dashboard.data.contract import ENTITIES
+from dashboard.data.vocab import LANGUAGES, VOCABULARIES, country_label, natural_region, regions
 from dashboard.i18n import catalogue, t
-from dashboard.vocab import LANGUAGES, VOCABULARIES, country_label, natural_region, regions
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

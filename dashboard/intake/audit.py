@@ -16,7 +16,7 @@ from datetime import datetime
 import pandas as pd
 import shapely.geometry
 
-from dashboard.contract import BOOKKEEPING_TABLES, Entity
+from dashboard.data.contract import BOOKKEEPING_TABLES, Entity
 from dashboard.intake.changes import Key
 
 RECORDS, IMPORTS, TRASH = BOOKKEEPING_TABLES

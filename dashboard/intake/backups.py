@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyogrio
 
-from dashboard import files, store
+from dashboard.data import files, store
 from dashboard.intake.audit import IMPORTS
 
 FOLDER = "backups"  # beside the store

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from dashboard import store
-from dashboard.boundaries import restore_levels, same_levels, with_boundaries
-from dashboard.conform import ContractError
-from dashboard.contract import ENTITIES
+from dashboard.data import store
+from dashboard.data.boundaries import restore_levels, same_levels, with_boundaries
+from dashboard.data.conform import ContractError
+from dashboard.data.contract import ENTITIES
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.intake import audit, backups, drafts
 from dashboard.intake.audit import IMPORTS, RECORDS, TRASH

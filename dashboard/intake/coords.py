@@ -12,10 +12,10 @@ import unicodedata
 import geopandas as gpd
 import shapely
 
-from dashboard.contract import CRS
+from dashboard.data.contract import CRS
+from dashboard.data.outlines import country_area
+from dashboard.data.vocab import COUNTRIES, region_label
 from dashboard.intake.issues import FLAG, REJECT, Issue
-from dashboard.outlines import country_area
-from dashboard.vocab import COUNTRIES, region_label
 
 MAX_ACCURACY_M = 100.0  # a GPS fix worse than this can put a community in the next valley
 REGION_TOLERANCE_DEG = 0.01  # ~1 km: region polygons are often generalised, and this only flags

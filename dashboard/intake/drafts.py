@@ -16,9 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard import store
-from dashboard.conform import ContractError, conform_layer
-from dashboard.contract import CRS, ENTITIES, Entity
+from dashboard.data import store
+from dashboard.data.conform import ContractError, conform_layer
+from dashboard.data.contract import CRS, ENTITIES, Entity
 from dashboard.intake import audit
 from dashboard.intake.audit import TRASH
 from dashboard.intake.changes import Changes, Key

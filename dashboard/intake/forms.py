@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.exports import LIST_SEPARATOR
 from dashboard.intake.issues import FLAG, REJECT, IntakeError, Issue
+from dashboard.pack.exports import LIST_SEPARATOR
 
 KOBO, ODK = "kobo", "odk"
 KOBO_MARKERS = frozenset({"_uuid", "_submission_time", "_index", "_id", "_validation_status", "__version__"})

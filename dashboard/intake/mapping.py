@@ -15,10 +15,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard import files
-from dashboard.contract import COMMUNITIES, INNOVATIONS, Entity
+from dashboard.data import files
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS, Entity
+from dashboard.data.vocab import LANGUAGES
 from dashboard.i18n import catalogue, t
-from dashboard.vocab import LANGUAGES
 
 Mapping = dict[str, str | None]  # input column -> target (None: not imported)
 

@@ -23,10 +23,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from dashboard.contract import Entity
+from dashboard.data.contract import Entity
+from dashboard.data.store import Dataset
 from dashboard.intake.issues import Issue
 from dashboard.intake.mapping import fold
-from dashboard.store import Dataset
 
 BY_ID, BY_SOURCE_KEY, BY_NATURAL_KEY = "id", "source_key", "natural_key"
 NATURAL_KEYS = {"communities": ("country", "region", "name"), "innovations": ("community_id", "title")}

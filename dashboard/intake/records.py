@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dashboard.contract import EARLIEST_YEAR, Entity, Field
+from dashboard.data.contract import EARLIEST_YEAR, Entity, Field
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import COUNTRIES, country_label, regions
 from dashboard.intake import values
 from dashboard.intake.issues import FLAG, Issue
 from dashboard.intake.mapping import fold
-from dashboard.store import Dataset
-from dashboard.vocab import COUNTRIES, country_label, regions
 
 Texts = dict[str, str]  # target -> non-empty text of one row
 FREE_TEXT = ("id", "text")  # field types whose text is the value itself

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.exports import neutralised
 from dashboard.i18n import t
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import Issue, shown_field
+from dashboard.pack.exports import neutralised
 
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
 STATUSES = (NEW, UPDATE, UNCHANGED, REJECTED)

@@ -14,9 +14,9 @@ from functools import cache
 
 from pyproj import Transformer
 
+from dashboard.data.vocab import region_label
 from dashboard.intake.coords import CoordsError, decimal_number
 from dashboard.intake.issues import FLAG, Issue
-from dashboard.vocab import region_label
 
 EASTING_M = (100_000.0, 900_000.0)  # a zone is 6° wide: at the equator eastings run from ~166 km to ~834 km
 NORTHING_M = (0.0, 10_000_000.0)  # south of the equator the false northing is 10 000 km

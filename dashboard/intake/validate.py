@@ -15,7 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
+from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
+from dashboard.data.privacy import district_centroids
+from dashboard.data.store import Dataset
 from dashboard.intake import coords, utm, values
 from dashboard.intake.changes import Changes
 from dashboard.intake.issues import FLAG, REJECT, Issue
@@ -31,8 +33,6 @@ from dashboard.intake.report import (  # noqa: F401 - the statuses are read wher
     Report,
     RowResult,
 )
-from dashboard.privacy import district_centroids
-from dashboard.store import Dataset
 
 PROGRESS_STEP = 500
 CHUNK = 10_000  # rows whose cells are read into Python at a time

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from dashboard.data.vocab import VOCABULARIES, Vocabulary
 from dashboard.intake.mapping import fold
-from dashboard.vocab import VOCABULARIES, Vocabulary
 
 # vocabulary -> {folded synonym: code}, for the words field teams use that are not the labels
 SYNONYMS: dict[str, dict[str, str]] = {

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from dashboard import state
-from dashboard.about import HISTORY, partner_table
 from dashboard.i18n import t
 from dashboard.paths import store_path
+from dashboard.summary.about import HISTORY, partner_table
 
 lang = state.language()
 data = state.dataset()

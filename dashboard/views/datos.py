@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import t
-from dashboard.pack import DATA_FORMATS, PACK
-from dashboard.tables import public_table
+from dashboard.pack.downloads import DATA_FORMATS, PACK
+from dashboard.summary.tables import public_table
 
 lang = state.language()
 chosen = state.selection()

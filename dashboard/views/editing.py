@@ -8,14 +8,15 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import maps, state
+from dashboard import state
 from dashboard.auth import Editor
-from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS
+from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS
+from dashboard.data.vocab import VOCABULARIES, region_label, regions
 from dashboard.i18n import t
 from dashboard.intake import audit, commit, coords
 from dashboard.intake.changes import Changes, Source
+from dashboard.map import maps
 from dashboard.safe_text import for_markdown
-from dashboard.vocab import VOCABULARIES, region_label, regions
 
 ENTITIES = {"innovations": INNOVATIONS, "communities": COMMUNITIES}
 NEW = ""  # the choice that starts a new record

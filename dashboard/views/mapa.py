@@ -4,14 +4,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
-from dashboard.details import innovation_details
-from dashboard.filters import describe
+from dashboard.data.vocab import BOUNDARY_LEVEL
+from dashboard.filtering.filters import describe
 from dashboard.i18n import t
-from dashboard.layers import LAYERS, build_layers, outside_boundaries, partner_colours
-from dashboard.legend import legend_html
-from dashboard.maps import BASEMAPS
+from dashboard.map.details import innovation_details
+from dashboard.map.layers import LAYERS, build_layers, outside_boundaries, partner_colours
+from dashboard.map.legend import legend_html
+from dashboard.map.maps import BASEMAPS
 from dashboard.safe_text import for_markdown
-from dashboard.vocab import BOUNDARY_LEVEL
 
 lang = state.language()
 chosen = state.selection()

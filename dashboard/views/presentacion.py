@@ -4,14 +4,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
-from dashboard.charts import presented, summary_chart
-from dashboard.figures import PRESENTED, shown_figure
-from dashboard.filters import describe
+from dashboard.filtering.filters import describe
 from dashboard.i18n import t
-from dashboard.layers import build_layers
-from dashboard.legend import legend_html
+from dashboard.map.layers import build_layers
+from dashboard.map.legend import legend_html
 from dashboard.safe_text import for_markdown
-from dashboard.summaries import summarise
+from dashboard.summary.charts import presented, summary_chart
+from dashboard.summary.figures import PRESENTED, shown_figure
+from dashboard.summary.summaries import summarise
 
 FONT_PX = 24  # body text on a 1280×720 projector
 PRESENTED_LAYERS = ("points", "regions")

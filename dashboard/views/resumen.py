@@ -5,14 +5,14 @@ from functools import partial
 import streamlit as st
 
 from dashboard import state
-from dashboard.charts import CHARTS, PICK, summary_chart
-from dashboard.figures import HEADLINE, shown_figure
-from dashboard.filters import describe
+from dashboard.filtering.filters import describe
 from dashboard.i18n import t
-from dashboard.narrative import paragraph
-from dashboard.pack import PACK, chart_filename, chart_png
+from dashboard.pack.downloads import PACK, chart_filename, chart_png
 from dashboard.safe_text import for_markdown
-from dashboard.summaries import summarise
+from dashboard.summary.charts import CHARTS, PICK, summary_chart
+from dashboard.summary.figures import HEADLINE, shown_figure
+from dashboard.summary.narrative import paragraph
+from dashboard.summary.summaries import summarise
 
 lang = state.language()
 chosen = state.selection()

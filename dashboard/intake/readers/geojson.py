@@ -21,11 +21,11 @@ from typing import NamedTuple
 
 from pyproj import CRS
 
-from dashboard.exports import LIST_SEPARATOR
 from dashboard.intake.issues import FLAG, REJECT, IntakeError, Issue
 from dashboard.intake.readers.cells import Cell, Columns, cell_text, repair
 from dashboard.intake.readers.coordinates import Point, assemble, locate, parse_crs
 from dashboard.intake.readers.table import RawTable, Request
+from dashboard.pack.exports import LIST_SEPARATOR
 
 SCALARS = (str, int, float, bool, type(None))
 # Nesting of one feature: a MultiPolygon's coordinates need 6 levels; a property may hold some JSON of its own.

@@ -27,13 +27,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from dashboard.data.vocab import LANGUAGES
 from dashboard.i18n import t
 from dashboard.intake.forms import is_form_definition, left_out_sheets, only_submissions
 from dashboard.intake.issues import IntakeError
 from dashboard.intake.limits import DEFAULT_LIMITS, CheckedZipFile, Limits, check_archive
 from dashboard.intake.readers.cells import Cell, build_frame, cell_text, is_blank
 from dashboard.intake.readers.table import RawTable, Request
-from dashboard.vocab import LANGUAGES
 
 # A number format of zeros only ("000", "00000") pads an integer: the sheet shows 7 as "007".
 ZERO_PADDED = re.compile(r"^0+$")

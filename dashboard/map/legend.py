@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from dashboard import maps
+from dashboard.data.vocab import DOMAIN
 from dashboard.i18n import t
-from dashboard.vocab import DOMAIN
+from dashboard.map import maps
 
 
 def _swatch(colour: str, label: str, shape: str = "square") -> str:

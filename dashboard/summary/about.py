@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.data.vocab import PARTNER_KIND, PARTNER_ROLE
 from dashboard.i18n import t
-from dashboard.vocab import PARTNER_KIND, PARTNER_ROLE
 
 # (year, catalogue key under `history.`), oldest first.
 HISTORY = (

@@ -6,8 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.contract import CRS
-from dashboard.store import Dataset
+from dashboard.data.contract import CRS
+from dashboard.data.store import Dataset
 
 DISTRICT = ["region", "province", "district"]
 

@@ -20,11 +20,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard import store
-from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
+from dashboard.data import store
+from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import CROP, DOMAIN, LIVESTOCK, LOCATION_SHOWN, PID_STAGE, Vocabulary, region_label
 from dashboard.i18n import t
-from dashboard.store import Dataset
-from dashboard.vocab import CROP, DOMAIN, LIVESTOCK, LOCATION_SHOWN, PID_STAGE, Vocabulary, region_label
 
 LIST_SEPARATOR = "; "
 # OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula.

@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.i18n import t
-from dashboard.privacy import public_points
-from dashboard.vocab import (
+from dashboard.data.privacy import public_points
+from dashboard.data.vocab import (
     CROP,
     DOMAIN,
     INNOVATOR_TYPE,
@@ -27,7 +26,8 @@ from dashboard.vocab import (
     country_label,
     region_label,
 )
-from dashboard.words import WordIndex
+from dashboard.filtering.words import WordIndex
+from dashboard.i18n import t
 
 Codes = tuple[str, ...]
 

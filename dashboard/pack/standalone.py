@@ -24,15 +24,15 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from dashboard import maps
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, region_label
 from dashboard.i18n import t
-from dashboard.layers import LAYERS, Selection, build_layers, partner_colours
-from dashboard.legend import legend_html
-from dashboard.offline import ASSETS, UNUSED, Asset
+from dashboard.map import maps
+from dashboard.map.layers import LAYERS, Selection, build_layers, partner_colours
+from dashboard.map.legend import legend_html
+from dashboard.map.offline import ASSETS, UNUSED, Asset
 from dashboard.paths import OUTLINES
 from dashboard.safe_text import for_map
-from dashboard.store import Dataset
-from dashboard.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, region_label
 
 # What a point's popup may say, in this order. Never the innovator's name (a copied file
 # cannot be recalled if consent is withdrawn) and no free text such as the description

@@ -34,15 +34,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dashboard.figures import NO_VALUE, shown_figure
-from dashboard.filters import Filters, describe
+from dashboard.data.vocab import PID_STAGE
+from dashboard.filtering.filters import Filters, describe
 from dashboard.i18n import percent, t
-from dashboard.layers import Selection
-from dashboard.narrative import counted, paragraph
-from dashboard.staticcharts import bar_png
-from dashboard.staticmap import region_map_png
-from dashboard.summaries import Summary, labels_for, summarise
-from dashboard.vocab import PID_STAGE
+from dashboard.map.layers import Selection
+from dashboard.pack.staticcharts import bar_png
+from dashboard.pack.staticmap import region_map_png
+from dashboard.summary.figures import NO_VALUE, shown_figure
+from dashboard.summary.narrative import counted, paragraph
+from dashboard.summary.summaries import Summary, labels_for, summarise
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"  # cover Spanish, Quechua (ñ, ä, ü), «», –
 MARGIN = 40.0

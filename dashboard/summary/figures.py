@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.i18n import number, percent
-from dashboard.summaries import Headline
+from dashboard.summary.summaries import Headline
 
 # In display order; the first four are the ones presentation mode and the brief lead with.
 HEADLINE = ("innovations", "communities", "regions", "partners", "women", "advanced", "newest_year")

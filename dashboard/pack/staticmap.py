@@ -21,11 +21,11 @@ from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextAr
 from matplotlib.patches import Circle
 from matplotlib.transforms import Bbox
 
+from dashboard.data.vocab import country_label, region_label
 from dashboard.i18n import number, t
-from dashboard.layers import Selection, region_counts
+from dashboard.map.layers import Selection, region_counts
+from dashboard.pack.staticcharts import BAR_COLOUR, PRINT_STYLE, to_png
 from dashboard.paths import OUTLINES
-from dashboard.staticcharts import BAR_COLOUR, PRINT_STYLE, to_png
-from dashboard.vocab import country_label, region_label
 
 WATER, LAND, FOCUS_LAND, BORDER = "#E3EDF3", "#EFEBE3", "#FBF8F1", "#8F8F8F"
 POINT_COLOUR = "#4A6B2A"

@@ -15,9 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from dashboard import files
-from dashboard.conform import ContractError, attach_lists, check_points, conform_layer, is_in
-from dashboard.contract import (
+from dashboard.data import files
+from dashboard.data.conform import ContractError, attach_lists, check_points, conform_layer, is_in
+from dashboard.data.contract import (
     BOOKKEEPING_TABLES,
     BOUNDARIES,
     COMMUNITY_FIELDS_ON_INNOVATIONS,
@@ -28,8 +28,8 @@ from dashboard.contract import (
     METADATA_LAYER,
     Entity,
 )
+from dashboard.data.vocab import NATURAL_REGION, natural_region
 from dashboard.paths import store_path
-from dashboard.vocab import NATURAL_REGION, natural_region
 
 # GDAL stamps the write time into gpkg_contents; a fixed stamp makes a rebuild byte-identical.
 DEFAULT_STAMP = "2000-01-01T00:00:00Z"

@@ -20,11 +20,11 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from dashboard.conform import ContractError, conform_layer
-from dashboard.contract import BOUNDARIES, CRS
+from dashboard.data.conform import ContractError, conform_layer
+from dashboard.data.contract import BOUNDARIES, CRS
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import BOUNDARY_LEVEL
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.store import Dataset
-from dashboard.vocab import BOUNDARY_LEVEL
 
 # GDAL errors that mean "this is not a file (or layer) I can read"
 _UNREADABLE = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)

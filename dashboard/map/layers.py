@@ -10,13 +10,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard import maps
-from dashboard.boundaries import count_by_boundary
-from dashboard.contract import CRS
-from dashboard.filters import FilterIndex, Filters, mask
-from dashboard.offline import serve_locally
-from dashboard.store import Dataset
-from dashboard.vocab import BOUNDARY_LEVEL
+from dashboard.data.boundaries import count_by_boundary
+from dashboard.data.contract import CRS
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import BOUNDARY_LEVEL
+from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.map import maps
+from dashboard.map.offline import serve_locally
 
 
 def partner_names(data: Dataset) -> dict[str, str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.data.privacy import shown_name
+from dashboard.data.store import Dataset
+from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, region_label
 from dashboard.i18n import t
-from dashboard.privacy import shown_name
-from dashboard.store import Dataset
-from dashboard.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, region_label
 
 
 def source_key(data: Dataset, layer: str, record_id: str) -> str | None:

@@ -22,8 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from dashboard.filters import Filters
-from dashboard.vocab import BOUNDARY_LEVEL, COUNTRIES, VOCABULARIES, regions
+from dashboard.data.vocab import BOUNDARY_LEVEL, COUNTRIES, VOCABULARIES, regions
+from dashboard.filtering.filters import Filters
 
 LAYERS = ("points", "regions", "heatmap", "links", "choropleth")
 BASEMAPS = ("outlines", "osm", "topo", "satellite")

@@ -14,10 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.contract import CRS, EARLIEST_YEAR, Entity, Field
+from dashboard.data.contract import CRS, EARLIEST_YEAR, Entity, Field
+from dashboard.data.outlines import inside_country
+from dashboard.data.vocab import COUNTRIES, VOCABULARIES, regions
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.outlines import inside_country
-from dashboard.vocab import COUNTRIES, VOCABULARIES, regions
 
 
 class ContractError(ValueError):

@@ -10,7 +10,7 @@ import numpy as np
 import pycountry
 import shapely
 
-from dashboard.contract import CRS
+from dashboard.data.contract import CRS
 from dashboard.paths import OUTLINES
 
 # The Andes network and its neighbours, framed for the basemap.

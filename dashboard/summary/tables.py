@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, Vocabulary, region_label
 from dashboard.i18n import t
-from dashboard.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, Vocabulary, region_label
 
 # The innovation fields a public table shows, in order; innovator names and points never appear.
 PUBLIC_COLUMNS = ("innovation_id", "title", "title_local", "community", "region", "domain", "crops",

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import LIST_CRITERIA, PROFILE_FIELDS, FilterIndex
-from dashboard.vocab import (
+from dashboard.data.vocab import (
     CROP,
     DOMAIN,
     INNOVATOR_TYPE,
@@ -25,6 +24,7 @@ from dashboard.vocab import (
     region_label,
     regions,
 )
+from dashboard.filtering.filters import LIST_CRITERIA, PROFILE_FIELDS, FilterIndex
 
 WOMEN = ("woman", "womens_group")  # innovator types counted as led by women
 ADVANCED = ("joint_experimentation", "results_shared", "spreading")  # stages from joint experimentation on

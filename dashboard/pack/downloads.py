@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import vl_convert
 
-from dashboard import exports
-from dashboard.brief import policy_brief
-from dashboard.charts import CHARTS, summary_chart
-from dashboard.filters import Filters, describe
+from dashboard.data.privacy import public_view
+from dashboard.filtering.filters import Filters, describe
 from dashboard.i18n import t
-from dashboard.layers import Selection
-from dashboard.privacy import public_view
-from dashboard.standalone import standalone_map
-from dashboard.summaries import summarise
+from dashboard.map.layers import Selection
+from dashboard.pack import exports
+from dashboard.pack.brief import policy_brief
+from dashboard.pack.standalone import standalone_map
+from dashboard.summary.charts import CHARTS, summary_chart
+from dashboard.summary.summaries import summarise
 
 PNG_SCALE = 2  # twice the screen size: sharp on slides and in print
 

@@ -18,11 +18,11 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Draw, HeatMap
 from jinja2 import Template
 
-from dashboard import pointcodec
+from dashboard.data.vocab import DOMAIN, region_label
 from dashboard.i18n import t
-from dashboard.offline import serve_locally
+from dashboard.map import pointcodec
+from dashboard.map.offline import serve_locally
 from dashboard.safe_text import for_map
-from dashboard.vocab import DOMAIN, region_label
 
 # Default view: the Andes from Ecuador to Bolivia.
 DEFAULT_CENTRE, DEFAULT_ZOOM = (-12.0, -73.5), 5

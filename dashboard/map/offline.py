@@ -19,7 +19,7 @@ from typing import TypeVar
 import folium
 from folium.elements import JSCSSMixin
 
-from dashboard import files
+from dashboard.data import files
 from dashboard.paths import STATIC
 
 VENDOR = STATIC / "vendor"

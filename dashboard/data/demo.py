@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.conform import conform_layer
-from dashboard.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS
-from dashboard.outlines import inside_country
+from dashboard.data.conform import conform_layer
+from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS
+from dashboard.data.outlines import inside_country
+from dashboard.data.store import Dataset, assemble
+from dashboard.data.vocab import INNOVATOR_TYPE, PID_STAGE, region_label
 from dashboard.paths import SOURCES
-from dashboard.store import Dataset, assemble
-from dashboard.vocab import INNOVATOR_TYPE, PID_STAGE, region_label
 
 DEMO_SEED = 2018
 DEMO_INNOVATIONS = 300
@@ -271,7 +271,7 @@ def build(n_innovations: int = DEMO_INNOVATIONS, seed: int = DEMO_SEED,
     communities = build_communities(sources, extra, rng)
     innovations = build_innovations(sources, communities, partners, n_innovations, rng)
     metadata = {
-        "illustrative": "true", "generator": "dashboard.demo", "seed": str(seed),
+        "illustrative": "true", "generator": "dashboard.data.demo", "seed": str(seed),
         "innovations": str(n_innovations), "updated": f"{LAST_YEAR}-12-31T00:00:00Z",
     }
     return assemble(partners, communities, innovations, metadata, "demo")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from dashboard.data.vocab import DOMAIN, PID_STAGE
 from dashboard.i18n import t
-from dashboard.maps import DOMAIN_COLOURS
-from dashboard.summaries import Summary, labels_for
-from dashboard.vocab import DOMAIN, PID_STAGE
+from dashboard.map.maps import DOMAIN_COLOURS
+from dashboard.summary.summaries import Summary, labels_for
 
 BAR_COLOUR = "#8C5A2B"  # earthy brown; dark enough on the light theme for colour-blind readers
 PICK = "pick"

@@ -27,7 +27,7 @@ import pandas as pd
 
 from dashboard.i18n import number as number_text
 from dashboard.i18n import rounded_share, t
-from dashboard.summaries import Summary, labels_for
+from dashboard.summary.summaries import Summary, labels_for
 
 MAX_LEADERS = 3  # more values than this sharing the top count are no "most frequent" values
 # Spanish "y" becomes "e" before an /i/ sound: "e isla", "e hilo"; but "y hierro", "y yodo"

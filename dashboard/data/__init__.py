@@ -1,0 +1,1 @@
+"""Data: the contract, vocabularies, the store and what checks and derives it."""

@@ -1,0 +1,1 @@
+"""Filtering: what the user chose and which innovations it keeps."""

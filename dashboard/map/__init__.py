@@ -1,0 +1,1 @@
+"""Map: the folium map, its layers, legend and offline assets."""

@@ -1,0 +1,1 @@
+"""Pack: downloads of a selection (data files, brief, charts, standalone map)."""

@@ -1,0 +1,1 @@
+"""Summary: figures, sentences, tables and charts of a selection."""
