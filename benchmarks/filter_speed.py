@@ -21,7 +21,7 @@ import pandas as pd
 from benchmarks.map_speed import synthetic
 from benchmarks.timing import median_seconds
 from dashboard.filtering.filters import LIST_CRITERIA, FilterIndex, Filters, fold_query, mask
-from dashboard.map.layers import partner_names
+from dashboard.filtering.selection import partner_names
 from dashboard.summary.summaries import ADVANCED, WOMEN, Headline, labels_for, summarise
 
 TARGET_MS = 50

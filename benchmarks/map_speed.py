@@ -38,8 +38,9 @@ from dashboard import state
 from dashboard.data import demo, store
 from dashboard.data.store import Dataset
 from dashboard.data.vocab import DOMAIN
-from dashboard.filtering.filters import FilterIndex
-from dashboard.map.layers import Selection, build_layers, partner_names
+from dashboard.filtering.filters import FilterIndex, Filters
+from dashboard.filtering.selection import Selection, partner_names
+from dashboard.map.layers import build_layers
 from dashboard.map.maps import DOMAIN_COLOURS, base_map
 from dashboard.paths import PACKAGE, STORE_ENV
 
@@ -199,7 +200,7 @@ def run(sizes: list[int], repeat: int) -> dict:
         dataset = synthetic(n)
         innovations = dataset.innovations
         index = FilterIndex.build(innovations, dataset.communities)
-        selection = Selection(data=dataset, index=index, keep=np.ones(len(innovations), dtype=bool),
+        selection = Selection(data=dataset, index=index, filters=Filters(), keep=np.ones(len(innovations), dtype=bool),
                               partner_names=partner_names(dataset))
         lat, lon = np.round(index.y, 4).tolist(), np.round(index.x, 4).tolist()
         titles = innovations["title"].fillna("").astype(str).tolist()

@@ -26,9 +26,10 @@ from dashboard.data.vocab import (
 from dashboard.filtering import filters as filtering
 from dashboard.filtering import share
 from dashboard.filtering.filters import FilterIndex, Filters
+from dashboard.filtering.selection import Selection, partner_names
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.map import maps
-from dashboard.map.layers import Selection, boundary_levels, partner_names
+from dashboard.map.layers import boundary_levels
 from dashboard.paths import store_path
 from dashboard.safe_text import literal
 from dashboard.summary import charts

@@ -30,9 +30,10 @@ from dashboard.data.privacy import public_points
 from dashboard.data.vocab import region_label
 from dashboard.filtering import share
 from dashboard.filtering.filters import FilterIndex, Filters
+from dashboard.filtering.selection import Selection
 from dashboard.intake import commit
 from dashboard.intake.changes import Source
-from dashboard.map.layers import Selection, build_layers, outside_boundaries
+from dashboard.map.layers import build_layers, outside_boundaries
 from dashboard.paths import DEMO_STORE
 
 MARGIN = 0.05  # degrees of box around a region's communities

@@ -14,8 +14,8 @@ import pytest
 
 from dashboard.data import store
 from dashboard.filtering.filters import FilterIndex, Filters, describe, mask
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
-from dashboard.map.layers import Selection
 from dashboard.pack.brief import headline_figures, long_date, policy_brief
 from dashboard.pack.staticcharts import bar_png
 from dashboard.pack.staticmap import region_map_png, shown_points
@@ -33,7 +33,7 @@ PNG = b"\x89PNG"
 def _selection(data: store.Dataset, filters: Filters, names: dict[str, str]) -> Selection:
     index = FilterIndex.build(data.innovations, data.communities)
     keep = mask(data.innovations, index, filters)
-    return Selection(data=data, index=index, keep=keep, partner_names=names)
+    return Selection(data=data, index=index, filters=filters, keep=keep, partner_names=names)
 
 
 def _text(pdf: bytes) -> str:
@@ -175,7 +175,7 @@ def test_static_pictures_are_png_and_take_hostile_labels(handmade):
     assert bar_png(hostile, "$x$", "Sin datos").startswith(PNG)
     assert bar_png(hostile.iloc[:0], "Vacío", "Sin datos").startswith(PNG)
     assert region_map_png(handmade, "es").startswith(PNG)
-    empty = Selection(handmade.data, handmade.index, handmade.keep & False, PARTNER_NAMES)
+    empty = Selection(handmade.data, handmade.index, Filters(text="ninguna"), handmade.keep & False, PARTNER_NAMES)
     assert region_map_png(empty, "en").startswith(PNG)
 
 

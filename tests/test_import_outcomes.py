@@ -50,8 +50,8 @@ def test_reimporting_the_public_export_moves_no_exact_point_and_blanks_nothing(a
 
 def test_public_exports_mark_which_points_are_generalised(small_dataset):
     from dashboard.filtering.filters import FilterIndex
+    from dashboard.filtering.selection import Selection
     from dashboard.filtering.share import Filters
-    from dashboard.map.layers import Selection
 
     selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
                              Filters())

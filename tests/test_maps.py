@@ -13,8 +13,9 @@ from folium.plugins import HeatMap
 from dashboard.data.privacy import district_centroids, public_points
 from dashboard.data.vocab import region_label
 from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.selection import Selection
 from dashboard.map import offline, pointcodec
-from dashboard.map.layers import LAYERS, Selection, build_layers, partner_links, region_counts
+from dashboard.map.layers import LAYERS, build_layers, partner_links, region_counts
 from dashboard.map.legend import legend_html
 from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
 from dashboard.safe_text import for_map, for_markdown
@@ -26,7 +27,7 @@ def _selection(data, names=None, filters: Filters | None = None) -> Selection:
     filters = filters or Filters()
     index = FilterIndex.build(data.innovations, data.communities)
     names = names or dict(zip(data.partners["partner_id"], data.partners["name"], strict=True))
-    return Selection(data, index, mask(data.innovations, index, filters), names)
+    return Selection(data, index, filters, mask(data.innovations, index, filters), names)
 
 
 def _page(selection: Selection, layers=tuple(LAYERS), lang="es") -> str:

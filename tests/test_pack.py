@@ -94,7 +94,7 @@ def test_download_names_follow_the_language_and_date():
 
 def test_only_a_signed_in_editor_takes_away_names_and_exact_points(small_dataset):
     from dashboard.filtering.filters import FilterIndex, Filters
-    from dashboard.map.layers import Selection
+    from dashboard.filtering.selection import Selection
 
     selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
                              Filters())

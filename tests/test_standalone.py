@@ -17,8 +17,9 @@ import pytest
 from dashboard.data import demo, store
 from dashboard.data.privacy import public_points
 from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.selection import Selection
 from dashboard.map import pointcodec
-from dashboard.map.layers import Selection, region_counts
+from dashboard.map.layers import region_counts
 from dashboard.map.maps import OUTLINE_STYLE
 from dashboard.map.offline import ASSETS
 from dashboard.pack.standalone import (
@@ -70,7 +71,7 @@ class Page(HTMLParser):
 def _selection(data, filters: Filters = EVERYTHING) -> Selection:
     index = FilterIndex.build(data.innovations, data.communities)
     names = dict(zip(data.partners["partner_id"], data.partners["name"], strict=True))
-    return Selection(data, index, mask(data.innovations, index, filters), names)
+    return Selection(data, index, filters, mask(data.innovations, index, filters), names)
 
 
 def _page(data, lang="es", title="Todas las innovaciones", layers=("points", "regions"),

@@ -17,8 +17,8 @@ def _selection_from_query(store_file: Path | None, query: str, lang: str):
 
     from dashboard.filtering import share
     from dashboard.filtering.filters import FilterIndex
+    from dashboard.filtering.selection import Selection
     from dashboard.i18n import t
-    from dashboard.map.layers import Selection
 
     data = store.load(store_file)
     filters, _, notices = share.decode(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))

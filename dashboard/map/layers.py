@@ -3,52 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from dashboard.data.boundaries import count_by_boundary
-from dashboard.data.contract import CRS
 from dashboard.data.store import Dataset
 from dashboard.data.vocab import BOUNDARY_LEVEL
-from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.selection import Selection
 from dashboard.map import maps
 from dashboard.map.offline import serve_locally
-
-
-def partner_names(data: Dataset) -> dict[str, str]:
-    """Short partner names for lists and charts: the acronym where there is one."""
-    names = data.partners["acronym"].fillna(data.partners["name"])
-    return dict(zip(data.partners["partner_id"], names, strict=True))
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The store, its prepared index and which innovations the filter keeps."""
-
-    data: Dataset
-    index: FilterIndex
-    keep: np.ndarray
-    partner_names: dict[str, str]
-
-    @classmethod
-    def of(cls, data: Dataset, index: FilterIndex, filters: Filters) -> Selection:
-        """What `filters` keeps of the store."""
-        return cls(data=data, index=index, keep=mask(data.innovations, index, filters),
-                   partner_names=partner_names(data))
-
-    @property
-    def rows(self) -> np.ndarray:
-        return np.flatnonzero(self.keep)
-
-    @property
-    def points(self) -> gpd.GeoSeries:
-        """Public points of the kept innovations."""
-        rows = self.rows
-        return gpd.GeoSeries(gpd.points_from_xy(self.index.x[rows], self.index.y[rows]), crs=CRS)
 
 
 def region_counts(selection: Selection) -> pd.DataFrame:

@@ -36,8 +36,8 @@ from reportlab.platypus import (
 
 from dashboard.data.vocab import PID_STAGE
 from dashboard.filtering.filters import Filters, describe
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import percent, t
-from dashboard.map.layers import Selection
 from dashboard.pack.staticcharts import bar_png
 from dashboard.pack.staticmap import region_map_png
 from dashboard.summary.figures import NO_VALUE, shown_figure

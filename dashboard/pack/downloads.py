@@ -14,8 +14,8 @@ import vl_convert
 
 from dashboard.data.privacy import public_view
 from dashboard.filtering.filters import Filters, describe
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
-from dashboard.map.layers import Selection
 from dashboard.pack import exports
 from dashboard.pack.brief import policy_brief
 from dashboard.pack.standalone import standalone_map

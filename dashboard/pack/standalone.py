@@ -26,9 +26,10 @@ from jinja2 import Template
 
 from dashboard.data.store import Dataset
 from dashboard.data.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, region_label
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.map import maps
-from dashboard.map.layers import LAYERS, Selection, build_layers, partner_colours
+from dashboard.map.layers import LAYERS, build_layers, partner_colours
 from dashboard.map.legend import legend_html
 from dashboard.map.offline import ASSETS, UNUSED, Asset
 from dashboard.paths import OUTLINES

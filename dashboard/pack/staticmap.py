@@ -22,8 +22,9 @@ from matplotlib.patches import Circle
 from matplotlib.transforms import Bbox
 
 from dashboard.data.vocab import country_label, region_label
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import number, t
-from dashboard.map.layers import Selection, region_counts
+from dashboard.map.layers import region_counts
 from dashboard.pack.staticcharts import BAR_COLOUR, PRINT_STYLE, to_png
 from dashboard.paths import OUTLINES
 
