@@ -20,9 +20,10 @@ import pandas as pd
 
 from benchmarks.map_speed import synthetic
 from benchmarks.timing import median_seconds
-from dashboard.filtering.filters import LIST_CRITERIA, FilterIndex, Filters, fold_query, mask
+from dashboard.filtering.filters import Filters, mask
+from dashboard.filtering.index import FilterIndex, fold_query, list_columns
 from dashboard.filtering.selection import partner_names
-from dashboard.summary.summaries import ADVANCED, WOMEN, Headline, labels_for, summarise
+from dashboard.summary.summaries import _EVERYTHING, ADVANCED, WOMEN, Headline, labels_for, summarise
 
 TARGET_MS = 50
 MILLION = 1_000_000
@@ -79,7 +80,7 @@ def _atlas(innovations, index, names, repeat: int) -> dict:
             "kept": int(mask(innovations, index, filters).sum()),
         }
     def uncached():
-        index.memo.clear()
+        _EVERYTHING.pop(index, None)
         return _summaries(innovations, index, names, Filters())
     cases["none"]["unfiltered_uncached_ms"] = _ms(median_seconds(uncached, repeat))
     query = fold_query(TEXT)
@@ -134,7 +135,7 @@ def _naive_summaries(innovations, communities, names, filters: Filters) -> tuple
     tables = {}
     for field in FIELDS:
         column = "year_documented" if field == "year" else field
-        values = kept[column].explode() if field in LIST_CRITERIA.values() else kept[column]
+        values = kept[column].explode() if field in list_columns() else kept[column]
         counts = values.dropna().astype(str).value_counts()
         counts = counts[counts > 0]
         labels = labels_for(field, LANG, names)

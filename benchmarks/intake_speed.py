@@ -19,14 +19,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data import demo, store
+from dashboard.data import demo
+from dashboard.data.backend import open_store
+from dashboard.data.store import Dataset
 
 ROWS = (2_000, 20_000, 200_000)
 HEADER = ["Título", "Comunidad", "Región", "Socios", "Cultivos", "Año", "Ámbito", "Tipo", "Etapa DPI",
           "Tipo de innovador", "Latitud", "Longitud", "Consentimiento", "Nombre público"]
 
 
-def write_file(path: Path, rows: int, data: store.Dataset) -> None:
+def write_file(path: Path, rows: int, data: Dataset) -> None:
     """`rows` distinct valid innovations over the store's communities whose names are unique."""
     places = data.communities.drop_duplicates("name", keep=False)
     places = list(zip(places["name"], places["region"].astype(str), places.geometry.y, places.geometry.x,
@@ -52,7 +54,7 @@ def _timed(command: list[str]) -> dict:
             "summary": next((line for line in done.stdout.splitlines() if line.startswith("Nuevas")), "")}
 
 
-def _measure(rows: int, folder: Path, data: store.Dataset, source: Path) -> dict:
+def _measure(rows: int, folder: Path, data: Dataset, source: Path) -> dict:
     path = folder / f"campo-{rows}.csv"
     write_file(path, rows, data)
     atlas = folder / f"atlas-{rows}.gpkg"
@@ -74,11 +76,12 @@ def run(sizes: list[int], repeat: int) -> list[dict]:
     Each size is measured from a fresh interpreter, since the peak memory of children is a high-water mark.
     """
     with tempfile.TemporaryDirectory() as folder:
-        store.write(demo.build(300, seed=1), Path(folder) / "atlas.gpkg")
+        open_store(Path(folder) / "atlas.gpkg").create(demo.build(300, seed=1))
         return [json.loads(subprocess.run([sys.executable, "-m", "benchmarks.intake_speed", folder, str(rows)],
                                           capture_output=True, text=True, check=True).stdout) for rows in sizes]
 
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1])
-    print(json.dumps(_measure(int(sys.argv[2]), folder, store.load(folder / "atlas.gpkg"), folder / "atlas.gpkg")))
+    atlas = folder / "atlas.gpkg"
+    print(json.dumps(_measure(int(sys.argv[2]), folder, open_store(atlas).load(), atlas)))

@@ -35,10 +35,13 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks.timing import median_seconds
 from dashboard import state
-from dashboard.data import demo, store
+from dashboard.data import demo
+from dashboard.data.backend import open_store
 from dashboard.data.store import Dataset
 from dashboard.data.vocab import DOMAIN
-from dashboard.filtering.filters import FilterIndex, Filters
+from dashboard.filtering.criteria import CRITERIA
+from dashboard.filtering.filters import Filters
+from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection, partner_names
 from dashboard.map.layers import build_layers
 from dashboard.map.maps import DOMAIN_COLOURS, base_map
@@ -170,14 +173,14 @@ def _apptest(dataset: Dataset, repeat: int) -> dict:
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.gpkg"
-            store.write(dataset, path)
+            open_store(path).create(dataset)
             os.environ[STORE_ENV] = str(path)
             at = AppTest.from_file(APP, default_timeout=300).run()  # loads the store into the cache
             if at.exception:
                 raise RuntimeError(f"the app failed under AppTest: {at.exception[0].message}")
             choices = itertools.cycle(APPTEST_SELECTIONS)
-            change_s = median_seconds(lambda: at.multiselect(key=state.REGION).set_value(next(choices)).run(),
-                                      repeat)
+            regions = CRITERIA["regions"].widget
+            change_s = median_seconds(lambda: at.multiselect(key=regions).set_value(next(choices)).run(), repeat)
             same_s = median_seconds(lambda: at.run(), repeat)
             if at.exception:
                 raise RuntimeError(f"the app failed under AppTest: {at.exception[0].message}")

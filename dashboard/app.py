@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.i18n import t
 from dashboard.paths import STATIC
+from dashboard.views import sidebar
 
 st.set_page_config(page_title="Prolinnova–Perú · Atlas", page_icon=str(STATIC / "icon.png"), layout="wide")
 data = state.dataset()
@@ -17,10 +18,11 @@ pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=nu
 pages.append(st.Page(state.PRESENT_FILE, title=t("present.switch", lang),
                      url_path=state.PRESENT_PAGE, visibility="hidden"))
 page = st.navigation(pages)
+chosen = state.select(data)  # the filter, built once from the widgets, and what it keeps
 if page.url_path == state.PRESENT_PAGE:
     page.run()
 else:
-    state.sidebar(data, page.url_path)
+    sidebar.draw(chosen, page.url_path)
     if data.is_demo:
         st.caption(f":material/science: {t('app.demo_notice', state.language())}")
     state.show_notices()

@@ -6,8 +6,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from dashboard.data.vocab import LANGUAGES
-
+LANGUAGES = ("es", "en")  # Spanish first: the default
 DEFAULT_LANGUAGE = LANGUAGES[0]
 _LOCALES = Path(__file__).with_name("locales")
 

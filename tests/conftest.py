@@ -43,7 +43,7 @@ def data() -> store.Dataset:
 
 @pytest.fixture(scope="session")
 def index(data):
-    from dashboard.filtering.filters import FilterIndex
+    from dashboard.filtering.index import FilterIndex
 
     return FilterIndex.build(data.innovations, data.communities)
 

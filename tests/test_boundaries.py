@@ -15,8 +15,10 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
+from dashboard import address
 from dashboard.cli import main
 from dashboard.data import store
+from dashboard.data.backend import open_store
 from dashboard.data.boundaries import (
     BoundaryProblems,
     Problem,
@@ -25,14 +27,13 @@ from dashboard.data.boundaries import (
     read_boundary_file,
     with_boundaries,
 )
+from dashboard.data.changes import Source
 from dashboard.data.conform import ContractError
 from dashboard.data.privacy import public_points
 from dashboard.data.vocab import region_label
-from dashboard.filtering import share
-from dashboard.filtering.filters import FilterIndex, Filters
+from dashboard.filtering.filters import Filters
+from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
-from dashboard.intake import commit
-from dashboard.intake.changes import Source
 from dashboard.map.layers import build_layers, outside_boundaries
 from dashboard.paths import DEMO_STORE
 
@@ -400,7 +401,7 @@ def test_cli_refuses_the_whole_file_then_imports_it_with_skip_empty_and_dissolve
     assert result.exit_code == 1
     for code in ("050101", "050102", "050103", "050104"):
         assert f"UBIGEO «{code}»" in result.output
-    assert atlas.read_bytes() == before and commit.history(atlas).empty
+    assert atlas.read_bytes() == before and open_store(atlas).history().empty
 
     result = _import(atlas, path, "district", "UBIGEO", "NOMBDIST", "--skip-empty", "--dissolve-duplicates")
     assert result.exit_code == 0, result.output
@@ -424,12 +425,12 @@ def test_a_boundaries_change_is_in_the_history_and_undo_brings_back_the_previous
     data = store.load(atlas)
     first = _region_boxes(data)
     path = _file(tmp_path / "regiones.gpkg", {"ISO": ["PE-AYA"], "NOMBRE": ["Ayacucho"]}, [AYACUCHO])
-    entry = commit.replace_boundaries(first, Source("boundaries", "cajas.gpkg"), "Ana", path=atlas)
+    entry = open_store(atlas).replace_boundaries(first, Source("boundaries", "cajas.gpkg"), "Ana")
     result = _import(atlas, path, "region", "ISO", "NOMBRE")
     assert result.exit_code == 0, result.output
     assert store.load(atlas).boundaries["code"].tolist() == ["PE-AYA"]
 
-    history = commit.history(atlas)
+    history = open_store(atlas).history()
     assert history["id"].tolist() == ["CHG-000002", entry] and set(history["kind"]) == {"boundaries"}
     assert json.loads(history["counts"][0]) == {"skipped": 0, "merged": 0, "level": "region", "count": 1}
     assert history["file"][0] == "regiones.gpkg" and len(history["sha256"][0]) == 64
@@ -444,9 +445,9 @@ def test_a_boundaries_change_is_in_the_history_and_undo_brings_back_the_previous
     assert restored.boundaries["code"].tolist() == first["code"].tolist()
     assert restored.boundaries.geom_equals(first.geometry, align=False).all()
     assert len(restored.innovations) == len(data.innovations)
-    commit.undo(entry, "Ana", path=atlas)
+    open_store(atlas).undo(entry, "Ana")
     assert store.load(atlas).boundaries is None  # before the first change there were none
-    assert commit.history(atlas)["kind"].tolist() == ["undo", "undo", "boundaries", "boundaries"]
+    assert open_store(atlas).history()["kind"].tolist() == ["undo", "undo", "boundaries", "boundaries"]
 
 
 def _province_patches(data: store.Dataset) -> gpd.GeoDataFrame:
@@ -466,8 +467,8 @@ def two_levels(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("levels") / "atlas.gpkg"
     shutil.copy(DEMO_STORE, target)
     data = store.load(target)
-    commit.replace_boundaries(_region_boxes(data), Source("boundaries", "regiones"), "Ana", path=target)
-    commit.replace_boundaries(_province_patches(data), Source("boundaries", "provincias"), "Ana", path=target)
+    open_store(target).replace_boundaries(_region_boxes(data), Source("boundaries", "regiones"), "Ana")
+    open_store(target).replace_boundaries(_province_patches(data), Source("boundaries", "provincias"), "Ana")
     return target
 
 
@@ -504,12 +505,12 @@ def test_each_stored_level_draws_its_choropleth_and_counts_what_lies_outside(two
 
 
 def test_the_level_travels_in_the_address():
-    view = share.MapView(layers=("choropleth",), level="province")
-    assert share.encode(Filters(), view) == {"capas": "choropleth", "nivel": "province"}
-    assert share.decode({"capas": "choropleth", "nivel": "province"}) == (Filters(), view, [])
-    _, view, notices = share.decode({"nivel": "departamento"})
+    view = address.MapView(layers=("choropleth",), level="province")
+    assert address.encode(Filters(), view) == {"capas": "choropleth", "nivel": "province"}
+    assert address.decode({"capas": "choropleth", "nivel": "province"}) == (Filters(), view, [])
+    _, view, notices = address.decode({"nivel": "departamento"})
     assert view.level is None
-    assert notices == [share.Notice("nivel", "departamento", share.BAD_VALUE)]
+    assert notices == [address.Notice("nivel", "departamento", address.BAD_VALUE)]
 
 
 def test_the_map_page_offers_the_stored_levels_and_says_how_many_lie_outside(two_levels, monkeypatch):

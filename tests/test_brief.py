@@ -13,7 +13,8 @@ import pypdfium2
 import pytest
 
 from dashboard.data import store
-from dashboard.filtering.filters import FilterIndex, Filters, describe, mask
+from dashboard.filtering.filters import Filters, describe, mask
+from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.pack.brief import headline_figures, long_date, policy_brief
@@ -53,7 +54,7 @@ def handmade() -> Selection:
 
 @pytest.fixture(scope="module")
 def spanish(handmade) -> bytes:
-    return policy_brief(handmade, Filters(), today=TODAY)
+    return policy_brief(handmade, today=TODAY)
 
 
 def test_brief_is_one_or_two_a4_pages(spanish):
@@ -86,7 +87,7 @@ def test_brief_shows_each_headline_figure_with_its_label(handmade, spanish):
 def test_brief_in_english(handmade):
     filters = Filters(regions=("PE-AYA",))
     chosen = _selection(handmade.data, filters, PARTNER_NAMES)
-    text = _text(policy_brief(chosen, filters, "en", today=TODAY))
+    text = _text(policy_brief(chosen, "en", today=TODAY))
     assert "Farmer innovations: policy brief" in text
     assert "Innovations in Ayacucho" in text and "Prepared on 3 March 2026" in text
     assert ("Between 2008 and 2015, 3 innovations were documented in 2 communities in one region."
@@ -102,7 +103,7 @@ def test_record_text_is_printed_literally_never_as_markup():
     filters = Filters(partners=("cedap",), text=HOSTILE)
     # kept by partner only: the search words would match nothing, and the partner must be listed
     chosen = _selection(data, Filters(partners=("cedap",)), {**PARTNER_NAMES, "cedap": HOSTILE})
-    text = _text(policy_brief(chosen, filters, today=TODAY))
+    text = _text(policy_brief(dataclasses.replace(chosen, filters=filters), today=TODAY))
     assert f"«{HOSTILE}»" in text  # the search words, inside the filter sentence
     assert f"{HOSTILE}: 3 innovaciones" in text  # the partner list
     assert f"Socio que acompaña más innovaciones: {HOSTILE} (3 innovaciones)." in text  # narrative
@@ -119,7 +120,7 @@ def test_restricted_innovators_and_points_stay_out(handmade, spanish):
 def test_empty_selection_says_so(handmade):
     filters = Filters(year_from=2030)
     chosen = _selection(handmade.data, filters, PARTNER_NAMES)
-    pdf = policy_brief(chosen, filters, today=TODAY)
+    pdf = policy_brief(chosen, today=TODAY)
     text = _text(pdf)
     assert "No hay innovaciones para este filtro." in text
     assert "0 Innovaciones" in text and "— Impulsadas por mujeres" in text
@@ -130,7 +131,7 @@ def test_demo_store_is_marked_illustrative_with_its_source():
     data = store.load()
     shown = data.partners["acronym"].fillna(data.partners["name"])
     names = dict(zip(data.partners["partner_id"], shown, strict=True))
-    pdf = policy_brief(_selection(data, Filters(), names), Filters(), today=TODAY)
+    pdf = policy_brief(_selection(data, Filters(), names), today=TODAY)
     text = _text(pdf)
     assert "Datos ilustrativos" in text and "Datos actualizados al 2025-12-31." in text
     assert "Centro de Desarrollo Agropecuario (CEDAP)" in text
@@ -158,7 +159,7 @@ def test_many_partners_and_long_names_still_fit_on_two_pages():
     data = dataclasses.replace(data, partners=pd.concat([data.partners, added], ignore_index=True))
     data.innovations["partners"] = [[*listed, *extra] for listed in data.innovations["partners"]]
     names = {**PARTNER_NAMES, **extra}
-    pdf = policy_brief(_selection(data, Filters(), names), Filters(), today=TODAY)
+    pdf = policy_brief(_selection(data, Filters(), names), today=TODAY)
     text = _text(pdf)
     assert all(f"{_plain(name)}: 6 innovaciones" in text for name in extra.values())
     assert 1 <= len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 2
@@ -182,5 +183,5 @@ def test_static_pictures_are_png_and_take_hostile_labels(handmade):
 def test_no_markup_characters_are_lost(handmade):
     # the escaped sentence round-trips: nothing dropped, nothing doubled
     filters = Filters(text="a < b & c > d")
-    text = _text(policy_brief(handmade, filters, today=TODAY))
+    text = _text(policy_brief(dataclasses.replace(handmade, filters=filters), today=TODAY))
     assert re.search(r"«a < b & c > d»", text)

@@ -9,7 +9,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.data import demo, store
 from dashboard.data.privacy import public_points
-from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.filters import Filters, mask
+from dashboard.filtering.index import FilterIndex
 from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
 
 pytestmark = pytest.mark.browser
@@ -263,7 +264,7 @@ def _metric(page, label: str) -> str:
 
 def test_clicking_a_bar_filters_every_page(page, server, browser_data):
     from dashboard.data.vocab import region_label
-    from dashboard.summary.charts import BAR_COLOUR
+    from dashboard.palette import BAR_COLOUR
     from dashboard.summary.summaries import labels_for, summarise
 
     _, data = browser_data
@@ -286,6 +287,15 @@ def test_clicking_a_bar_filters_every_page(page, server, browser_data):
     sidebar = page.locator("[data-testid=stSidebar]")
     assert sidebar.get_by_text(region_label(top["code"]), exact=True).is_visible()  # the choice, shown
     page.screenshot(path=ARTIFACTS / "resumen-clic-en-barra.png", full_page=True)
+    page.wait_for_function("code => location.search.includes('region=' + code)", arg=top["code"])
+    _open(page, page.url.replace("/resumen", "/datos"))  # the link carries the choice to every page
+    assert page.get_by_text(f"{top['count']} de {len(data.innovations)} innovaciones").first.is_visible()
+    _open(page, page.url.replace("/datos", "/resumen"))
+    page.get_by_role("button", name="Quitar filtros").first.click()  # and it is cleared where it was made
+    page.wait_for_function(
+        """([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(
+            m => m.innerText.startsWith(label) && m.innerText.includes(value))""",
+        arg=["Innovaciones\n", str(len(data.innovations))])
 
 
 def test_presentation_mode_fits_a_projector(chromium, server, watch):

@@ -66,7 +66,8 @@ def test_an_empty_atlas_opens_on_its_welcome_page(chromium, stores, tmp_path_fac
 @pytest.mark.parametrize("level", ["region", "province"])
 def test_the_choropleth_colours_by_the_chosen_level_and_counts_what_lies_outside(chromium, stores, level,
                                                                                tmp_path_factory):
-    from dashboard.filtering.filters import FilterIndex, Filters
+    from dashboard.filtering.filters import Filters
+    from dashboard.filtering.index import FilterIndex
     from dashboard.filtering.selection import Selection
 
     data = store.load(stores[1])

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from dashboard.data.vocab import PID_STAGE
-from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.filters import Filters, mask
+from dashboard.filtering.index import FilterIndex
 from dashboard.summary.charts import CHARTS, PICK, picked_filters, presented, summary_chart
 from dashboard.summary.summaries import summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
@@ -104,8 +105,9 @@ def test_an_empty_selection_draws_empty_charts():
     ],
 )
 def test_a_click_becomes_filter_criteria(name, picked, expected):
-    assert picked_filters(name, picked) == expected
-    assert Filters(**picked_filters(name, picked)) == Filters(**expected)  # always a valid filter
+    assert picked_filters(name, picked, Filters()) == Filters(**expected)
+    before = Filters(text="riego", partners=("aba",), regions=("BO-L",))
+    assert picked_filters(name, picked, before) == before.replaced(**expected)  # the rest of the filter stays
 
 
 def test_presented_charts_use_projector_sized_text(summary):

@@ -15,11 +15,11 @@ import geopandas as gpd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from dashboard.data import store
+from dashboard.data import backup_files, drafts, history, numbering, store
+from dashboard.data.changes import Changes, Source
 from dashboard.data.contract import COMMUNITIES, ENTITIES, INNOVATIONS, PARTNERS
-from dashboard.intake import audit, backups, drafts
-from dashboard.intake.changes import Changes, Source
-from dashboard.intake.commit import CommitError, ConflictError, commit, history, locked, trash, undo
+from dashboard.data.geopackage import GeoPackageStore
+from dashboard.data.refusals import CommitError, ConflictError
 from dashboard.paths import ROOT
 from tests.handmade import handmade_dataset
 
@@ -43,7 +43,7 @@ def _edited(path: Path, record_id: str, **values) -> gpd.GeoDataFrame:
 def _edit(path: Path, record_id: str, editor: str, seen: int | None = None, **values) -> str:
     seen_map = {} if seen is None else {("innovations", record_id): seen}
     changes = Changes(updated={"innovations": _edited(path, record_id, **values)}, seen=seen_map)
-    return commit(changes, Source("edit", "formulario"), editor, path=path, now=NOW)
+    return GeoPackageStore(path).commit(changes, Source("edit", "formulario"), editor, now=NOW)
 
 
 def _new_innovations(path: Path, titles: list[str]) -> gpd.GeoDataFrame:
@@ -60,7 +60,7 @@ def test_add_update_delete_restore_round_trip(atlas):
     updated = _edited(atlas, "INN-000003", title="Título corregido", crops=["quinua", "oca"])
     changes = Changes(added={"innovations": added}, updated={"innovations": updated},
                       deleted={"innovations": (OWN_POINT_AND_LISTS,)}, seen={("innovations", "INN-000003"): 1})
-    commit(changes, Source("import", "campo.csv", "ab" * 32, {"new": 2}), "ana", path=atlas, now=NOW)
+    GeoPackageStore(atlas).commit(changes, Source("import", "campo.csv", "ab" * 32, {"new": 2}), "ana", now=NOW)
 
     after = store.load(atlas)
     ids = list(after.innovations["innovation_id"])
@@ -75,12 +75,13 @@ def test_add_update_delete_restore_round_trip(atlas):
         ["2", "ana", "2025-05-01T12:00:00Z"]
     assert records.loc[["INN-000081", OWN_POINT_AND_LISTS], "source_key"].tolist() == ["uuid:a", ""]
     assert after.metadata["updated"] == "2025-05-01T12:00:00Z"
-    binned = trash(atlas)
+    binned = GeoPackageStore(atlas).trash()
     assert binned[["entity", "id", "deleted_by"]].values.tolist() == [["innovations", OWN_POINT_AND_LISTS, "ana"]]
 
-    commit(Changes(restored={"innovations": (OWN_POINT_AND_LISTS,)}), Source("restore", "papelera"), "ben", path=atlas)
+    GeoPackageStore(atlas).commit(Changes(restored={"innovations": (OWN_POINT_AND_LISTS,)}),
+                                  Source("restore", "papelera"), "ben")
     restored = store.load(atlas)
-    assert trash(atlas).empty and len(restored.innovations) == 82
+    assert GeoPackageStore(atlas).trash().empty and len(restored.innovations) == 82
     assert_geodataframe_equal(_only(restored.innovations, "innovation_id", OWN_POINT_AND_LISTS),
                               _only(before.innovations, "innovation_id", OWN_POINT_AND_LISTS))
 
@@ -99,7 +100,7 @@ def test_add_update_delete_restore_round_trip(atlas):
     ],
 )
 def test_new_ids_continue_the_highest_number_with_its_padding(taken, prefix, width, expected):
-    assert audit.next_ids(taken, prefix, width, 2)[0] == expected
+    assert numbering.next_ids(taken, prefix, width, 2)[0] == expected
 
 
 def test_records_added_without_ids_get_unique_padded_ids(atlas):
@@ -110,7 +111,7 @@ def test_records_added_without_ids_get_unique_padded_ids(atlas):
     partner["partner_id"] = None
     changes = Changes(added={"innovations": _new_innovations(atlas, ["uno", "dos", "tres"]),
                              "communities": community, "partners": partner})
-    commit(changes, Source("import", "nuevos.xlsx"), "ana", path=atlas, now=NOW)
+    GeoPackageStore(atlas).commit(changes, Source("import", "nuevos.xlsx"), "ana", now=NOW)
     after = store.load(atlas)
     assert after.innovations["innovation_id"].tail(3).tolist() == ["INN-000081", "INN-000082", "INN-000083"]
     assert after.communities["community_id"].tail(2).tolist() == ["PE-AYA-015", "PE-AYA-016"]
@@ -120,9 +121,10 @@ def test_records_added_without_ids_get_unique_padded_ids(atlas):
 
 
 def test_ids_of_deleted_records_are_never_given_again(atlas):
-    commit(Changes(deleted={"innovations": ("INN-000080",)}), Source("delete", "INN-000080"), "ana", path=atlas)
-    commit(Changes(added={"innovations": _new_innovations(atlas, ["otra"])}), Source("edit", "nueva"), "ana",
-           path=atlas)
+    atlas_store = GeoPackageStore(atlas)
+    atlas_store.commit(Changes(deleted={"innovations": ("INN-000080",)}), Source("delete", "INN-000080"), "ana")
+    added = Changes(added={"innovations": _new_innovations(atlas, ["otra"])})
+    atlas_store.commit(added, Source("edit", "nueva"), "ana")
     assert store.load(atlas).innovations["innovation_id"].iat[-1] == "INN-000081"
 
 
@@ -162,41 +164,42 @@ def _moved(atlas: Path, record_id: str, new_id: str) -> gpd.GeoDataFrame:
 def test_records_that_are_gone_or_already_exist_are_conflicts(atlas, changes, reason):
     before = atlas.read_bytes()
     with pytest.raises(ConflictError) as caught:
-        commit(changes(atlas), Source("edit", "formulario"), "ana", path=atlas)
+        GeoPackageStore(atlas).commit(changes(atlas), Source("edit", "formulario"), "ana")
     assert [c.reason for c in caught.value.conflicts] == [reason]
     assert atlas.read_bytes() == before
 
 
 def test_adding_a_record_whose_id_is_in_the_trash_is_a_conflict(atlas):
-    row = _edited(atlas, "INN-000080")
-    commit(Changes(deleted={"innovations": ("INN-000080",)}), Source("delete", "INN-000080"), "ana", path=atlas)
+    row, atlas_store = _edited(atlas, "INN-000080"), GeoPackageStore(atlas)
+    atlas_store.commit(Changes(deleted={"innovations": ("INN-000080",)}), Source("delete", "INN-000080"), "ana")
     with pytest.raises(ConflictError, match="papelera"):
-        commit(Changes(added={"innovations": row}), Source("import", "otra vez.csv"), "ben", path=atlas)
+        atlas_store.commit(Changes(added={"innovations": row}), Source("import", "otra vez.csv"), "ben")
 
 
 def test_deleting_a_community_still_named_by_an_innovation_is_refused(atlas):
     before = atlas.read_bytes()
     with pytest.raises(CommitError) as caught:
-        commit(Changes(deleted={"communities": ("PE-AYA-006",)}), Source("delete", "PE-AYA-006"), "ana", path=atlas)
+        GeoPackageStore(atlas).commit(Changes(deleted={"communities": ("PE-AYA-006",)}), Source("delete", "PE-AYA-006"),
+                                      "ana")
     assert caught.value.reason == "commit.referenced" and atlas.read_bytes() == before
     assert "INN-000001" in caught.value.message("en") and "PE-AYA-006" in str(caught.value)
     named_by = tuple(_only(store.load(atlas).innovations, "community_id", "PE-AYA-006")["innovation_id"])
-    commit(Changes(deleted={"communities": ("PE-AYA-006",), "innovations": named_by}), Source("delete", "todo"),
-           "ana", path=atlas)
+    GeoPackageStore(atlas).commit(Changes(deleted={"communities": ("PE-AYA-006",), "innovations": named_by}),
+                                  Source("delete", "todo"), "ana")
     assert "PE-AYA-006" not in set(store.load(atlas).communities["community_id"])
-    assert len(trash(atlas)) == 1 + len(named_by)
+    assert len(GeoPackageStore(atlas).trash()) == 1 + len(named_by)
 
 
 def test_a_backup_is_taken_before_each_write_and_old_ones_pruned(atlas):
     original = atlas.read_bytes()
     first = _edit(atlas, "INN-000001", "ana", title="uno")
-    (backup,) = backups.listed(atlas)
+    (backup,) = backup_files.listed(atlas)
     assert backup.name == f"atlas-20250501T120000Z-{first}.gpkg" and backup.parent.name == "backups"
     assert backup.read_bytes() == original
     second = _edit(atlas, "INN-000002", "ana", title="dos")
     changes = Changes(updated={"innovations": _edited(atlas, "INN-000004", title="cuatro")})
-    third = commit(changes, Source("edit", "formulario"), "ana", path=atlas, now=NOW, keep_backups=2)
-    assert [p.name for p in backups.listed(atlas)] == [f"atlas-20250501T120000Z-{e}.gpkg" for e in (second, third)]
+    third = GeoPackageStore(atlas, keep_backups=2).commit(changes, Source("edit", "formulario"), "ana", now=NOW)
+    assert [p.name for p in backup_files.listed(atlas)] == [f"atlas-20250501T120000Z-{e}.gpkg" for e in (second, third)]
 
 
 def test_the_audit_records_who_when_which_file_its_hash_and_counts(atlas):
@@ -204,9 +207,9 @@ def test_the_audit_records_who_when_which_file_its_hash_and_counts(atlas):
     added = _new_innovations(atlas, ["a", "b"])
     changes = Changes(added={"innovations": added}, deleted={"innovations": ("INN-000005",)})
     counts = {"new": 2, "update": 0, "unchanged": 78, "rejected": 1}
-    entry = commit(changes, Source("import", "kobo.xlsx", digest, counts), "ana", path=atlas, now=NOW)
+    entry = GeoPackageStore(atlas).commit(changes, Source("import", "kobo.xlsx", digest, counts), "ana", now=NOW)
     second = _edit(atlas, "INN-000001", "ben", title="otra")
-    log = history(atlas)
+    log = GeoPackageStore(atlas).history()
     assert log["id"].tolist() == [second, entry] == ["CHG-000002", "CHG-000001"]
     row = log.iloc[1]
     assert row[["kind", "editor", "time", "file", "sha256", "undone_by", "undoes"]].tolist() == \
@@ -225,30 +228,31 @@ def test_undo_restores_exactly_the_previous_data(atlas):
         updated={"innovations": _edited(atlas, "INN-000003", title="cambiada", partners=["cedap"])},
         deleted={"innovations": (OWN_POINT_AND_LISTS, "INN-000040"), "communities": ("PE-AYA-005",)},
     )
-    entry = commit(changes, Source("import", "lote.csv"), "ana", path=atlas, now=NOW)
-    reverse = undo(entry, "ben", path=atlas, now=NOW)
+    entry = GeoPackageStore(atlas).commit(changes, Source("import", "lote.csv"), "ana", now=NOW)
+    reverse = GeoPackageStore(atlas).undo(entry, "ben", now=NOW)
     after = store.load(atlas)
     for entity in ENTITIES:
         assert_geodataframe_equal(after.frame(entity), before.frame(entity))
-    assert trash(atlas).empty
-    log = history(atlas).set_index("id")
+    assert GeoPackageStore(atlas).trash().empty
+    log = GeoPackageStore(atlas).history().set_index("id")
     assert log.at[entry, "undone_by"] == reverse and log.at[reverse, "undoes"] == entry
     assert log.at[reverse, "kind"] == "undo" and log.at[reverse, "editor"] == "ben"
     for target, reason in ((entry, "commit.already_undone"), (reverse, "commit.undo_of_undo"),
                            ("CHG-999999", "commit.unknown_entry")):
         with pytest.raises(CommitError) as caught:
-            undo(target, "ben", path=atlas)
+            GeoPackageStore(atlas).undo(target, "ben")
         assert caught.value.reason == reason and target in caught.value.message("en")
 
 
 def test_undo_of_a_restore_puts_the_record_back_in_the_trash(atlas):
-    commit(Changes(deleted={"innovations": ("INN-000007",)}), Source("delete", "INN-000007"), "ana", path=atlas)
-    binned = trash(atlas)
-    entry = commit(Changes(restored={"innovations": ("INN-000007",)}), Source("restore", "INN-000007"), "ana",
-                   path=atlas)
-    undo(entry, "ana", path=atlas)
+    atlas_store = GeoPackageStore(atlas)
+    atlas_store.commit(Changes(deleted={"innovations": ("INN-000007",)}), Source("delete", "INN-000007"), "ana")
+    binned = atlas_store.trash()
+    entry = atlas_store.commit(Changes(restored={"innovations": ("INN-000007",)}), Source("restore", "INN-000007"),
+                               "ana")
+    atlas_store.undo(entry, "ana")
     assert "INN-000007" not in set(store.load(atlas).innovations["innovation_id"])
-    assert trash(atlas).equals(binned)
+    assert GeoPackageStore(atlas).trash().equals(binned)
 
 
 def test_undo_is_refused_after_a_later_change_to_the_same_record(atlas):
@@ -256,39 +260,39 @@ def test_undo_is_refused_after_a_later_change_to_the_same_record(atlas):
     later = _edit(atlas, "INN-000003", "ben", title="segunda")
     before = atlas.read_bytes()
     with pytest.raises(ConflictError) as caught:
-        undo(first, "ana", path=atlas)
+        GeoPackageStore(atlas).undo(first, "ana")
     assert atlas.read_bytes() == before
     assert [(c.id, c.editor) for c in caught.value.conflicts] == [("INN-000003", "ben")]
     assert first in caught.value.message("en") and "INN-000003" in caught.value.message("en")
-    undo(later, "ana", path=atlas)  # newest first: then the first can be undone too
-    undo(first, "ana", path=atlas)
+    GeoPackageStore(atlas).undo(later, "ana")  # newest first: then the first can be undone too
+    GeoPackageStore(atlas).undo(first, "ana")
     assert _only(store.load(atlas).innovations, "innovation_id", "INN-000003")["title"].iat[0] != "primera"
 
 
 def test_undo_needs_the_backup_of_its_entry(atlas):
     first = _edit(atlas, "INN-000001", "ana", title="uno")
     _edit(atlas, "INN-000002", "ana", title="dos")
-    commit(Changes(updated={"innovations": _edited(atlas, "INN-000004", title="x")}), Source("edit", "f"), "ana",
-           path=atlas, keep_backups=1)
+    changes = Changes(updated={"innovations": _edited(atlas, "INN-000004", title="x")})
+    GeoPackageStore(atlas, keep_backups=1).commit(changes, Source("edit", "f"), "ana")
     with pytest.raises(CommitError) as caught:
-        undo(first, "ana", path=atlas)
+        GeoPackageStore(atlas).undo(first, "ana")
     assert caught.value.reason == "commit.no_backup"
 
 
 def test_a_busy_store_is_a_clear_error_after_the_timeout(atlas):
     before = atlas.read_bytes()
     changes = Changes(deleted={"innovations": ("INN-000001",)})
-    with locked(atlas), pytest.raises(CommitError) as caught:  # another importer holds the lock
-        commit(changes, Source("delete", "INN-000001"), "ana", path=atlas, timeout=0.2)
+    with GeoPackageStore(atlas).locked(), pytest.raises(CommitError) as caught:  # another importer holds the lock
+        GeoPackageStore(atlas, timeout=0.2).commit(changes, Source("delete", "INN-000001"), "ana")
     assert caught.value.reason == "commit.busy" and "atlas.gpkg" in caught.value.message("en")
     assert atlas.read_bytes() == before
 
 
 def test_nothing_to_commit_and_an_unknown_layer_are_refused(atlas):
     with pytest.raises(CommitError, match="No hay cambios"):
-        commit(Changes(), Source("edit", "vacío"), "ana", path=atlas)
+        GeoPackageStore(atlas).commit(Changes(), Source("edit", "vacío"), "ana")
     with pytest.raises(CommitError) as caught:
-        commit(Changes(deleted={"regions": ("PE-AYA",)}), Source("edit", "x"), "ana", path=atlas)
+        GeoPackageStore(atlas).commit(Changes(deleted={"regions": ("PE-AYA",)}), Source("edit", "x"), "ana")
     assert caught.value.reason == "commit.unknown_layer"
 
 
@@ -296,10 +300,10 @@ def test_nothing_to_commit_and_an_unknown_layer_are_refused(atlas):
 def test_a_record_survives_the_trash_as_json(entity):
     rows = drafts.plain(entity, handmade_dataset().frame(entity), "handmade")
     for record in rows.to_dict("records"):
-        back = audit.record_from_json(entity, audit.record_json(entity, record))
+        back = history.record_from_json(entity, history.record_json(entity, record))
         assert back.pop("geometry") == record.pop("geometry")
         assert back == record
-        assert json.loads(audit.record_json(entity, {**record, "geometry": None}))["geometry"] is None
+        assert json.loads(history.record_json(entity, {**record, "geometry": None}))["geometry"] is None
 
 
 # A commit that stops, like a power cut would, after store.write has written and verified its temporary
@@ -308,8 +312,8 @@ KILLED_COMMIT = """
 import os, sys, time
 from pathlib import Path
 from dashboard.data import store
-from dashboard.intake.changes import Changes, Source
-from dashboard.intake.commit import commit
+from dashboard.data.changes import Changes, Source
+from dashboard.data.geopackage import GeoPackageStore
 
 atlas, ready = Path(sys.argv[1]), Path(sys.argv[2])
 replace = os.replace
@@ -324,7 +328,7 @@ def pause_before_rename(source, target):
 os.replace = pause_before_rename
 row = store.load(atlas).innovations.head(1).copy()
 row["title"] = "Nunca guardado"
-commit(Changes(updated={"innovations": row}), Source("edit", "corte"), "killed", path=atlas)
+GeoPackageStore(atlas).commit(Changes(updated={"innovations": row}), Source("edit", "corte"), "killed")
 """
 
 # An importer that reads the store, waits for the signal to go, then adds rows without ids.
@@ -332,8 +336,8 @@ IMPORTER = """
 import sys, time
 from pathlib import Path
 from dashboard.data import store
-from dashboard.intake.changes import Changes, Source
-from dashboard.intake.commit import commit
+from dashboard.data.changes import Changes, Source
+from dashboard.data.geopackage import GeoPackageStore
 
 atlas, ready, go, tag = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 rows = store.load(atlas).innovations.head(3).copy()
@@ -343,7 +347,7 @@ ready.touch()
 deadline = time.monotonic() + 120
 while not go.exists() and time.monotonic() < deadline:
     time.sleep(0.01)
-print(commit(Changes(added={"innovations": rows}), Source("import", f"{tag}.csv"), tag, path=atlas))
+print(GeoPackageStore(atlas).commit(Changes(added={"innovations": rows}), Source("import", f"{tag}.csv"), tag))
 """
 
 

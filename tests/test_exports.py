@@ -17,7 +17,8 @@ from dashboard.data import store
 from dashboard.data.privacy import public_view
 from dashboard.data.store import Dataset
 from dashboard.pack import exports
-from dashboard.pack.exports import FORMATS, neutralised
+from dashboard.pack.downloads import DATA_FORMATS, PACK
+from dashboard.pack.exports import neutralised
 from tests.handmade import handmade_dataset
 
 HOSTILE = "<script>alert(1)</script> ]]> & Ñuñoa"
@@ -58,7 +59,7 @@ def hostile_view() -> Dataset:
 
 
 def _file(tmp_path: Path, code: str, content: bytes) -> Path:
-    path = tmp_path / f"innovaciones.{FORMATS[code].extension}"
+    path = tmp_path / f"innovaciones.{PACK[code].extension}"
     path.write_bytes(content)
     return path
 
@@ -115,31 +116,31 @@ def _same_records(read: pd.DataFrame, view: Dataset, titles=lambda title: title)
                                atol=1e-6)
 
 
-@pytest.mark.parametrize("code", sorted(FORMATS))
+@pytest.mark.parametrize("code", sorted(DATA_FORMATS))
 def test_every_format_reads_back_as_the_filtered_innovations(code, demo_view, tmp_path):
     assert 0 < len(demo_view.innovations) < 80
-    path = _file(tmp_path, code, FORMATS[code].write(demo_view, "es"))
+    path = _file(tmp_path, code, PACK[code].write(demo_view, "es"))
     _same_records(read_innovations(code, path), demo_view)
 
 
-@pytest.mark.parametrize("code", sorted(FORMATS))
+@pytest.mark.parametrize("code", sorted(DATA_FORMATS))
 def test_every_format_writes_an_empty_filter(code, small_dataset, tmp_path):
     empty = public_view(small_dataset, np.zeros(len(small_dataset.innovations), bool))
-    path = _file(tmp_path, code, FORMATS[code].write(empty, "en"))
+    path = _file(tmp_path, code, PACK[code].write(empty, "en"))
     assert read_innovations(code, path, "en").empty
 
 
-@pytest.mark.parametrize("code", sorted(FORMATS))
+@pytest.mark.parametrize("code", sorted(DATA_FORMATS))
 def test_hostile_records_come_back_as_text_in_every_format(code, hostile_view, tmp_path):
-    path = _file(tmp_path, code, FORMATS[code].write(hostile_view, "es"))
+    path = _file(tmp_path, code, PACK[code].write(hostile_view, "es"))
     spreadsheet = code in ("csv", "xlsx")
     _same_records(read_innovations(code, path), hostile_view,
                   titles=lambda title: f"'{title}" if spreadsheet and title[0] in "=+-@" else title)
 
 
-@pytest.mark.parametrize("code", sorted(FORMATS))
+@pytest.mark.parametrize("code", sorted(DATA_FORMATS))
 def test_no_restricted_name_or_exact_point_in_any_format(code, hostile_view, tmp_path):
-    content = FORMATS[code].write(hostile_view, "es")
+    content = PACK[code].write(hostile_view, "es")
     read = read_innovations(code, _file(tmp_path, code, content))
     points = set(zip(read["longitude"].round(6), read["latitude"].round(6), strict=True))
     assert EXACT_OWN_POINT not in points
@@ -154,7 +155,7 @@ def test_no_restricted_name_or_exact_point_in_any_format(code, hostile_view, tmp
 
 
 def test_csv_has_a_bom_codes_for_reimport_and_numbers_as_numbers(hostile_view):
-    content = FORMATS["csv"].write(hostile_view, "es")
+    content = PACK["csv"].write(hostile_view, "es")
     assert content.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype={"innovation_id": str})
     assert {f.name for f in exports.INNOVATIONS.fields} <= set(frame.columns)
@@ -168,7 +169,7 @@ def test_csv_has_a_bom_codes_for_reimport_and_numbers_as_numbers(hostile_view):
 
 
 def test_csv_helper_headers_follow_the_language(hostile_view):
-    spanish, english = (pd.read_csv(io.BytesIO(FORMATS["csv"].write(hostile_view, lang)),
+    spanish, english = (pd.read_csv(io.BytesIO(PACK["csv"].write(hostile_view, lang)),
                                     encoding="utf-8-sig", nrows=0).columns for lang in ("es", "en"))
     assert {"Comunidad", "Región", "Ámbito"} <= set(spanish)
     assert {"Community", "Region", "Domain"} <= set(english)
@@ -176,7 +177,7 @@ def test_csv_helper_headers_follow_the_language(hostile_view):
 
 
 def test_xlsx_is_styled_text_safe_and_never_holds_a_formula(hostile_view):
-    book = openpyxl.load_workbook(io.BytesIO(FORMATS["xlsx"].write(hostile_view, "es")))
+    book = openpyxl.load_workbook(io.BytesIO(PACK["xlsx"].write(hostile_view, "es")))
     assert book.sheetnames == ["léame", "innovaciones", "comunidades", "socios"]
     sheet = book["innovaciones"]
     header = [cell.value for cell in sheet[1]]
@@ -196,7 +197,7 @@ def get_letter(header: list[str], title: str) -> str:
 
 
 def test_xlsx_sheets_and_headers_follow_the_language(hostile_view):
-    sheets = {lang: pd.read_excel(io.BytesIO(FORMATS["xlsx"].write(hostile_view, lang)),
+    sheets = {lang: pd.read_excel(io.BytesIO(PACK["xlsx"].write(hostile_view, lang)),
                                   sheet_name=None, dtype=str) for lang in ("es", "en")}
     assert list(sheets["en"]) == ["readme", "innovations", "communities", "partners"]
     assert {"Título", "Comunidad", "Etapa DPI"} <= set(sheets["es"]["innovaciones"].columns)
@@ -208,7 +209,7 @@ def test_xlsx_sheets_and_headers_follow_the_language(hostile_view):
 def test_xlsx_readme_tells_source_licence_counts_and_generalisation(hostile_view):
     view = Dataset(hostile_view.partners, hostile_view.communities, hostile_view.innovations,
                    metadata={"source": "Prolinnova–Perú, 2026", "licence": "CC BY 4.0"})
-    lines = pd.read_excel(io.BytesIO(FORMATS["xlsx"].write(view, "es")), sheet_name="léame",
+    lines = pd.read_excel(io.BytesIO(PACK["xlsx"].write(view, "es")), sheet_name="léame",
                           header=None)[0].tolist()
     text = "\n".join(lines)
     assert "Prolinnova–Perú, 2026" in text and "CC BY 4.0" in text
@@ -217,7 +218,7 @@ def test_xlsx_readme_tells_source_licence_counts_and_generalisation(hostile_view
 
 
 def test_geojson_keeps_lists_as_arrays(hostile_view, tmp_path):
-    content = FORMATS["geojson"].write(hostile_view, "en")
+    content = PACK["geojson"].write(hostile_view, "en")
     frame = pyogrio.read_dataframe(_file(tmp_path, "geojson", content))
     assert frame.crs.to_epsg() == 4326
     row = frame.set_index("innovation_id").loc["007"]
@@ -226,7 +227,7 @@ def test_geojson_keeps_lists_as_arrays(hostile_view, tmp_path):
 
 
 def test_kml_escapes_markup_and_groups_placemarks_by_domain(hostile_view, tmp_path):
-    content = FORMATS["kml"].write(hostile_view, "es")
+    content = PACK["kml"].write(hostile_view, "es")
     raw = content.decode("utf-8")
     assert "<script>" not in raw and "]]>" not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; Ñuñoa" in raw
@@ -241,7 +242,7 @@ def test_kml_escapes_markup_and_groups_placemarks_by_domain(hostile_view, tmp_pa
 
 
 def test_gpkg_loads_as_an_atlas_store_marked_as_a_public_view(hostile_view, tmp_path):
-    loaded = store.load(_file(tmp_path, "gpkg", FORMATS["gpkg"].write(hostile_view, "es")))
+    loaded = store.load(_file(tmp_path, "gpkg", PACK["gpkg"].write(hostile_view, "es")))
     assert loaded.metadata["public_view"] == "true"
     ids = list(hostile_view.innovations["innovation_id"])
     assert list(loaded.innovations["innovation_id"]) == ids
@@ -261,6 +262,6 @@ def test_only_text_that_starts_like_a_formula_is_neutralised(value, expected):
 
 
 def test_registry_entries_have_labels_in_both_languages():
-    for code, export in FORMATS.items():
+    for code, export in PACK.items():
         assert export.code == code and export.mime.count("/") == 1
         assert export.label("es") and export.label("en")

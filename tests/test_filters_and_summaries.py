@@ -11,7 +11,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.filtering.filters import Filters, apply, choices, describe, fold_query
+from dashboard.filtering.criteria import CRITERIA
+from dashboard.filtering.filters import Filters, apply, describe
+from dashboard.filtering.index import fold_query
 from dashboard.summary.summaries import labels_for, summarise
 from tests.handmade import PARTNER_NAMES
 
@@ -84,12 +86,11 @@ def test_filter_is_one_immutable_value():
     assert chosen == Filters(regions=("PE-AYA",)) and chosen.active and not Filters().active
 
 
-def test_place_choices_cascade_from_region_to_district(data):
-    innovations = data.innovations
-    assert choices(innovations, Filters(), "province") == ["Chucuito", "Huamanga", "Huanta", "Los Andes",
-                                                           "Melgar"]
-    assert choices(innovations, Filters(regions=("PE-AYA",)), "province") == ["Huamanga", "Huanta"]
-    assert choices(innovations, Filters(regions=("PE-AYA",), provinces=("Huamanga",)), "district") == ["Socos"]
+def test_place_choices_cascade_from_region_to_district(data, index):
+    provinces, districts = CRITERIA["provinces"], CRITERIA["districts"]
+    assert provinces.options(data, index, Filters()) == ["Chucuito", "Huamanga", "Huanta", "Los Andes", "Melgar"]
+    assert provinces.options(data, index, Filters(regions=("PE-AYA",))) == ["Huamanga", "Huanta"]
+    assert districts.options(data, index, Filters(regions=("PE-AYA",), provinces=("Huamanga",))) == ["Socos"]
 
 
 @pytest.mark.parametrize(("query", "folded"), [("Años", "anos"), ("ÑAWI", "nawi"), ("  Quinua ", "quinua"),

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from dashboard.cli import main
 from dashboard.data import store
+from dashboard.data.backend import open_store
+from dashboard.data.refusals import CommitError
 from dashboard.intake import commit
 from dashboard.map.details import innovation_details
 from dashboard.pack.downloads import PACK
@@ -49,13 +51,13 @@ def test_reimporting_the_public_export_moves_no_exact_point_and_blanks_nothing(a
 
 
 def test_public_exports_mark_which_points_are_generalised(small_dataset):
-    from dashboard.filtering.filters import FilterIndex
+    from dashboard.address import Filters
+    from dashboard.filtering.index import FilterIndex
     from dashboard.filtering.selection import Selection
-    from dashboard.filtering.share import Filters
 
     selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
                              Filters())
-    rows = list(csv.DictReader(io.StringIO(PACK["csv"].make(selection, Filters(), "es").decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(PACK["csv"].make(selection, "es").decode("utf-8-sig"))))
     consent = dict(zip(small_dataset.innovations["innovation_id"], small_dataset.innovations["consent_public"],
                        strict=True))
     generalised = {row["innovation_id"] for row in rows
@@ -150,9 +152,9 @@ def test_two_imports_of_one_file_started_together_store_it_once(atlas, tmp_path,
 
 
 def test_a_confirmed_report_is_not_applied_when_the_atlas_changed_meanwhile(atlas, tmp_path):
+    from dashboard.data.changes import Source
     from dashboard.data.contract import COMMUNITIES
     from dashboard.intake import mapping
-    from dashboard.intake.changes import Source
     from dashboard.intake.readers import read_table
     from dashboard.intake.validate import validate
 
@@ -167,8 +169,8 @@ def test_a_confirmed_report_is_not_applied_when_the_atlas_changed_meanwhile(atla
     assert confirmed["new"] == 1
     assert _run("import", "--entity", "communities", path, "--store", atlas, "--editor", "B", "--yes").exit_code == 0
     before = atlas.read_bytes()  # another editor imported the same file in between
-    with pytest.raises(commit.CommitError) as refused:
-        commit.commit_checked(check, Source("import", "m.csv"), "A", path=atlas, expected=confirmed)
+    with pytest.raises(CommitError) as refused:
+        commit.commit_checked(check, Source("import", "m.csv"), "A", store=open_store(atlas), expected=confirmed)
     assert "El atlas cambió desde que se revisó el informe" in refused.value.message("es")
     assert atlas.read_bytes() == before
 

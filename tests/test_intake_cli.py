@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from dashboard.cli import main
 from dashboard.data import store
-from dashboard.intake import commit, mapping
+from dashboard.data.backend import open_store
+from dashboard.intake import mapping
 
 KOBO_HEADER = ["start", "end", "grupo_innovacion/titulo", "grupo_innovacion/comunidad", "grupo_innovacion/cultivos",
                "grupo_innovacion/cultivos/papa_nativa", "grupo_innovacion/cultivos/quinua", "grupo_innovacion/socios",
@@ -58,7 +59,7 @@ def test_a_kobo_export_imports_with_every_value_as_written(atlas, tmp_path, smal
     assert bool(qocha["consent_public"]) and qocha["community_id"] == "PE-AYA-001"
     named = stored[stored["title"] == "Semillero NA"].iloc[0]  # "NA" in a title stays text
     assert not named["has_own_point"] and not bool(named["consent_public"])  # n/a location: the community's point
-    entry = commit.history(atlas).iloc[0]
+    entry = open_store(atlas).history().iloc[0]
     assert entry["editor"] == "Ana Quispe" and entry["file"] == "kobo.csv" and len(entry["sha256"]) == 64
 
 
@@ -110,7 +111,7 @@ def test_a_dry_run_writes_nothing_and_undo_takes_an_import_back(atlas, tmp_path,
     assert "No se escribió nada" in _run("import", kobo, "--store", atlas, "--editor", "Ana", "--dry-run").output
     assert atlas.read_bytes() == before
     assert _run("import", kobo, "--store", atlas, "--editor", "Ana").exit_code == 0
-    entry = commit.history(atlas).iloc[0]["id"]
+    entry = open_store(atlas).history().iloc[0]["id"]
     undone = _run("undo", entry, "--store", atlas, "--editor", "Ana")
     assert undone.exit_code == 0, undone.output
     assert len(store.load(atlas).innovations) == len(small_dataset.innovations)

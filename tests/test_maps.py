@@ -12,10 +12,22 @@ from folium.plugins import HeatMap
 
 from dashboard.data.privacy import district_centroids, public_points
 from dashboard.data.vocab import region_label
-from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.filters import Filters, mask
+from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
-from dashboard.map import offline, pointcodec
-from dashboard.map.layers import LAYERS, build_layers, partner_links, region_counts
+from dashboard.i18n import t
+from dashboard.map import layers, offline, pointcodec
+from dashboard.map.layers import (
+    DEFAULT_LAYERS,
+    LAYER_CODES,
+    LAYERS,
+    Key,
+    Layer,
+    Swatch,
+    build_layers,
+    partner_links,
+    region_counts,
+)
 from dashboard.map.legend import legend_html
 from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
 from dashboard.safe_text import for_map, for_markdown
@@ -89,12 +101,54 @@ def test_partner_links_join_each_partner_to_the_communities_it_works_with(small_
     assert links[["hq_x", "hq_y", "x", "y"]].notna().all().all()
 
 
-def test_legend_speaks_the_chosen_language():
-    spanish = legend_html(("points", "regions"), "es", {})
-    english = legend_html(("points", "regions"), "en", {})
+def test_legend_speaks_the_chosen_language(small_dataset):
+    spanish = legend_html(("points", "regions"), _selection(small_dataset), "es")
+    english = legend_html(("points", "regions"), _selection(small_dataset), "en")
     assert "agua y riego" in spanish and "Ámbito" in spanish
     assert "water management and irrigation" in english and "Domain" in english
     assert "agua y riego" not in english
+
+
+def test_the_legend_explains_only_the_chosen_layers_in_registry_order(small_dataset):
+    chosen = _selection(small_dataset, names={p: f"Socio {p}" for p in small_dataset.partners["partner_id"]})
+    html = legend_html(("links", "points"), chosen, "es")
+    assert "agua y riego" in html and "Área proporcional" not in html  # points yes, regions no
+    assert html.index("Ámbito") < html.index(t("map.legend.links", "es"))  # registry order, not the order asked
+    assert all(f"Socio {p}" in html for p in small_dataset.partners["partner_id"])
+    assert "sin internet" in legend_html((), chosen, "es", basemap="osm")  # the fallback note comes with tiles
+
+
+def test_layer_codes_are_the_registry_and_keep_the_words_of_shared_links():
+    assert LAYER_CODES == tuple(LAYERS) == ("points", "regions", "heatmap", "links", "choropleth")
+    assert set(DEFAULT_LAYERS) <= set(LAYER_CODES)
+    for code, layer in LAYERS.items():
+        assert layer.code == code and layer.label("es") != layer.label("en")
+
+
+class Grid(Layer):
+    """A layer the atlas does not have: one marker, and a legend with markup in its words."""
+
+    code, label_key = "grid", "map.layer.heatmap"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        group = self.group(lang)
+        folium.Marker((-12.0, -75.0)).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        return Key("Cuadrícula <b>", (Swatch("black", "celda"),))
+
+
+def test_a_layer_added_to_the_registry_is_drawn_and_explained_with_no_other_change(small_dataset, monkeypatch):
+    monkeypatch.setitem(layers.LAYERS, "grid", Grid())
+    chosen = _selection(small_dataset)
+    groups = build_layers(("grid", "points"), chosen, "es")
+    assert len(groups) == 2 and any(isinstance(c, folium.Marker) for c in groups[-1]._children.values())
+    html = legend_html(("grid",), chosen, "es")
+    assert "Cuadrícula &lt;b&gt;" in html and "celda" in html and "Ámbito" not in html
+    from dashboard.pack.standalone import standalone_map
+
+    assert b"Cuadr" in standalone_map(chosen, "es", "x", ("grid",))  # the standalone file takes it too
 
 
 def test_no_name_and_no_exact_point_of_a_restricted_record_reaches_the_page(small_dataset):

@@ -13,7 +13,8 @@ from dashboard.i18n import t
 from dashboard.intake import mapping
 from dashboard.intake.matching import natural_key
 from dashboard.intake.readers import read_table
-from dashboard.intake.validate import NEW, REJECTED, UNCHANGED, UPDATE, validate
+from dashboard.intake.report import NEW, REJECTED, UNCHANGED, UPDATE
+from dashboard.intake.validate import validate
 from tests.editors import signed_in
 
 COMMUNITIES_CSV = ("Comunidad,Región,Latitud,Longitud\n"

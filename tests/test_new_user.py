@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from dashboard.cli import main
 from dashboard.data import store
-from dashboard.intake import commit
+from dashboard.data.backend import open_store
 
 COMMUNITIES = """Nombre de la comunidad;Región;Provincia;Distrito;Latitud;Longitud;Altitud;Pueblo;Fuente de ubicación
 Quispillaccta;Ayacucho;Cangallo;Chuschi;13°34'48"S;74°20'24"W;3400;quechua;gps
@@ -87,10 +87,10 @@ def test_from_init_to_a_populated_atlas_and_the_same_files_again_change_nothing(
     assert (len(data.communities), len(data.innovations)) == (3, 3)
     assert sorted(data.boundaries["level"].astype(str)) == ["province", "province", "province", "region", "region"]
     assert all(i.startswith("INN-") for i in data.innovations["innovation_id"])
-    before, entries = atlas.read_bytes(), len(commit.history(atlas))
+    before, entries = atlas.read_bytes(), len(open_store(atlas).history())
     again = _steps(atlas, *files)
     assert [r.exit_code for r in again] == [0, 0, 0, 0], [r.output for r in again]
     assert "Nuevas: 0 · actualizadas: 0 · sin cambios: 3 · rechazadas: 0" in again[0].output
     assert "Nuevas: 0 · actualizadas: 0 · sin cambios: 3 · rechazadas: 0" in again[1].output
     assert all("Sin cambios: el atlas ya tenía exactamente estos límites" in r.output for r in again[2:])
-    assert atlas.read_bytes() == before and len(commit.history(atlas)) == entries
+    assert atlas.read_bytes() == before and len(open_store(atlas).history()) == entries

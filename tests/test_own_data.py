@@ -101,7 +101,8 @@ def test_init_refuses_to_overwrite_an_existing_file(tmp_path):
 
 def test_an_empty_atlas_is_indexed_filtered_and_summarised():
     from dashboard.data.starter import empty_atlas
-    from dashboard.filtering.filters import FilterIndex, Filters
+    from dashboard.filtering.filters import Filters
+    from dashboard.filtering.index import FilterIndex
     from dashboard.filtering.selection import Selection
     from dashboard.summary.summaries import summarise
 

@@ -13,9 +13,29 @@ from pypdf import PdfReader
 
 from dashboard.cli import main
 from dashboard.data import store
-from dashboard.pack.downloads import PACK, chart_filename
+from dashboard.filtering.filters import Filters
+from dashboard.filtering.index import FilterIndex
+from dashboard.filtering.selection import Selection
+from dashboard.pack import downloads
+from dashboard.pack.downloads import DATA_FORMATS, PACK, ChartPng, Download
 
 QUERY = "region=PE-AYA&cultivo=papa_nativa"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The first bytes of a file of each MIME type the pack offers: a new type needs its signature here.
+SIGNATURES = {
+    "text/csv": b"\xef\xbb\xbf",  # the BOM that makes Excel read UTF-8
+    XLSX: b"PK\x03\x04",
+    "application/geo+json": b'{"type": "FeatureCollection"',
+    "application/geopackage+sqlite3": b"SQLite format 3\x00",
+    "application/vnd.google-earth.kml+xml": b"<?xml",
+    "text/html": b"<!DOCTYPE html>",
+    "application/pdf": b"%PDF-",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+def _everything(data: store.Dataset) -> Selection:
+    return Selection.of(data, FilterIndex.build(data.innovations, data.communities), Filters())
 
 
 def _export(small_store, tmp_path, code, *extra):
@@ -88,22 +108,53 @@ def test_download_names_follow_the_language_and_date():
     assert PACK["pdf"].filename("es", day) == "resumen-innovaciones-2026-11-28.pdf"
     assert PACK["html"].filename("en", day) == "innovations-map-2026-11-28.html"
     assert PACK["csv"].filename("es", day) == "innovaciones-2026-11-28.csv"
-    assert chart_filename("region", "es", day) == "grafico-region-2026-11-28.png"
-    assert json.dumps(sorted(PACK)) == json.dumps(["csv", "geojson", "gpkg", "html", "kml", "pdf", "xlsx"])
+    assert ChartPng("region").filename("es", day) == "grafico-region-2026-11-28.png"
+    assert json.dumps(sorted(PACK)) == json.dumps(["csv", "geojson", "gpkg", "html", "kml", "pdf", "png", "xlsx"])
+    assert DATA_FORMATS == ("csv", "xlsx", "geojson", "gpkg", "kml")
 
 
 def test_only_a_signed_in_editor_takes_away_names_and_exact_points(small_dataset):
-    from dashboard.filtering.filters import FilterIndex, Filters
-    from dashboard.filtering.selection import Selection
-
-    selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
-                             Filters())
+    selection = _everything(small_dataset)
     innovations = small_dataset.innovations
     hidden = innovations.loc[~innovations["consent_public"].astype(bool), "innovator_name"].dropna()
     assert len(hidden)
-    public = PACK["csv"].make(selection, Filters(), "es").decode("utf-8-sig")
-    full = PACK["csv"].make(selection, Filters(), "es", editor=True).decode("utf-8-sig")
+    public = PACK["csv"].make(selection, "es").decode("utf-8-sig")
+    full = PACK["csv"].make(selection, "es", editor=True).decode("utf-8-sig")
     assert not any(name in public for name in hidden)
     assert all(name in full for name in hidden)
-    brief_text = PACK["html"].make(selection, Filters(), "es", editor=True).decode("utf-8")
+    brief_text = PACK["html"].make(selection, "es", editor=True).decode("utf-8")
     assert not any(name in brief_text for name in hidden)  # what is handed out stays public
+
+
+@pytest.mark.parametrize("code", list(PACK))
+def test_every_download_makes_a_file_of_its_declared_type(small_dataset, code):
+    download = PACK[code]
+    made = download.make(_everything(small_dataset), "en")
+    assert made.startswith(SIGNATURES[download.mime]) and len(made) > 100
+    assert download.filename("es").endswith(f".{download.extension}")
+    assert download.label("es") and download.label("en")
+
+
+def test_an_unknown_chart_is_refused_when_its_png_is_asked_for():
+    with pytest.raises(ValueError, match="unknown chart 'nope'; the charts are region"):
+        ChartPng("nope")
+
+
+class Note(Download):
+    """A download the atlas does not offer: a line of text."""
+
+    code = extension = "txt"
+    mime, stem, label_key = "text/plain", "export.stem", "export.format.csv"
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        return f"{int(selection.keep.sum())} {lang}".encode()
+
+
+def test_the_export_command_takes_exactly_the_registry_codes(small_store, small_dataset, tmp_path, monkeypatch):
+    monkeypatch.setitem(downloads.PACK, "txt", Note())
+    out, _ = _export(small_store, tmp_path, "txt", "--query", QUERY, "--lang", "en")
+    assert out.read_text() == f"{len(_expected(small_dataset))} en"
+    result = CliRunner().invoke(main, ["export", "docx", "--out", str(tmp_path / "x.docx"),
+                                       "--store", str(small_store)])
+    assert result.exit_code == 2 and all(code in result.output for code in downloads.PACK)
+    assert not (tmp_path / "x.docx").exists()

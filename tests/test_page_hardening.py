@@ -20,10 +20,9 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 import pytest
 
-from dashboard.data import demo, store
-from dashboard.intake import backups
-from dashboard.intake.changes import Changes, Source
-from dashboard.intake.commit import commit, history, locked
+from dashboard.data import backup_files, demo, store
+from dashboard.data.changes import Changes, Source
+from dashboard.data.geopackage import GeoPackageStore
 from dashboard.intake.issues import FLAG, Issue
 from dashboard.intake.report import REJECTED, Report, RowResult
 from dashboard.paths import ROOT
@@ -58,8 +57,8 @@ KILLED_MID_WRITE = """
 import os, sqlite3, sys, time
 from pathlib import Path
 from dashboard.data import store
-from dashboard.intake.changes import Changes, Source
-from dashboard.intake.commit import commit
+from dashboard.data.changes import Changes, Source
+from dashboard.data.geopackage import GeoPackageStore
 
 atlas, ready = Path(sys.argv[1]), Path(sys.argv[2])
 replace = os.replace
@@ -77,7 +76,7 @@ def stop_mid_write(source, target):
 os.replace = stop_mid_write
 row = store.load(atlas).innovations.head(1).copy()
 row["title"] = "Nunca guardado"
-commit(Changes(updated={"innovations": row}), Source("import", "corte.csv"), "killed", path=atlas)
+GeoPackageStore(atlas).commit(Changes(updated={"innovations": row}), Source("import", "corte.csv"), "killed")
 """
 
 
@@ -98,7 +97,8 @@ def _kill_mid_write(atlas: Path, tmp_path: Path) -> None:
 def _edit(atlas: Path, title: str) -> str:
     row = store.load(atlas).innovations.head(1).copy()
     row["title"] = title
-    return commit(Changes(updated={"innovations": row}), Source("edit", "formulario"), "ana", path=atlas)
+    changes = Changes(updated={"innovations": row})
+    return GeoPackageStore(atlas).commit(changes, Source("edit", "formulario"), "ana")
 
 
 def test_the_commit_after_a_killed_import_sweeps_its_journal_and_its_backup(atlas, tmp_path):
@@ -107,18 +107,19 @@ def test_the_commit_after_a_killed_import_sweeps_its_journal_and_its_backup(atla
     assert atlas.read_bytes() == before
     left = sorted(p.name for p in tmp_path.glob(".atlas.*"))
     assert [n for n in left if n.endswith(".tmp.gpkg-journal")], left  # what the killed writer left behind
-    assert len(backups.listed(atlas)) == 1 and history(atlas).empty  # a backup of a change never made
+    # a backup of a change never made
+    assert len(backup_files.listed(atlas)) == 1 and GeoPackageStore(atlas).history().empty
 
     entry = _edit(atlas, "Después del corte")
     assert sorted(p.name for p in tmp_path.glob(".atlas.*")) == []
-    assert [p.name for p in backups.listed(atlas)] == list(history(atlas)["backup"])
+    assert [p.name for p in backup_files.listed(atlas)] == list(GeoPackageStore(atlas).history()["backup"])
     assert not list((tmp_path / "backups").glob(".*"))
     assert entry == "CHG-000001" and "Después del corte" in set(store.load(atlas).innovations["title"])
 
 
 def test_the_sweep_keeps_backups_it_cannot_prove_orphaned(atlas, tmp_path):
     _edit(atlas, "Primera")
-    recorded = backups.listed(atlas)[0]
+    recorded = backup_files.listed(atlas)[0]
     folder = tmp_path / "backups"
     other = folder / "atlas-20200101T000000Z-CHG-000009.gpkg"  # e.g. of a store `init` replaced since
     shutil.copyfile(recorded, other)
@@ -126,8 +127,8 @@ def test_the_sweep_keeps_backups_it_cannot_prove_orphaned(atlas, tmp_path):
     shutil.copyfile(atlas, orphan)
     alive = tmp_path / f".atlas.{os.getpid()}.0123abcd.tmp.gpkg-journal"  # a writer still running
     alive.write_bytes(b"")
-    with locked(atlas):
-        backups.sweep(atlas)
+    with GeoPackageStore(atlas).locked():
+        backup_files.sweep(atlas)
     assert recorded.exists() and other.exists() and alive.exists()
     assert not orphan.exists()
 
@@ -184,7 +185,7 @@ def _upload(at, name: str, content: bytes):
 def _unchanged(path: Path, before: bytes) -> None:
     assert path.read_bytes() == before, "the store was written"
     assert not (path.parent / "backups").exists() or not list((path.parent / "backups").iterdir())
-    with locked(path, timeout=0):  # nobody holds the lock
+    with GeoPackageStore(path, timeout=0).locked():  # nobody holds the lock
         pass
 
 
@@ -215,7 +216,7 @@ def test_an_error_no_reader_expects_is_said_plainly(editor_on, atlas, monkeypatc
     def broken(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("dashboard.views.manage.read_table", broken)
+    monkeypatch.setattr("dashboard.intake.importing.read_table", broken)
     before = atlas.read_bytes()
     at = _upload(editor_on, "campo_[x](http://evil.example).csv", b"name,region\nA,PE-AYA\n")
     assert not at.exception, [e.message for e in at.exception]
@@ -230,7 +231,7 @@ def test_an_error_while_checking_the_rows_is_said_plainly(editor_on, atlas, monk
     def broken(*args, **kwargs):
         raise TypeError("unhashable type: 'list'")
 
-    monkeypatch.setattr("dashboard.views.manage.validate", broken)
+    monkeypatch.setattr("dashboard.intake.importing.validate", broken)
     before = atlas.read_bytes()
     at = _upload(editor_on, "comunidades.csv", b"name,region\nQuispillaccta,PE-AYA\n")
     assert not at.exception, [e.message for e in at.exception]

@@ -14,6 +14,7 @@ from dashboard.intake.limits import Limits, unsafe_name
 from dashboard.intake.readers import read_table
 from dashboard.intake.readers.cells import cell_text
 from dashboard.pack import exports
+from dashboard.pack.downloads import DATA_FORMATS, PACK
 from tests import intake_corpus as corpus
 
 PLAIN = {"community_id": ["007", "010", "011", "012", "013"], "name": ["Ñuñoa", "NA", "None", "N/A", "null"],
@@ -89,10 +90,10 @@ def test_workbook_cells_read_as_the_sheet_shows_them(tmp_path):
     assert refused.value.reason == "readers.xlsx.no_sheet" and refused.value.params["sheets"] == "datos, otra"
 
 
-@pytest.mark.parametrize("code", sorted(exports.FORMATS))
+@pytest.mark.parametrize("code", sorted(DATA_FORMATS))
 def test_the_atlas_reads_back_every_export_it_writes(code, small_dataset, tmp_path):
-    path = tmp_path / f"innovaciones.{exports.FORMATS[code].extension}"
-    path.write_bytes(exports.FORMATS[code].write(small_dataset, "es"))
+    path = tmp_path / f"innovaciones.{PACK[code].extension}"
+    path.write_bytes(PACK[code].write(small_dataset, "es"))
     table = read_table(path, layer="innovations" if code == "gpkg" else None)
     ids = sorted(small_dataset.innovations["innovation_id"])
     column = "Código de innovación" if code == "xlsx" else "innovation_id"  # the workbook's headers are labels

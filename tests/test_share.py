@@ -13,18 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.data.vocab import COUNTRIES, VOCABULARIES, regions
-from dashboard.filtering.filters import Filters
-from dashboard.filtering.share import (
+from dashboard.address import (
     BAD_VALUE,
     BASEMAPS,
-    KEYS,
-    LAYERS,
     UNKNOWN_PARAMETER,
     MapView,
     decode,
     encode,
+    keys,
 )
+from dashboard.data.vocab import COUNTRIES, VOCABULARIES, regions
+from dashboard.filtering.criteria import CRITERIA
+from dashboard.filtering.filters import Filters
+from dashboard.map.layers import LAYER_CODES
 
 # database=None: failing examples are not stored; deadline=None: the first call reads pycountry
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
@@ -32,17 +33,17 @@ PROPERTY = settings(max_examples=200, deadline=None, database=None)
 
 def test_the_module_does_not_need_streamlit():
     # a fresh interpreter: other test modules in this session may have imported Streamlit already
-    code = "import sys, dashboard.filtering.share; print('streamlit' in sys.modules)"
+    code = "import sys, dashboard.address; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parents[1])
     assert result.stdout.strip() == "False"
 
 
 def test_every_field_has_one_distinct_key():
-    filter_fields = {f.name for f in fields(Filters)}
+    filter_fields = {f.name for f in fields(Filters)} - {"codes"} | set(CRITERIA)
     view_fields = {f.name for f in fields(MapView)} - {"centre"} | {"centre_lat", "centre_lon"}
-    assert set(KEYS) == filter_fields | view_fields
-    assert len(set(KEYS.values())) == len(KEYS)
+    assert set(keys()) == filter_fields | view_fields
+    assert len(set(keys().values())) == len(keys())
 
 
 def test_defaults_encode_to_nothing():
@@ -266,7 +267,7 @@ valid_views = st.builds(
     MapView,
     centre=st.none() | st.tuples(_lats, _lons),
     zoom=st.none() | st.integers(1, 18),
-    layers=_codes(LAYERS),
+    layers=_codes(LAYER_CODES),
     basemap=st.sampled_from(BASEMAPS),
 )
 
@@ -282,7 +283,7 @@ _hostile = st.sampled_from(
      "\x00", "1 2;3 4;5 6", "-75,-14,-73,-12"]
 )
 _any_params = st.dictionaries(
-    st.sampled_from(list(KEYS.values())) | st.text(max_size=10),
+    st.sampled_from(list(keys().values())) | st.text(max_size=10),
     _hostile | st.text(max_size=40) | st.text(alphabet="0123456789.-, ;", max_size=40),
     max_size=12,
 )

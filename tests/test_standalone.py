@@ -14,18 +14,19 @@ import folium
 import numpy as np
 import pytest
 
+from dashboard import palette
 from dashboard.data import demo, store
 from dashboard.data.privacy import public_points
-from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.filters import Filters, mask
+from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.map import pointcodec
 from dashboard.map.layers import region_counts
-from dashboard.map.maps import OUTLINE_STYLE
 from dashboard.map.offline import ASSETS
+from dashboard.pack.inline import inline_assets
 from dashboard.pack.standalone import (
     DETAIL_FIELDS,
     detail_payload,
-    inline_assets,
     script_json,
     standalone_map,
 )
@@ -308,7 +309,7 @@ def _assert_land_around(page, point) -> None:
     box = point.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
-    land = bytes.fromhex(OUTLINE_STYLE["fillColor"].lstrip("#"))
+    land = bytes.fromhex(palette.LAND.lstrip("#"))
     for dx, dy in ((-60, 0), (60, 0), (0, -60), (0, 60)):
         pixel = shot.getpixel((int(x + dx), int(y + dy)))
         assert max(abs(a - b) for a, b in zip(pixel, land, strict=True)) <= 3, (dx, dy, pixel)

@@ -11,8 +11,9 @@ from dashboard.data.contract import COMMUNITIES, INNOVATIONS
 from dashboard.data.privacy import public_view
 from dashboard.intake import mapping
 from dashboard.intake.readers import read_table
-from dashboard.intake.validate import NEW, REJECTED, UNCHANGED, UPDATE, validate
-from dashboard.pack import exports
+from dashboard.intake.report import NEW, REJECTED, UNCHANGED, UPDATE
+from dashboard.intake.validate import validate
+from dashboard.pack.downloads import PACK
 
 HEADER = ("Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;"
           "Latitud;Longitud;Consentimiento")
@@ -102,8 +103,8 @@ def test_a_changed_title_for_a_known_id_is_an_update(tmp_path, small_dataset):
 @pytest.mark.parametrize("code", ["csv", "xlsx", "geojson", "gpkg"])
 def test_reimporting_an_export_adds_nothing(tmp_path, small_dataset, code):
     view = public_view(small_dataset, np.ones(len(small_dataset.innovations), dtype=bool), editor=True)
-    path = tmp_path / f"export.{exports.FORMATS[code].extension}"
-    path.write_bytes(exports.FORMATS[code].write(view, "es"))
+    path = tmp_path / f"export.{PACK[code].extension}"
+    path.write_bytes(PACK[code].write(view, "es"))
     table = read_table(path, layer="innovations" if code == "gpkg" else None,
                        sheet="innovaciones" if code == "xlsx" else None)
     report = validate(table, mapping.guess(list(table.frame.columns), INNOVATIONS), small_dataset)

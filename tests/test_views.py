@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import shapely
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from dashboard.data.privacy import public_points
+from dashboard.filtering.criteria import CRITERIA
 from dashboard.paths import PACKAGE, STORE_ENV
+from dashboard.views.editing import field_key
 from tests.editors import signed_in
 
 APP = str(PACKAGE / "app.py")
@@ -48,7 +48,7 @@ def test_a_region_filter_changes_the_headline_figures(app, small_dataset):
     app.switch_page("views/resumen.py").run()
     before = _metrics(app)
     assert before["Innovaciones"] == len(small_dataset.innovations)
-    app.multiselect(key=state.REGION).set_value(["PE-PUN"]).run()
+    app.multiselect(key=CRITERIA["regions"].widget).set_value(["PE-PUN"]).run()
     after = _metrics(app)
     expected = small_dataset.innovations[small_dataset.innovations["region"] == "PE-PUN"]
     assert after["Innovaciones"] == len(expected) < before["Innovaciones"]
@@ -58,7 +58,7 @@ def test_a_region_filter_changes_the_headline_figures(app, small_dataset):
 
 
 def test_the_filter_follows_the_user_to_every_page(app, small_dataset):
-    app.multiselect(key=state.CROP_KEY).set_value(["quinua"]).run()
+    app.multiselect(key=CRITERIA["crops"].widget).set_value(["quinua"]).run()
     expected = sum("quinua" in crops for crops in small_dataset.innovations["crops"])
     assert 0 < expected < len(small_dataset.innovations)
     assert any(f"{expected} de {len(small_dataset.innovations)}" in m.value for m in app.markdown)
@@ -109,13 +109,13 @@ def test_a_link_with_filters_reopens_the_same_counts(small_store, small_dataset,
     expected = sum(r in ("PE-PUN", "PE-AYA") and "papa_nativa" in c
                    for r, c in zip(innovations["region"], innovations["crops"], strict=True))
     assert any(f"{expected} de {len(innovations)}" in m.value for m in at.markdown)
-    assert at.multiselect(key=state.REGION).value == ["PE-PUN", "PE-AYA"]
+    assert at.multiselect(key=CRITERIA["regions"].widget).value == ["PE-PUN", "PE-AYA"]
     assert dict(at.query_params) == {"region": "PE-PUN,PE-AYA", "cultivo": "papa_nativa"}
 
 
 def test_choosing_a_region_writes_it_into_the_address(app):
     assert dict(app.query_params) == {}
-    app.multiselect(key=state.REGION).set_value(["PE-CUS"]).run()
+    app.multiselect(key=CRITERIA["regions"].widget).set_value(["PE-CUS"]).run()
     assert dict(app.query_params) == {"region": "PE-CUS"}
     app.multiselect(key=state.LAYERS).set_value(["points", "heatmap"]).run()
     assert dict(app.query_params) == {"region": "PE-CUS", "capas": "points,heatmap"}
@@ -142,7 +142,7 @@ def test_a_clicked_point_opens_its_details_without_private_fields(app, small_dat
     assert app.subheader[0].value.replace("\\", "") == innovations["title"].iloc[row]
     shown = " ".join(m.value for m in app.markdown)
     assert innovations["innovator_name"].iloc[row] not in shown
-    app.multiselect(key=state.REGION).set_value(
+    app.multiselect(key=CRITERIA["regions"].widget).set_value(
         [r for r in innovations["region"].astype(str).unique() if r != innovations["region"].iloc[row]][:1]).run()
     assert not app.subheader  # a point the filter no longer keeps shows no details
 
@@ -166,43 +166,6 @@ def test_the_choropleth_explains_how_to_add_boundaries(app):
     assert any("python -m dashboard boundaries" in i.value for i in app.info)
 
 
-def _click_chart(at: AppTest, key: str, picked: list[dict]) -> None:
-    """Send what the browser sends when a bar is clicked: the chart's selection state.
-
-    AppTest has no interaction for charts, so the widget state is built as the frontend
-    builds it (a JSON string under the chart's id) and the script is rerun with it.
-    """
-    chart = next(e for e in at.main if getattr(e, "type", "") == "vega_lite_chart" and e.proto.id.endswith(key))
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"pick": picked}})))
-    at._run(states)
-
-
-def test_clicking_a_bar_filters_every_page_and_shows_the_choice(app, small_dataset):
-    app.switch_page("views/resumen.py").run()
-    _click_chart(app, state.chart_key("region"), [{"code": "PE-PUN"}])
-    expected = small_dataset.innovations[small_dataset.innovations["region"] == "PE-PUN"]
-    assert not app.exception
-    assert _metrics(app)["Innovaciones"] == len(expected)
-    assert app.multiselect(key=state.REGION).value == ["PE-PUN"]  # visible in the sidebar
-    assert any("Innovaciones en Puno" in m.value for m in app.markdown)
-    app.switch_page("views/datos.py").run()
-    assert len(app.dataframe[0].value) == len(expected)
-    app.switch_page("views/resumen.py").run()
-    app.button(key="summary_clear").click().run()  # and clearable where it was made
-    assert _metrics(app)["Innovaciones"] == len(small_dataset.innovations)
-
-
-def test_clicking_a_year_segment_filters_that_year_and_domain(app, small_dataset):
-    app.switch_page("views/resumen.py").run()
-    innovations = small_dataset.innovations
-    year, domain = innovations[["year_documented", "domain"]].astype(str).value_counts().index[0]
-    _click_chart(app, state.chart_key("year"), [{"year": int(year), "code": domain}])
-    expected = ((innovations["year_documented"] == int(year)) & (innovations["domain"] == domain)).sum()
-    assert _metrics(app)["Innovaciones"] == expected
-    assert app.slider(key=state.YEARS).value == (int(year), int(year))
-
-
 def test_the_summary_shows_every_headline_figure_with_a_definition(app, small_dataset):
     app.switch_page("views/resumen.py").run()
     shown = {m.label: m for m in app.metric}
@@ -215,7 +178,7 @@ def test_the_summary_shows_every_headline_figure_with_a_definition(app, small_da
 
 
 def test_presentation_mode_hides_the_controls_and_comes_back(app, small_dataset):
-    app.multiselect(key=state.REGION).set_value(["PE-AYA"]).run()
+    app.multiselect(key=CRITERIA["regions"].widget).set_value(["PE-AYA"]).run()
     app.button(key=state.PRESENT).click().run()
     assert not app.exception and len(app.sidebar) == 0
     assert [m.value for m in app.markdown][0] == "## Innovaciones en Ayacucho"
@@ -223,7 +186,7 @@ def test_presentation_mode_hides_the_controls_and_comes_back(app, small_dataset)
     assert _metrics(app)["Innovaciones"] == expected and len(app.metric) == 4
     app.button(key="present_exit").click().run()
     assert app.title[0].value == "¿Dónde ocurren las innovaciones?"
-    assert app.multiselect(key=state.REGION).value == ["PE-AYA"]
+    assert app.multiselect(key=CRITERIA["regions"].widget).value == ["PE-AYA"]
 
 
 def _signed_in(monkeypatch, small_store: Path, tmp_path: Path) -> tuple[AppTest, Path]:
@@ -259,17 +222,17 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_tabs(monkeypatc
 
 def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(monkeypatch, small_store, tmp_path):
     from dashboard.data import store
-    from dashboard.intake import commit
-    from dashboard.intake.changes import Changes, Source
+    from dashboard.data.backend import open_store
+    from dashboard.data.changes import Changes, Source
 
     at, path = _signed_in(monkeypatch, small_store, tmp_path)
     record = _open_record(at, 0)
-    title = next(t for t in at.text_input if t.label == "Título")
+    title = at.text_input(key=field_key("innovations", record["innovation_id"], "title"))
     assert title.value == record["title"]
     other = store.load(path).innovations.iloc[[0]].copy()  # meanwhile, someone else saves the same record
     other["title"] = "Cambio de Luis"
-    commit.commit(Changes(updated={"innovations": other}, seen={("innovations", record["innovation_id"]): 1}),
-                  Source("edit", record["innovation_id"]), "Luis", path=path)
+    open_store(path).commit(Changes(updated={"innovations": other}, seen={("innovations", record["innovation_id"]): 1}),
+                            Source("edit", record["innovation_id"]), "Luis")
     title.input("Cambio de Ana")
     at.button(key="edit_save").click().run()
     assert any("Luis" in e.value for e in at.error), [e.value for e in at.error]
@@ -278,16 +241,17 @@ def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(mon
 
 def test_an_edit_is_saved_with_the_editors_name_and_a_delete_goes_to_the_trash(monkeypatch, small_store, tmp_path):
     from dashboard.data import store
-    from dashboard.intake import commit
+    from dashboard.data.backend import open_store
 
     at, path = _signed_in(monkeypatch, small_store, tmp_path)
     record = _open_record(at, 1)
-    next(t for t in at.text_input if t.label == "Título").input("Título revisado <b>sin</b> marcas")
+    title = at.text_input(key=field_key("innovations", record["innovation_id"], "title"))
+    title.input("Título revisado <b>sin</b> marcas")
     at.button(key="edit_save").click().run()
     assert any("Guardado (CHG-000001)" in s.value for s in at.success), [e.value for e in at.error]
     saved = store.load(path).innovations.set_index("innovation_id").loc[record["innovation_id"]]
     assert saved["title"] == "Título revisado <b>sin</b> marcas" and saved["partners"] == record["partners"]
-    assert commit.history(path).iloc[0]["editor"] == "Ana Quispe"
+    assert open_store(path).history().iloc[0]["editor"] == "Ana Quispe"
     at.button(key="edit_delete").click().run()
     assert record["innovation_id"] not in set(store.load(path).innovations["innovation_id"])
-    assert record["innovation_id"] in set(commit.trash(path)["id"])
+    assert record["innovation_id"] in set(open_store(path).trash()["id"])

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from dashboard.cli.group import main
-from dashboard.data import demo, store
+from dashboard.data import demo
+from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
 from dashboard.paths import DEMO_STORE
 
@@ -21,7 +22,7 @@ from dashboard.paths import DEMO_STORE
 def demo_command(n: int, seed: int, out: Path) -> None:
     """Construye el conjunto de demostración (ilustrativo) y lo escribe en OUT."""
     dataset = demo.build(n, seed)
-    store.write(dataset, out)
+    open_store(out).create(dataset)
     click.echo(f"{out}: {len(dataset.partners)} socios, {len(dataset.communities)} comunidades, "
                f"{len(dataset.innovations)} innovaciones")
 
@@ -35,10 +36,11 @@ def init_command(out: Path, partners: bool) -> None:
     from dashboard.data.starter import empty_atlas
     from dashboard.i18n import t
 
-    if out.exists():
+    atlas = open_store(out)
+    if atlas.exists():
         raise click.ClickException(t("init.exists", "es", path=out))
     dataset = empty_atlas(partners)
-    store.write(dataset, out)
+    atlas.create(dataset)
     click.echo(t("init.written", "es", path=out, partners=len(dataset.partners)))
 
 
@@ -48,7 +50,7 @@ def init_command(out: Path, partners: bool) -> None:
 def check_command(path: Path | None, lang: str) -> None:
     """Valida un GeoPackage contra el contrato de datos."""
     try:
-        dataset = store.load(path)
+        dataset = open_store(path).load()
     except ContractError as error:
         raise click.ClickException(error.message(lang)) from None
     click.echo(f"OK: {len(dataset.partners)} / {len(dataset.communities)} / {len(dataset.innovations)}")
@@ -88,13 +90,12 @@ def boundaries_command(
     import hashlib
 
     from dashboard.data.boundaries import read_boundary_file
+    from dashboard.data.changes import Source
+    from dashboard.data.refusals import CommitError
     from dashboard.data.vocab import BOUNDARY_LEVEL
     from dashboard.i18n import t
-    from dashboard.intake import commit
-    from dashboard.intake.changes import Source
-    from dashboard.paths import store_path
 
-    target = store_file if store_file is not None else store_path()
+    target = open_store(store_file)
     try:
         read = read_boundary_file(file, level, code_column, name_column, layer, skip_empty=skip_empty,
                                   dissolve_duplicates=dissolve_duplicates)
@@ -102,11 +103,11 @@ def boundaries_command(
         digest = hashlib.sha256(local.read_bytes()).hexdigest() if local.is_file() else None
         merged = sum(map(len, read.merged.values()))
         source = Source("boundaries", local.name, digest, {"skipped": len(read.skipped), "merged": merged})
-        entry = commit.replace_boundaries(read.boundaries, source, editor_name, path=target)
-    except (ContractError, commit.CommitError) as error:
+        entry = target.replace_boundaries(read.boundaries, source, editor_name)
+    except (ContractError, CommitError) as error:
         raise click.ClickException(error.message("es")) from None
     imported = read.boundaries
-    click.echo(t("boundaries.imported", "es", store=target, count=len(imported),
+    click.echo(t("boundaries.imported", "es", store=target.location, count=len(imported),
                  level=BOUNDARY_LEVEL.label(level, "es"), file=file))
     if skip_empty:
         click.echo(t("boundaries_check.skipped", "es", count=len(read.skipped),
@@ -114,7 +115,7 @@ def boundaries_command(
     if dissolve_duplicates:
         click.echo(t("boundaries_check.merged", "es", count=merged,
                      boundaries=len(read.merged), codes=", ".join(read.merged) or "—"))
-    per_level = store.load(target).boundaries["level"].value_counts(sort=False)
+    per_level = target.load().boundaries["level"].value_counts(sort=False)
     counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}"
                        for code, n in per_level.items() if n)
     click.echo(t("boundaries.stored", "es", counts=counts))

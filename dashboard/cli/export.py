@@ -3,33 +3,54 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dashboard.cli.group import main
-from dashboard.data import files, store
+from dashboard.data import files
+from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
 
+if TYPE_CHECKING:
+    from dashboard.filtering.selection import Selection
 
-def _selection_from_query(store_file: Path | None, query: str, lang: str):
-    """The store and the filter a shareable address's query string describes; ignored parts are reported."""
+
+def _selection_from_query(store_file: Path | None, query: str, lang: str) -> Selection:
+    """What the filter a shareable address's query string describes keeps of the store; ignored parts are reported."""
     from urllib.parse import parse_qsl
 
-    from dashboard.filtering import share
-    from dashboard.filtering.filters import FilterIndex
+    from dashboard import address
+    from dashboard.filtering.index import FilterIndex
     from dashboard.filtering.selection import Selection
     from dashboard.i18n import t
 
-    data = store.load(store_file)
-    filters, _, notices = share.decode(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
+    data = open_store(store_file).load()
+    filters, _, notices = address.decode(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
     for notice in notices:
         click.echo(t(f"share.{notice.reason}", lang, parameter=notice.parameter, value=notice.value), err=True)
-    return Selection.of(data, FilterIndex.build(data.innovations, data.communities), filters), filters
+    return Selection.of(data, FilterIndex.build(data.innovations, data.communities), filters)
+
+
+class DownloadCode(click.ParamType):
+    """A code of the pack's registry (`dashboard.pack.downloads.PACK`), read when the command runs.
+
+    The registry brings the PDF, chart and map writers with it: loading it only here keeps
+    every other command quick to start.
+    """
+
+    name = "format"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from dashboard.pack.downloads import PACK
+
+        if value not in PACK:
+            self.fail(", ".join(PACK), param, ctx)  # as --chart is refused: by naming the choices
+        return value
 
 
 @main.command("export")
-@click.argument("format_code", metavar="FORMAT",
-                type=click.Choice(["csv", "xlsx", "geojson", "gpkg", "kml", "html", "pdf", "png"]))
+@click.argument("format_code", metavar="FORMAT", type=DownloadCode())
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Archivo que se escribe.")
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
@@ -41,16 +62,18 @@ def _selection_from_query(store_file: Path | None, query: str, lang: str):
 def export_command(format_code: str, out: Path, lang: str, query: str, chart: str, store_file: Path | None) -> None:
     """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF o un gráfico PNG."""
     from dashboard.i18n import t
-    from dashboard.pack.downloads import PACK, chart_png
+    from dashboard.pack.downloads import PACK, ChartPng
     from dashboard.summary.charts import CHARTS
 
-    if format_code == "png" and chart not in CHARTS:
-        raise click.BadParameter(", ".join(CHARTS), param_hint="--chart")
+    download = PACK[format_code]
+    if isinstance(download, ChartPng):
+        if chart not in CHARTS:
+            raise click.BadParameter(", ".join(CHARTS), param_hint="--chart")
+        download = ChartPng(chart)
     try:
-        selection, filters = _selection_from_query(store_file, query, lang)
+        selection = _selection_from_query(store_file, query, lang)
     except ContractError as error:
         raise click.ClickException(error.message(lang)) from None
-    made = chart_png(chart, selection, lang) if format_code == "png" else \
-        PACK[format_code].make(selection, filters, lang)
+    made = download.make(selection, lang)
     files.write_bytes(out, made)  # a reader never sees half a file
     click.echo(t("pack.written", lang, path=out, count=int(selection.keep.sum()), size=len(made)))

@@ -9,8 +9,9 @@ import click
 
 from dashboard import auth
 from dashboard.cli.group import main
-from dashboard.data import store
+from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
+from dashboard.data.refusals import CommitError
 from dashboard.intake.limits import DEFAULT_LIMITS
 
 EXIT_REJECTED, EXIT_UNREADABLE = 1, 2  # exit codes of validate and import (0: every row accepted)
@@ -137,7 +138,7 @@ def validate_command(file: Path, entity: str, mapping_file, maps, zone, encoding
     entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows,
                                        lang)
     try:
-        report = _checker(table, chosen, entity_, zone)(store.load(store_file))
+        report = _checker(table, chosen, entity_, zone)(open_store(store_file).load())
     except ContractError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
@@ -162,25 +163,27 @@ def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, 
     """
     import hashlib
 
+    from dashboard.data.changes import Source
+    from dashboard.data.store import is_illustrative
     from dashboard.i18n import t
-    from dashboard.intake import commit
-    from dashboard.intake.changes import Source
+    from dashboard.intake.commit import commit_checked
 
     entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows,
                                        lang)
     check = _checker(table, chosen, entity_, zone)
     try:
+        atlas = open_store(store_file)
         if dry_run:
-            report, entry = check(store.load(store_file)), None
+            report, entry = check(atlas.load()), None
         else:  # the store is read once, under the lock; the question needs only its metadata
-            if store.is_illustrative(store.read_metadata(store_file)) and not yes:
+            if is_illustrative(atlas.metadata()) and not yes:
                 click.confirm(t("intake.demo_store", lang), abort=True, err=True)
             source = Source("import", file.name, hashlib.sha256(file.read_bytes()).hexdigest())
-            report, entry = commit.commit_checked(check, source, editor_name, path=store_file)
+            report, entry = commit_checked(check, source, editor_name, store=atlas)
     except ContractError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
-    except commit.CommitError as error:
+    except CommitError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_REJECTED) from None
     _print_report(report, lang)
@@ -198,11 +201,10 @@ def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, 
 def undo_command(import_id: str, editor_name: str, store_file: Path | None, lang: str) -> None:
     """Deshace una importación o edición del historial (IMPORT_ID, p. ej. CHG-000003)."""
     from dashboard.i18n import t
-    from dashboard.intake import commit
 
     try:
-        entry = commit.undo(import_id, editor_name, path=store_file)
-    except (ContractError, commit.CommitError) as error:
+        entry = open_store(store_file).undo(import_id, editor_name)
+    except (ContractError, CommitError) as error:
         raise click.ClickException(error.message(lang)) from None
     click.echo(t("intake.undone", lang, entry=import_id, undo=entry))
 

@@ -8,7 +8,8 @@ from functools import cache
 
 import pycountry
 
-LANGUAGES = ("es", "en")
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS
+from dashboard.i18n import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -274,3 +275,19 @@ VOCABULARIES: dict[str, Vocabulary] = {
         PARTNER_ROLE, LOCATION_SOURCE, LOCATION_SHOWN, PEOPLE, SLOPE, NATURAL_REGION, BOUNDARY_LEVEL,
     )
 }
+
+
+def vocabulary_of(column: str) -> Vocabulary | None:
+    """The vocabulary of an innovation or community column, as the contract declares it."""
+    for entity in (INNOVATIONS, COMMUNITIES):
+        for declared in entity.fields:
+            if declared.name == column:
+                return VOCABULARIES.get(declared.vocabulary or "")
+    return VOCABULARIES.get(column)  # a derived column named after its vocabulary (natural_region)
+
+
+def labelled(column: str, value: object, lang: str) -> str:
+    """A code of `column`, or a list of them, written in `lang`; codes without a vocabulary as they are."""
+    vocabulary = vocabulary_of(column)
+    codes = [value] if isinstance(value, str) else list(value)
+    return ", ".join(str(code) if vocabulary is None else vocabulary.label(str(code), lang) for code in codes)

@@ -9,7 +9,8 @@ import numpy as np
 
 from dashboard.data.contract import CRS
 from dashboard.data.store import Dataset
-from dashboard.filtering.filters import FilterIndex, Filters, mask
+from dashboard.filtering.filters import Filters, mask
+from dashboard.filtering.index import FilterIndex
 
 
 def partner_names(data: Dataset) -> dict[str, str]:

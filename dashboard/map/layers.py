@@ -1,19 +1,30 @@
-"""The map's switchable layers: one registry entry each, from the current selection to a FeatureGroup."""
+"""The map's switchable layers: one small class each, behind one registry.
+
+A layer owns its code (the word in the page address: links already shared use it, so it never
+changes), its name in the catalogue, how it draws the selection and its part of the legend.
+The map, the legend, the standalone file and the address read `LAYERS`; nothing else names a layer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from folium.plugins import HeatMap
 
+from dashboard import palette
 from dashboard.data.boundaries import count_by_boundary
 from dashboard.data.store import Dataset
-from dashboard.data.vocab import BOUNDARY_LEVEL
+from dashboard.data.vocab import BOUNDARY_LEVEL, DOMAIN, region_label
 from dashboard.filtering.selection import Selection
-from dashboard.map import maps
+from dashboard.i18n import t
+from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints
 from dashboard.map.offline import serve_locally
+from dashboard.safe_text import for_map
 
 
 def region_counts(selection: Selection) -> pd.DataFrame:
@@ -45,8 +56,8 @@ def partner_links(selection: Selection) -> pd.DataFrame:
 
 def partner_colours(data: Dataset) -> dict[str, str]:
     """One line colour per partner, fixed by the partners' order in the store."""
-    palette = maps.PARTNER_COLOURS
-    return {p: palette[i % len(palette)] for i, p in enumerate(data.partners["partner_id"])}
+    colours = palette.PARTNER_COLOURS
+    return {p: colours[i % len(colours)] for i, p in enumerate(data.partners["partner_id"])}
 
 
 def boundary_levels(data: Dataset) -> list[str]:
@@ -80,41 +91,167 @@ def _counted(selection: Selection, level: str | None) -> tuple[gpd.GeoDataFrame,
     return count_by_boundary(boundaries, selection.points, level)
 
 
-# Every builder takes the selection, the language and the boundary level a choropleth colours by
-# (None: the finest stored); only the choropleth uses the level.
-def _points(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
-    rows = selection.rows
-    domains = selection.data.innovations["domain"].iloc[rows]
-    return maps.points_layer(rows, selection.index.y[rows], selection.index.x[rows], domains, lang)
+def choropleth_bins(counts: pd.Series) -> np.ndarray:
+    """Lower edges of the shading classes: 0, then four equal-count steps of the non-zero values."""
+    classes = len(palette.CHOROPLETH_COLOURS)
+    positive = counts[counts > 0]
+    if positive.empty:
+        return np.array([0.0] * classes)
+    edges = np.unique(np.quantile(positive, np.linspace(0, 1, classes)[:-1]).round())
+    return np.concatenate([[0.0], edges[edges > 0]])[:classes]
 
 
-def _regions(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
-    return maps.regions_layer(region_counts(selection), lang)
+@dataclass(frozen=True)
+class Swatch:
+    """One legend entry: a colour (or any CSS background) and what it stands for."""
+
+    colour: str
+    label: str
+    circle: bool = False  # a circle for point-like symbols, else a square
 
 
-def _heatmap(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
-    rows = selection.rows
-    return maps.heat_layer(selection.index.y[rows], selection.index.x[rows], lang)
+@dataclass(frozen=True)
+class Key:
+    """A layer's part of the legend: an optional heading over its swatches; no swatches, no part."""
+
+    heading: str | None = None
+    swatches: tuple[Swatch, ...] = ()
 
 
-def _links(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
-    return maps.links_layer(partner_links(selection), lang)
+class Layer:
+    """One switchable map layer: its address code, its catalogue name, how it draws and its legend."""
+
+    code: ClassVar[str]  # the word in the page address; never renamed, links already shared use it
+    label_key: ClassVar[str]  # catalogue key of the layer's name
+
+    def label(self, lang: str) -> str:
+        """The layer's name in `lang`, as the layer picker and the map's layer control show it."""
+        return t(self.label_key, lang)
+
+    def group(self, lang: str) -> folium.FeatureGroup:
+        """An empty, named group for the layer to draw in."""
+        return folium.FeatureGroup(name=self.label(lang))
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup | None:
+        """The layer for `selection`, or None when it has nothing to draw; `level`: a choropleth's boundaries."""
+        raise NotImplementedError
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        """The layer's part of the legend."""
+        return Key()
 
 
-def _choropleth(selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup | None:
-    counted = boundary_counts(selection, choropleth_level(selection.data, level))
-    return None if counted is None else maps.choropleth_layer(counted, lang)
+class Points(Layer):
+    """The selected innovations at their public points, coloured by domain and clustered."""
+
+    code, label_key = "points", "map.layer.points"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        rows, group = selection.rows, self.group(lang)
+        domains = selection.data.innovations["domain"].iloc[rows]
+        ClusteredPoints(rows, selection.index.y[rows], selection.index.x[rows], domains).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        return Key(t("map.legend.points", lang),
+                   tuple(Swatch(DOMAIN_COLOURS[c], DOMAIN.label(c, lang), circle=True) for c in DOMAIN.codes))
 
 
-# Layer code (as in the page address) -> builder; a builder may return None when it has nothing to draw.
-LAYERS: dict[str, Callable[[Selection, str, str | None], folium.FeatureGroup | None]] = {
-    "points": _points, "regions": _regions, "heatmap": _heatmap, "links": _links, "choropleth": _choropleth,
-}
+class Regions(Layer):
+    """Proportional circles: one per region at the centroid of its communities."""
+
+    code, label_key = "regions", "map.layer.regions"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        counts, group = region_counts(selection), self.group(lang)
+        largest = max(int(counts["count"].max()), 1) if len(counts) else 1
+        for row in counts.itertuples():
+            label = t("map.region_tooltip", lang, region=region_label(row.region, lang), count=row.count)
+            folium.CircleMarker(
+                location=(row.y, row.x), radius=6 + 34 * (row.count / largest) ** 0.5,
+                color=palette.REGION_COLOUR, weight=1.5, fill=True, fill_opacity=0.45, tooltip=for_map(label),
+            ).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        return Key(None, (Swatch(palette.REGION_COLOUR, t("map.legend.regions", lang), circle=True),))
+
+
+class Heatmap(Layer):
+    """Where innovations concentrate, as a heatmap of their public points."""
+
+    code, label_key = "heatmap", "map.layer.heatmap"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        rows, group = selection.rows, self.group(lang)
+        coordinates = np.column_stack([np.round(selection.index.y[rows], 4), np.round(selection.index.x[rows], 4)])
+        # leaflet.heat fades points by 2^(maxZoom − zoom): a low maxZoom keeps the regional view readable
+        HeatMap(coordinates.tolist(), radius=18, blur=22, min_opacity=0.3, max_zoom=7).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        return Key(None, (Swatch(palette.HEAT_GRADIENT, t("map.legend.heatmap", lang)),))
+
+
+class Links(Layer):
+    """Lines from each partner's head office to the communities it works with."""
+
+    code, label_key = "links", "map.layer.links"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        group = self.group(lang)
+        for (name, colour), rows in partner_links(selection).groupby(["name", "colour"], sort=True):
+            segments = [[(r.hq_y, r.hq_x), (r.y, r.x)] for r in rows.itertuples()]
+            label = t("map.link_tooltip", lang, partner=name, communities=len(rows))
+            folium.PolyLine(segments, color=colour, weight=1.6, opacity=0.75, tooltip=for_map(label)).add_to(group)
+            hq = rows.iloc[0]
+            folium.CircleMarker((hq.hq_y, hq.hq_x), radius=6, color=colour, fill=True, fill_opacity=1.0,
+                                tooltip=for_map(name)).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        colours = partner_colours(selection.data)
+        return Key(t("map.legend.links", lang),
+                   tuple(Swatch(colour, selection.partner_names.get(p, p)) for p, colour in colours.items()))
+
+
+class Choropleth(Layer):
+    """Boundaries of one level shaded by their number of selected innovations."""
+
+    code, label_key = "choropleth", "map.layer.choropleth"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup | None:
+        counted = boundary_counts(selection, choropleth_level(selection.data, level))
+        if counted is None:
+            return None
+        bins, colours = choropleth_bins(counted["count"]), palette.CHOROPLETH_COLOURS
+        shown = counted.assign(
+            colour=[colours[int(np.searchsorted(bins, c, side="right")) - 1] for c in counted["count"]],
+            label=[for_map(t("map.choropleth_tooltip", lang, name=n, count=c))
+                   for n, c in zip(counted["name"], counted["count"], strict=True)],
+        )[["label", "colour", "geometry"]]
+        group = self.group(lang)
+        folium.GeoJson(
+            shown, style_function=lambda f: {**palette.BOUNDARY_STYLE, "fillColor": f["properties"]["colour"]},
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        classes = t("map.legend.classes", lang).split("|")
+        return Key(t("map.legend.choropleth", lang),
+                   tuple(Swatch(c, label) for c, label in zip(palette.CHOROPLETH_COLOURS, classes, strict=True)))
+
+
+# Layer code -> layer, in the order the map stacks them and the legend lists them.
+LAYERS: dict[str, Layer] = {layer.code: layer for layer in (Points(), Regions(), Heatmap(), Links(), Choropleth())}
+LAYER_CODES: tuple[str, ...] = tuple(LAYERS)  # the words a page address may name in its layer list
+DEFAULT_LAYERS: tuple[str, ...] = ("points",)  # what a bare address shows
 
 
 def build_layers(
     codes: tuple[str, ...], selection: Selection, lang: str, level: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """The chosen layers, in registry order, for the current selection; a choropleth colours by `level`."""
-    groups = [LAYERS[code](selection, lang, level) for code in LAYERS if code in codes]
+    groups = [layer.build(selection, lang, level) for code, layer in LAYERS.items() if code in codes]
     return [serve_locally(group) for group in groups if group is not None]

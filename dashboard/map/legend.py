@@ -1,39 +1,32 @@
-"""The map legend as HTML, in the user's language, with every label escaped."""
+"""The map legend as HTML: each chosen layer's own part, in the user's language, every label escaped."""
 
 from __future__ import annotations
 
 import html
 
-from dashboard.data.vocab import DOMAIN
+from dashboard import palette
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
-from dashboard.map import maps
+from dashboard.map.layers import LAYERS, Key, Swatch
 
 
-def _swatch(colour: str, label: str, shape: str = "square") -> str:
-    radius = "50%" if shape == "circle" else "2px"
+def _swatch(swatch: Swatch) -> str:
+    radius = "50%" if swatch.circle else "2px"
     return (f'<div style="display:flex;align-items:center;gap:.4em;margin:.1em 0">'
-            f'<span style="width:.9em;height:.9em;border-radius:{radius};background:{colour};'
-            f'display:inline-block;border:1px solid #fff"></span>{html.escape(label)}</div>')
+            f'<span style="width:.9em;height:.9em;border-radius:{radius};background:{swatch.colour};'
+            f'display:inline-block;border:1px solid {palette.WHITE}"></span>{html.escape(swatch.label)}</div>')
 
 
-def legend_html(layers: tuple[str, ...], lang: str, partner_colours: dict[str, str],
-                basemap: str = "outlines") -> str:
-    """Legend entries for the chosen layers, and what happens if an online background fails."""
-    parts = []
-    if "points" in layers:
-        parts.append(f"<b>{html.escape(t('map.legend.points', lang))}</b>")
-        parts += [_swatch(maps.DOMAIN_COLOURS[c], DOMAIN.label(c, lang), "circle") for c in DOMAIN.codes]
-    if "regions" in layers:
-        parts.append(_swatch(maps.REGION_COLOUR, t("map.legend.regions", lang), "circle"))
-    if "heatmap" in layers:
-        parts.append(_swatch("linear-gradient(90deg,blue,lime,red)", t("map.legend.heatmap", lang)))
-    if "links" in layers and partner_colours:
-        parts.append(f"<b>{html.escape(t('map.legend.links', lang))}</b>")
-        parts += [_swatch(colour, name) for name, colour in partner_colours.items()]
-    if "choropleth" in layers:
-        parts.append(f"<b>{html.escape(t('map.legend.choropleth', lang))}</b>")
-        parts += [_swatch(c, label) for c, label in zip(maps.CHOROPLETH_COLOURS,
-                                                         t("map.legend.classes", lang).split("|"), strict=True)]
+def _part(key: Key) -> str:
+    if not key.swatches:
+        return ""
+    heading = f"<b>{html.escape(key.heading)}</b>" if key.heading else ""
+    return heading + "".join(_swatch(swatch) for swatch in key.swatches)
+
+
+def legend_html(codes: tuple[str, ...], selection: Selection, lang: str, basemap: str = "outlines") -> str:
+    """Legend entries for the chosen layers, in registry order, and what happens if an online background fails."""
+    parts = [_part(layer.legend(selection, lang)) for code, layer in LAYERS.items() if code in codes]
     if basemap != "outlines":
         parts.append(f"<p><i>{html.escape(t('map.legend.fallback', lang))}</i></p>")
     return f'<div style="font-size:.85rem;line-height:1.3">{"".join(parts)}</div>'

@@ -1,6 +1,6 @@
-"""Map builders: a stable base map, plus one folium.FeatureGroup per chosen layer.
+"""The base map every layer is drawn on, and the clustered points the points layer sends.
 
-The Mapa view shows the base map with `st_folium` and passes the layers as
+The Mapa view shows the base map with `st_folium` and passes the layers (`dashboard.map.layers`) as
 `feature_group_to_add`, so a filter change swaps the layers without re-creating
 the map (the view stays where the user left it). Everything here is plain folium.
 """
@@ -10,35 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import Draw, HeatMap
+from folium.plugins import Draw
 from jinja2 import Template
 
-from dashboard.data.vocab import DOMAIN, region_label
+from dashboard import palette
+from dashboard.data.vocab import DOMAIN
 from dashboard.i18n import t
 from dashboard.map import pointcodec
 from dashboard.map.offline import serve_locally
-from dashboard.safe_text import for_map
 
 # Default view: the Andes from Ecuador to Bolivia.
 DEFAULT_CENTRE, DEFAULT_ZOOM = (-12.0, -73.5), 5
-WATER = "#dce8ea"
 BACKGROUND_PANE = "background"
 OUTLINES_URL = "/app/static/countries.geojson"
-OUTLINE_STYLE = {"color": "#7a5c3e", "weight": 1, "fillColor": "#f3ead7", "fillOpacity": 1.0}
-OUTLINE_OVER_TILES = {"color": "#7a5c3e", "weight": 1.2, "fillOpacity": 0.0}
-# Paul Tol's muted scheme plus two of his "light" colours: one per domain, in DOMAIN order.
-DOMAIN_COLOURS = dict(zip(DOMAIN.codes, (
-    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
-    "#44AA99", "#999933", "#AA4499", "#EE8866", "#6699CC",
-), strict=True))
-REGION_COLOUR = "#8C5A2B"
-PARTNER_COLOURS = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#6699CC")
-CHOROPLETH_COLOURS = ("#f7efe2", "#e8cfa8", "#d4a76a", "#b07a3b", "#7c5223")  # light → dark brown
+DOMAIN_COLOURS = dict(zip(DOMAIN.codes, palette.DOMAIN_COLOURS, strict=True))  # domain code -> point colour
+# The box that says the map fell back to the bundled outlines.
+NOTICE_STYLE = (f"background:{palette.PAPER};padding:4px 8px;border:1px solid {palette.OUTLINE};"
+                "border-radius:4px;font:13px sans-serif")
 
 
 @dataclass(frozen=True)
@@ -102,8 +94,7 @@ class OfflineFallback(MacroElement):
                 var notice = L.control({position: "bottomleft"});
                 notice.onAdd = function () {
                     var box = L.DomUtil.create("div", "atlas-offline-notice");
-                    box.style.cssText = "background:#fffdf8;padding:4px 8px;border:1px solid #7a5c3e;"
-                        + "border-radius:4px;font:13px sans-serif";
+                    box.style.cssText = {{ this.box_style|tojson }};
                     box.textContent = {{ this.message|tojson }};
                     return box;
                 };
@@ -116,7 +107,8 @@ class OfflineFallback(MacroElement):
     def __init__(self, tiles: folium.TileLayer, outlines: Outlines, message: str) -> None:
         super().__init__()
         self._name = "OfflineFallback"
-        self.tiles, self.outlines, self.message, self.filled = tiles, outlines, message, OUTLINE_STYLE
+        self.tiles, self.outlines, self.message = tiles, outlines, message
+        self.filled, self.box_style = palette.OUTLINE_STYLE, NOTICE_STYLE
 
 
 class Outlines(MacroElement):
@@ -145,14 +137,15 @@ def base_map(
     fmap = folium.Map(location=centre or DEFAULT_CENTRE, zoom_start=zoom or DEFAULT_ZOOM, tiles=None,
                       maxZoom=18, control_scale=True)
     fmap.get_root().header.add_child(folium.Element(
-        f"<style>.leaflet-container {{ background: {WATER}; }}</style>"))
+        f"<style>.leaflet-container {{ background: {palette.WATER}; }}</style>"))
     tiles = BASEMAPS[basemap].tiles
     layer = folium.TileLayer(tiles, name=t(f"map.basemap.{basemap}", lang), max_zoom=18) if tiles else None
     if layer:
         layer.add_to(fmap)
     # the outlines are background: their own pane keeps them under every layer (heatmap canvas included)
     folium.map.CustomPane(BACKGROUND_PANE, z_index=250).add_to(fmap)
-    drawn = Outlines(OUTLINE_OVER_TILES if tiles else OUTLINE_STYLE, pane=BACKGROUND_PANE).add_to(fmap)
+    style = palette.OUTLINE_OVER_TILES if tiles else palette.OUTLINE_STYLE
+    drawn = Outlines(style, pane=BACKGROUND_PANE).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
     Draw(export=False, position="topleft", draw_options={
@@ -194,11 +187,12 @@ class ClusteredPoints(MacroElement):
                 }
                 var lat = planes(m), lon = planes(m), place = planes(n), step = planes(n);
                 var domain = bytes.subarray(at, at + n);
-                var colours = {{ this.colours|tojson }}, scale = {{ this.scale }}, markers = new Array(n), row = 0;
+                var colours = {{ this.colours|tojson }}, rim = {{ this.rim|tojson }}, scale = {{ this.scale }};
+                var markers = new Array(n), row = 0;
                 for (var k = 0; k < n; k++) {
                     row += step[k];
                     var marker = L.circleMarker([lat[place[k]] / scale, lon[place[k]] / scale], {
-                        radius: 7, color: "#ffffff", weight: 1.5, fillOpacity: 0.95, fillColor: colours[domain[k]]});
+                        radius: 7, color: rim, weight: 1.5, fillOpacity: 0.95, fillColor: colours[domain[k]]});
                     marker.feature = {type: "Feature", properties: {i: row}};
                     markers[k] = marker;
                 }
@@ -213,77 +207,4 @@ class ClusteredPoints(MacroElement):
         self._name = "ClusteredPoints"
         codes = pd.Categorical(domains.astype(str), categories=DOMAIN.codes).codes
         self.payload = pointcodec.encode(rows, lat, lon, codes)
-        self.colours, self.scale = list(DOMAIN_COLOURS.values()), pointcodec.SCALE
-
-
-def points_layer(
-    rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: pd.Series, lang: str
-) -> folium.FeatureGroup:
-    """The selected innovations (row numbers into the store) at their public points."""
-    group = folium.FeatureGroup(name=t("map.layer.points", lang))
-    ClusteredPoints(rows, lat, lon, domains).add_to(group)
-    return group
-
-
-def regions_layer(counts: pd.DataFrame, lang: str) -> folium.FeatureGroup:
-    """Proportional circles: one per region at the centroid of its communities (columns region, count, x, y)."""
-    group = folium.FeatureGroup(name=t("map.layer.regions", lang))
-    largest = max(int(counts["count"].max()), 1) if len(counts) else 1
-    for row in counts.itertuples():
-        label = t("map.region_tooltip", lang, region=region_label(row.region, lang), count=row.count)
-        folium.CircleMarker(
-            location=(row.y, row.x), radius=6 + 34 * (row.count / largest) ** 0.5,
-            color=REGION_COLOUR, weight=1.5, fill=True, fill_opacity=0.45, tooltip=for_map(label),
-        ).add_to(group)
-    return group
-
-
-def heat_layer(lat: np.ndarray, lon: np.ndarray, lang: str) -> folium.FeatureGroup:
-    """Where innovations concentrate, as a heatmap of their public points."""
-    group = folium.FeatureGroup(name=t("map.layer.heatmap", lang))
-    coordinates = np.column_stack([np.round(lat, 4), np.round(lon, 4)])
-    # leaflet.heat fades points by 2^(maxZoom − zoom): a low maxZoom keeps the regional view readable
-    HeatMap(coordinates.tolist(), radius=18, blur=22, min_opacity=0.3, max_zoom=7).add_to(group)
-    return group
-
-
-def links_layer(links: pd.DataFrame, lang: str) -> folium.FeatureGroup:
-    """Lines from each partner's head office to the communities it works with.
-
-    `links` has one row per partner and community: name, colour, hq_x, hq_y, x, y, count.
-    """
-    group = folium.FeatureGroup(name=t("map.layer.links", lang))
-    for (name, colour), rows in links.groupby(["name", "colour"], sort=True):
-        segments = [[(r.hq_y, r.hq_x), (r.y, r.x)] for r in rows.itertuples()]
-        label = t("map.link_tooltip", lang, partner=name, communities=len(rows))
-        folium.PolyLine(segments, color=colour, weight=1.6, opacity=0.75, tooltip=for_map(label)).add_to(group)
-        hq = rows.iloc[0]
-        folium.CircleMarker((hq.hq_y, hq.hq_x), radius=6, color=colour, fill=True, fill_opacity=1.0,
-                            tooltip=for_map(name)).add_to(group)
-    return group
-
-
-def choropleth_layer(counted: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
-    """Boundaries shaded by their number of innovations (columns name, count, geometry)."""
-    group = folium.FeatureGroup(name=t("map.layer.choropleth", lang))
-    bins = choropleth_bins(counted["count"])
-    shown = counted.assign(
-        colour=[CHOROPLETH_COLOURS[int(np.searchsorted(bins, c, side="right")) - 1] for c in counted["count"]],
-        label=[for_map(t("map.choropleth_tooltip", lang, name=n, count=c))
-               for n, c in zip(counted["name"], counted["count"], strict=True)],
-    )[["label", "colour", "geometry"]]
-    folium.GeoJson(
-        shown, style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#7a5c3e",
-                                         "weight": 0.8, "fillOpacity": 0.75},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-    ).add_to(group)
-    return group
-
-
-def choropleth_bins(counts: pd.Series) -> np.ndarray:
-    """Lower edges of the shading classes: 0, then four equal-count steps of the non-zero values."""
-    positive = counts[counts > 0]
-    if positive.empty:
-        return np.array([0.0] * len(CHOROPLETH_COLOURS))
-    edges = np.unique(np.quantile(positive, np.linspace(0, 1, len(CHOROPLETH_COLOURS))[:-1]).round())
-    return np.concatenate([[0.0], edges[edges > 0]])[: len(CHOROPLETH_COLOURS)]
+        self.colours, self.rim, self.scale = list(DOMAIN_COLOURS.values()), palette.WHITE, pointcodec.SCALE

@@ -34,8 +34,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dashboard import palette
 from dashboard.data.vocab import PID_STAGE
-from dashboard.filtering.filters import Filters, describe
+from dashboard.filtering.filters import describe
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import percent, t
 from dashboard.pack.staticcharts import bar_png
@@ -47,7 +48,7 @@ from dashboard.summary.summaries import Summary, labels_for, summarise
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"  # cover Spanish, Quechua (ñ, ä, ü), «», –
 MARGIN = 40.0
 WIDTH = A4[0] - 2 * MARGIN  # the text frame's width in points
-GREEN, GREY, PALE = HexColor("#4A6B2A"), HexColor("#666666"), HexColor("#F1EEE6")
+GREEN, GREY, PALE = HexColor(palette.GREEN), HexColor(palette.GREY_TEXT), HexColor(palette.PALE_FILL)
 MAP_WIDTH, CHART_HEIGHT = 250.0, 150.0
 MAX_CELL_HEIGHT = 520.0  # the text beside the map never grows past this (it shrinks)
 PARTNERS_BESIDE_MAP = 10  # a longer list of partners flows below the charts
@@ -99,11 +100,11 @@ def long_date(day: date, lang: str) -> str:
     return format_date(day, format="long", locale=DATE_LOCALES.get(lang, lang))
 
 
-def _header(filters: Filters, selection: Selection, lang: str, today: date) -> list[Flowable]:
+def _header(selection: Selection, lang: str, today: date) -> list[Flowable]:
     """Title, the filter sentence and the date."""
     return [_para(t("brief.title", lang), "title"),
             _para(f"{t('app.subtitle', lang)} · {t('app.title', lang)}", "small"),
-            _para(describe(filters, lang, selection.partner_names), "filter"),
+            _para(describe(selection.filters, lang, selection.partner_names), "filter"),
             _para(t("brief.made", lang, date=long_date(today, lang)), "small"), Spacer(1, 8)]
 
 
@@ -124,7 +125,7 @@ def _figures(summary: Summary, lang: str) -> Table:
     table = Table([cells], colWidths=[WIDTH / len(cells)] * len(cells))
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), PALE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEAFTER", (0, 0), (-2, -1), 3, HexColor("#FFFFFF")),
+        ("LINEAFTER", (0, 0), (-2, -1), 3, HexColor(palette.WHITE)),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
     return table
@@ -237,9 +238,8 @@ def _footer(lang: str):
     return draw
 
 
-def policy_brief(selection: Selection, filters: Filters, lang: str = "es",
-                 today: date | None = None) -> bytes:
-    """The brief of `selection` (chosen by `filters`) as A4 PDF bytes, in `lang`, dated `today`."""
+def policy_brief(selection: Selection, lang: str = "es", today: date | None = None) -> bytes:
+    """The brief of `selection` (and of the filter that chose it) as A4 PDF bytes, in `lang`, dated `today`."""
     _fonts()
     today = today or date.today()
     summary = summarise(selection.index, selection.keep)
@@ -247,12 +247,12 @@ def policy_brief(selection: Selection, filters: Filters, lang: str = "es",
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN * 0.9,
         bottomMargin=MARGIN, title=t("brief.title", lang), author=t("app.subtitle", lang),
-        creator=t("app.title", lang), subject=describe(filters, lang, selection.partner_names),
+        creator=t("app.title", lang), subject=describe(selection.filters, lang, selection.partner_names),
         lang=lang,
     )
     partners = _partners(selection, summary, lang) if summary.headline.innovations else []
     beside = len(partners) <= PARTNERS_BESIDE_MAP + 1  # the heading and a short list
-    story = [*_header(filters, selection, lang, today), _figures(summary, lang), Spacer(1, 12),
+    story = [*_header(selection, lang, today), _figures(summary, lang), Spacer(1, 12),
              _map_and_text(selection, summary, lang, partners if beside else []), Spacer(1, 10)]
     if summary.headline.innovations:  # empty charts would only say "no data" three times
         story.append(_charts(selection, summary, lang))

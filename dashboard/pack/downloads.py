@@ -1,7 +1,7 @@
-"""The meeting pack: every file a user can take away of the current filter, for the pages and the CLI.
+"""The meeting pack: every file a user can take away of the current selection, for the pages and the CLI.
 
-One registry, `PACK`: the data formats of `exports` (public view of the selection), the
-standalone HTML map, the policy brief PDF, and a PNG of any summary chart.
+One registry, `PACK`, of small classes: the data formats (the public view of the selection,
+written by `exports`), the standalone HTML map, the policy brief PDF and a PNG of a summary chart.
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import vl_convert
 
 from dashboard.data.privacy import public_view
-from dashboard.filtering.filters import Filters, describe
+from dashboard.data.store import Dataset
+from dashboard.filtering.filters import describe
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.pack import exports
@@ -27,53 +29,121 @@ PNG_SCALE = 2  # twice the screen size: sharp on slides and in print
 
 @dataclass(frozen=True)
 class Download:
-    """One file of the pack: how it is named and typed, and how it is made from the selection."""
+    """One file of the pack: its code, how it is named and typed, and how it is made from the selection."""
 
-    code: str
-    extension: str
-    mime: str
-    stem: str  # catalogue key of the file name's first part
-    label_key: str  # catalogue key of the button's label
-    make: Callable[..., bytes]  # (selection, filters, lang, editor=False) -> the file's bytes
+    code: ClassVar[str]  # the word the CLI's FORMAT takes
+    extension: ClassVar[str]
+    mime: ClassVar[str]
+    stem: ClassVar[str]  # catalogue key of the file name's first part
+    label_key: ClassVar[str]  # catalogue key of the button's label
 
     def label(self, lang: str) -> str:
+        """The download button's label in `lang`."""
         return t(self.label_key, lang)
 
     def filename(self, lang: str, day: dt.date | None = None) -> str:
         """A name such as `innovaciones-2026-11-28.csv`."""
         return f"{t(self.stem, lang)}-{(day or dt.date.today()).isoformat()}.{self.extension}"
 
-
-def _data(format_: exports.ExportFormat) -> Download:
-    def make(selection: Selection, filters: Filters, lang: str, editor: bool = False) -> bytes:
-        """The data as the public view shows it; a signed-in editor gets every name and exact point."""
-        return format_.write(public_view(selection.data, selection.keep, editor=editor), lang)
-    return Download(format_.code, format_.extension, format_.mime, "export.stem", f"export.format.{format_.code}",
-                    make)
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        """The file's bytes for `selection` in `lang`; `editor`: a signed-in editor asks."""
+        raise NotImplementedError
 
 
-def _map(selection: Selection, filters: Filters, lang: str, editor: bool = False) -> bytes:
-    """Always the public view: a map and a brief are made to be handed out."""
-    return standalone_map(selection, lang, describe(filters, lang, selection.partner_names))
+class DataDownload(Download):
+    """The selection as a data file, as the public view shows it; a signed-in editor gets every name and point."""
+
+    stem = "export.stem"
+    write: Callable[[Dataset, str], bytes]  # one writer of `exports`, as a staticmethod
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        return self.write(public_view(selection.data, selection.keep, editor=editor), lang)
 
 
-PACK: dict[str, Download] = {d.code: d for d in (
-    *(_data(f) for f in exports.FORMATS.values()),
-    Download("html", "html", "text/html", "pack.stem.map", "pack.format.html", _map),
-    Download("pdf", "pdf", "application/pdf", "pack.stem.brief", "pack.format.pdf",
-             lambda selection, filters, lang, editor=False: policy_brief(selection, filters, lang)),
+class Csv(DataDownload):
+    """Innovations as CSV, for any spreadsheet."""
+
+    code = extension = "csv"
+    mime, label_key = "text/csv", "export.format.csv"
+    write = staticmethod(exports.write_csv)
+
+
+class Xlsx(DataDownload):
+    """An Excel workbook: a readme sheet, then one sheet per entity."""
+
+    code = extension = "xlsx"
+    mime, label_key = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "export.format.xlsx"
+    write = staticmethod(exports.write_xlsx)
+
+
+class GeoJson(DataDownload):
+    """Innovations as GeoJSON, for GIS and the web."""
+
+    code = extension = "geojson"
+    mime, label_key = "application/geo+json", "export.format.geojson"
+    write = staticmethod(exports.write_geojson)
+
+
+class GeoPackage(DataDownload):
+    """The selection as an atlas GeoPackage, for QGIS or another atlas."""
+
+    code = extension = "gpkg"
+    mime, label_key = "application/geopackage+sqlite3", "export.format.gpkg"
+    write = staticmethod(exports.write_gpkg)
+
+
+class Kml(DataDownload):
+    """Innovations as KML, for Google Earth."""
+
+    code = extension = "kml"
+    mime, label_key = "application/vnd.google-earth.kml+xml", "export.format.kml"
+    write = staticmethod(exports.write_kml)
+
+
+class MapHtml(Download):
+    """The standalone map: one HTML file that opens offline; always the public view, it is made to be handed out."""
+
+    code = extension = "html"
+    mime, stem, label_key = "text/html", "pack.stem.map", "pack.format.html"
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        return standalone_map(selection, lang, describe(selection.filters, lang, selection.partner_names))
+
+
+class BriefPdf(Download):
+    """The policy brief: one or two A4 pages; always the public view, it is made to be handed out."""
+
+    code = extension = "pdf"
+    mime, stem, label_key = "application/pdf", "pack.stem.brief", "pack.format.pdf"
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        return policy_brief(selection, lang)
+
+
+@dataclass(frozen=True)
+class ChartPng(Download):
+    """Summary chart `chart` of the selection as a PNG, drawn without a browser or network."""
+
+    chart: str = "region"  # a name of `CHARTS`
+    code = extension = "png"
+    mime, stem, label_key = "image/png", "pack.stem.chart", "pack.chart_button"
+
+    def __post_init__(self) -> None:
+        if self.chart not in CHARTS:
+            raise ValueError(f"unknown chart {self.chart!r}; the charts are {', '.join(CHARTS)}")
+
+    def filename(self, lang: str, day: dt.date | None = None) -> str:
+        """A name such as `grafico-region-2026-11-28.png`."""
+        return f"{t(self.stem, lang)}-{self.chart}-{(day or dt.date.today()).isoformat()}.{self.extension}"
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        summary = summarise(selection.index, selection.keep)
+        chart = summary_chart(self.chart, summary, lang, selection.partner_names)
+        return vl_convert.vegalite_to_png(chart.to_json(), scale=PNG_SCALE)
+
+
+# Download code -> download, in the order the pages offer them.
+PACK: dict[str, Download] = {download.code: download for download in (
+    Csv(), Xlsx(), GeoJson(), GeoPackage(), Kml(), MapHtml(), BriefPdf(), ChartPng(),
 )}
-DATA_FORMATS = tuple(exports.FORMATS)
-
-
-def chart_png(name: str, selection: Selection, lang: str) -> bytes:
-    """Summary chart `name` of the selection as a PNG, drawn without a browser or network."""
-    chart = summary_chart(name, summarise(selection.index, selection.keep), lang, selection.partner_names)
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=PNG_SCALE)
-
-
-def chart_filename(name: str, lang: str, day: dt.date | None = None) -> str:
-    """A name such as `grafico-region-2026-11-28.png`."""
-    if name not in CHARTS:
-        raise KeyError(name)
-    return f"{t('pack.stem.chart', lang)}-{name}-{(day or dt.date.today()).isoformat()}.png"
+DATA_FORMATS = tuple(code for code, download in PACK.items() if isinstance(download, DataDownload))

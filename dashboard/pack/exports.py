@@ -1,4 +1,4 @@
-"""Downloads of a public view: CSV, Excel, GeoJSON, GeoPackage and KML, behind one registry."""
+"""Writers of a public view: CSV, Excel, GeoJSON, GeoPackage and KML (the pack's registry offers them)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dashboard import palette
 from dashboard.data import store
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
 from dashboard.data.store import Dataset
@@ -37,9 +38,9 @@ README_METADATA = ("source", "licence", "updated")
 # rows of the table in a KML balloon, under the innovation's description
 BALLOON = ("community_name", "region_name", "domain_label", "crop_labels", "livestock_labels",
            "partner_names", "year_started", "year_documented", "pid_stage_label")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="4A6B2A")
+# openpyxl takes colours as hex digits without the "#"
+HEADER_FONT = Font(bold=True, color=palette.WHITE.lstrip("#"))
+HEADER_FILL = PatternFill("solid", fgColor=palette.GREEN.lstrip("#"))
 
 
 def neutralised(value: object) -> object:
@@ -243,28 +244,3 @@ def write_kml(view: Dataset, lang: str) -> bytes:
             _placemark(folder, row, lang)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-
-@dataclass(frozen=True)
-class ExportFormat:
-    """One download format: its code, file extension, MIME type and writer."""
-
-    code: str
-    extension: str
-    mime: str
-    write: Callable[[Dataset, str], bytes]
-
-    def label(self, lang: str) -> str:
-        """The format's name for a download button, in `lang`."""
-        return t(f"export.format.{self.code}", lang)
-
-
-FORMATS: dict[str, ExportFormat] = {f.code: f for f in (
-    ExportFormat("csv", "csv", "text/csv", write_csv),
-    ExportFormat("xlsx", "xlsx", XLSX_MIME, write_xlsx),
-    ExportFormat("geojson", "geojson", "application/geo+json", write_geojson),
-    ExportFormat("gpkg", "gpkg", "application/geopackage+sqlite3", write_gpkg),
-    ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", write_kml),
-)}
-

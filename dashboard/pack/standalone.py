@@ -3,18 +3,15 @@
 Meant to be copied to a USB stick or mailed, and opened with a double click where there is
 neither the app nor the internet. Leaflet, the plugins the chosen layers need, the images
 their stylesheets name and the country outlines are written into the page; the layers are
-the app's own (`dashboard.layers`). No Python answers a click here, so each point's details
+the app's own (`dashboard.map.layers`). No Python answers a click here, so each point's details
 travel with it as a small allow-listed payload (`detail_payload`) that the page shows as
 text, never as markup.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
-import re
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -24,14 +21,15 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from dashboard import palette
 from dashboard.data.store import Dataset
 from dashboard.data.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.map import maps
-from dashboard.map.layers import LAYERS, build_layers, partner_colours
+from dashboard.map.layers import LAYERS, build_layers
 from dashboard.map.legend import legend_html
-from dashboard.map.offline import ASSETS, UNUSED, Asset
+from dashboard.pack.inline import inline_assets
 from dashboard.paths import OUTLINES
 from dashboard.safe_text import for_map
 
@@ -41,8 +39,6 @@ from dashboard.safe_text import for_map
 DETAIL_FIELDS = ("title", "community", "region", "domain", "year_documented", "pid_stage")
 ATTRIBUTION = "Leaflet · Natural Earth"  # plain text: the file links to nothing
 FIT_MAX_ZOOM = 7  # a selection in one community still shows the region around it
-IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
-_CSS_IMAGE = re.compile(r"""url\(\s*['"]?(images/[^'")]+)['"]?\s*\)""")
 # Characters that could end the <script> element, open an HTML comment, end a JS line
 # (old engines) or start a template expression. JSON only has them inside strings, where
 # the \u form stands for the same character.
@@ -50,14 +46,14 @@ _SCRIPT_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&'`$\u2028\u20
 PAGE_STYLE = f"""<style>
 html, body {{ height: 100%; margin: 0; }}
 body {{ display: flex; flex-direction: column; font-family: system-ui, sans-serif; }}
-.atlas-head {{ flex: none; padding: .45rem .9rem; background: #fffdf8;
-  border-bottom: 2px solid #7a5c3e; }}
+.atlas-head {{ flex: none; padding: .45rem .9rem; background: {palette.PAPER};
+  border-bottom: 2px solid {palette.OUTLINE}; }}
 .atlas-head h1 {{ margin: 0; font-size: 1.2rem; }}
-.atlas-head p {{ margin: .15rem 0 0; font-size: .85rem; color: #5b4631; }}
+.atlas-head p {{ margin: .15rem 0 0; font-size: .85rem; color: {palette.CAPTION_TEXT}; }}
 .folium-map {{ flex: 1 1 auto; min-height: 0; height: auto !important; }}
-.leaflet-container {{ background: {maps.WATER}; }}
+.leaflet-container {{ background: {palette.WATER}; }}
 .atlas-legend {{ position: fixed; right: 10px; bottom: 26px; z-index: 1001; max-height: 55vh;
-  overflow: auto; background: #fffdf8; border: 1px solid #7a5c3e; border-radius: 4px;
+  overflow: auto; background: {palette.PAPER}; border: 1px solid {palette.OUTLINE}; border-radius: 4px;
   padding: .4rem .6rem; }}
 .atlas-details strong {{ display: block; margin-bottom: .2rem; }}
 </style>"""
@@ -84,7 +80,7 @@ class EmbeddedOutlines(MacroElement):
         super().__init__()
         self._name = "Outlines"
         self.shapes = _outlines_json(path)
-        self.style, self.pane = maps.OUTLINE_STYLE, maps.BACKGROUND_PANE
+        self.style, self.pane = palette.OUTLINE_STYLE, maps.BACKGROUND_PANE
 
 
 @cache
@@ -169,61 +165,6 @@ def detail_payload(selection: Selection, lang: str) -> dict[str, list[str | int 
     return {str(row): list(record) for row, record in records}
 
 
-def _mixins(element: Element) -> Iterator[JSCSSMixin]:
-    if isinstance(element, JSCSSMixin):
-        yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _mixins(child)
-
-
-def _bundled(links: list[tuple[str, str]]) -> list[str]:
-    unknown = [name for name, _ in links if name not in ASSETS and name not in UNUSED]
-    if unknown:
-        raise KeyError(f"no bundled copy of map asset {unknown[0]!r} to inline; "
-                       "add it to dashboard.offline.ASSETS")
-    return [name for name, _ in links if name in ASSETS]
-
-
-@cache
-def _script_text(asset: Asset) -> str:
-    text = asset.file.read_text(encoding="utf-8")
-    if re.search(r"</script|<!--", text, flags=re.IGNORECASE):
-        raise ValueError(f"{asset.file}: contains '</script' or '<!--', "
-                         "so it cannot be written into a page")
-    return text
-
-
-def _image(path: Path) -> str:
-    """An image a stylesheet names, as a data: URI; `none` for one the package does not ship."""
-    # leaflet.css names marker-icon.png only to locate default markers, which these maps never use
-    if not path.is_file():
-        return "none"
-    encoded = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f"url(data:{IMAGE_TYPES[path.suffix]};base64,{encoded})"
-
-
-@cache
-def _style_text(asset: Asset) -> str:
-    text = asset.file.read_text(encoding="utf-8")
-    if "</style" in text.lower():
-        raise ValueError(f"{asset.file}: contains '</style' and cannot be written into a page")
-    return _CSS_IMAGE.sub(lambda found: _image(asset.file.parent / found.group(1)), text)
-
-
-def inline_assets(fmap: folium.Map) -> folium.Map:
-    """Write every script and stylesheet the map's elements name into its page, not a link."""
-    scripts: dict[str, None] = {}
-    styles: dict[str, None] = {}
-    for element in _mixins(fmap):
-        scripts.update(dict.fromkeys(_bundled(element.default_js)))
-        styles.update(dict.fromkeys(_bundled(element.default_css)))
-        element.default_js, element.default_css = [], []
-    blocks = [f"<style>{_style_text(ASSETS[name])}</style>" for name in styles]
-    blocks += [f"<script>{_script_text(ASSETS[name])}</script>" for name in scripts]
-    fmap.get_root().header.add_child(Element("\n".join(blocks)), name="inlined_assets")
-    return fmap
-
-
 def caption(data: Dataset, lang: str, made: datetime.date) -> str:
     """When the file was made, from what, and whether the data are illustrative, as one line."""
     source = f"{t('app.title', lang)}, {t('app.subtitle', lang)}"
@@ -241,14 +182,13 @@ def _frame(fmap: folium.Map, selection: Selection, lang: str, title: str, layers
     """Title, count and caption above the map, the legend over it, the page's own style."""
     data = selection.data
     shown = t("filters.showing", lang, shown=int(selection.keep.sum()), total=len(data.innovations))
-    colours = {selection.partner_names.get(p, p): c for p, c in partner_colours(data).items()}
     root = fmap.get_root()
     root.title = for_map(f"{title} — {t('app.title', lang)}")
     root.header.add_child(Element(PAGE_STYLE), name="standalone_style")
     head = (f'<header class="atlas-head"><h1>{for_map(title)}</h1><p><span class="atlas-count">'
             f"{for_map(shown)}</span> · {for_map(caption(data, lang, made))}</p></header>")
     root.html.add_child(Element(head), name="standalone_head")
-    legend = legend_html(layers, lang, colours if "links" in layers else {})
+    legend = legend_html(layers, selection, lang)
     root.html.add_child(Element(f'<aside class="atlas-legend">{legend}</aside>'), name="legend")
 
 
@@ -290,7 +230,7 @@ def standalone_map(
 
     `selection` is the filtered store (as `dashboard.state.selection()` builds it); `lang`
     the language of every label; `title` the heading (e.g. the filter in one sentence,
-    shown as text); `layers` codes of `dashboard.layers.LAYERS`; `made` the date the
+    shown as text); `layers` codes of `dashboard.map.layers.LAYERS`; `made` the date the
     caption gives (today if None). The background is the bundled outlines: no tiles.
     """
     _check(layers, lang)

@@ -9,24 +9,22 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
+from dashboard import palette
 from dashboard.i18n import number
 
-BAR_COLOUR = "#8C5A2B"  # the app's bar colour (charts.py), so print and screen match
-TEXT_COLOUR = "#333333"
 LABEL_WIDTH = 18  # characters of a bar label per line
 MIN_SLOTS = 5  # bars are as thick as in a chart of this many
 WRAP_UP_TO = 8  # bars whose long labels may take two lines
-GRID_COLOUR = "#DDDDDD"
 # Record text is data: "$x$" must not become mathematics, nor a missing glyph a crash.
 PRINT_STYLE = {"text.parse_math": False, "font.family": "DejaVu Sans", "font.size": 8,
-               "axes.edgecolor": GRID_COLOUR, "text.color": TEXT_COLOUR,
-               "xtick.color": TEXT_COLOUR, "ytick.color": TEXT_COLOUR}
+               "axes.edgecolor": palette.GRID, "text.color": palette.TEXT,
+               "xtick.color": palette.TEXT, "ytick.color": palette.TEXT}
 
 
 def to_png(figure: Figure, dpi: int) -> bytes:
     """The figure as PNG bytes."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor=palette.WHITE)
     return buffer.getvalue()
 
 
@@ -50,7 +48,7 @@ def _bars(axes, shown: pd.DataFrame, lang: str) -> None:
     """Bars top to bottom, each with its count at its end."""
     positions = range(len(shown))
     counts = shown["count"].to_numpy()
-    axes.barh(positions, counts, color=BAR_COLOUR, height=0.72)
+    axes.barh(positions, counts, color=palette.BAR_COLOUR, height=0.72)
     width = LABEL_WIDTH if len(shown) <= WRAP_UP_TO else None  # two lines need the room of few bars
     labels = [textwrap.fill(str(label), width) if width else str(label) for label in shown["label"]]
     axes.set_yticks(list(positions), labels=labels)
@@ -66,5 +64,5 @@ def _bars(axes, shown: pd.DataFrame, lang: str) -> None:
 
 def _no_data(axes, empty: str) -> None:
     """An empty chart that says so."""
-    axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes, color="#777777")
+    axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes, color=palette.NO_DATA)
     axes.set_axis_off()

@@ -7,7 +7,6 @@ records already moved to their district's centroid) and counts per region.
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import geopandas as gpd
 import matplotlib
@@ -21,28 +20,21 @@ from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextAr
 from matplotlib.patches import Circle
 from matplotlib.transforms import Bbox
 
+from dashboard import palette
+from dashboard.data.outlines import outlines
 from dashboard.data.vocab import country_label, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import number, t
 from dashboard.map.layers import region_counts
-from dashboard.pack.staticcharts import BAR_COLOUR, PRINT_STYLE, to_png
-from dashboard.paths import OUTLINES
+from dashboard.pack.staticcharts import PRINT_STYLE, to_png
 
-WATER, LAND, FOCUS_LAND, BORDER = "#E3EDF3", "#EFEBE3", "#FBF8F1", "#8F8F8F"
-POINT_COLOUR = "#4A6B2A"
 FOCUS_COUNTRY = "PE"  # drawn lighter, and the whole view when nothing is selected
 LARGEST_CIRCLE = 34.0  # diameter in points of the region with the most innovations
 SMALLEST_CIRCLE = 6.0
 LABEL_SIZE = 7.0  # points, for every text on the map
 NAMED_REGIONS = 8  # the regions with most innovations are named, where the name fits
 MIN_SPAN = 7.0  # degrees: a selection in one valley still shows the country around it
-HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-
-
-@cache
-def outlines(path: str = str(OUTLINES)) -> gpd.GeoDataFrame:
-    """The country outlines of the offline basemap (read once per path)."""
-    return gpd.read_file(path)
+HALO = [patheffects.withStroke(linewidth=2.2, foreground=palette.WHITE)]
 
 
 def region_map_png(selection: Selection, lang: str, size: tuple[float, float] = (3.6, 3.9),
@@ -65,7 +57,7 @@ def region_map_png(selection: Selection, lang: str, size: tuple[float, float] = 
                                 transform=axes.transAxes, path_effects=HALO)
             taken.append(message.get_window_extent(renderer))
         else:
-            axes.scatter(x, y, s=3.5, color=POINT_COLOUR, alpha=0.55, linewidths=0, zorder=2)
+            axes.scatter(x, y, s=3.5, color=palette.GREEN, alpha=0.55, linewidths=0, zorder=2)
             taken = _circles(axes, counts, renderer, lang)
         _country_names(axes, countries, renderer, taken, lang)
         return to_png(figure, dpi)
@@ -99,17 +91,17 @@ def _basemap(axes: Axes, countries: gpd.GeoDataFrame,
              view: tuple[float, float, float, float]) -> None:
     """Water, land and borders in the view; the focus country lighter."""
     west, south, east, north = view
-    axes.set_facecolor(WATER)
+    axes.set_facecolor(palette.PRINT_WATER)
     focus = (countries["iso_a2"] == FOCUS_COUNTRY).to_numpy()
-    countries.plot(ax=axes, color=np.where(focus, FOCUS_LAND, LAND), edgecolor=BORDER,
-                   linewidth=0.6)
+    countries.plot(ax=axes, color=np.where(focus, palette.PRINT_FOCUS_LAND, palette.PRINT_LAND),
+                   edgecolor=palette.PRINT_BORDER, linewidth=0.6)
     axes.set_xlim(west, east)
     axes.set_ylim(south, north)
     axes.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     axes.set_xticks([])
     axes.set_yticks([])
     for spine in axes.spines.values():
-        spine.set_edgecolor(BORDER)
+        spine.set_edgecolor(palette.PRINT_BORDER)
 
 
 def _country_names(axes: Axes, countries: gpd.GeoDataFrame, renderer, taken: list[Bbox],
@@ -119,7 +111,7 @@ def _country_names(axes: Axes, countries: gpd.GeoDataFrame, renderer, taken: lis
     for code, point in zip(countries["iso_a2"], countries.representative_point(), strict=True):
         if west < point.x < east and south < point.y < north:
             name = axes.text(point.x, point.y, country_label(code, lang), ha="center", va="center",
-                             fontsize=LABEL_SIZE, color="#8A8A8A", style="italic", zorder=1)
+                             fontsize=LABEL_SIZE, color=palette.COUNTRY_NAME, style="italic", zorder=1)
             if any(name.get_window_extent(renderer).overlaps(other) for other in taken):
                 name.remove()
 
@@ -133,8 +125,8 @@ def _circles(axes: Axes, counts: pd.DataFrame, renderer, lang: str) -> list[Bbox
     """A circle per region, largest below, the largest named where it fits; the space they take."""
     counts = counts.sort_values("count", ascending=False, ignore_index=True)
     diameters = _diameters(counts["count"])
-    axes.scatter(counts["x"], counts["y"], s=diameters**2, color=BAR_COLOUR, alpha=0.6,
-                 edgecolors="white", linewidths=0.8, zorder=3)
+    axes.scatter(counts["x"], counts["y"], s=diameters**2, color=palette.REGION_COLOUR, alpha=0.6,
+                 edgecolors=palette.WHITE, linewidths=0.8, zorder=3)
     legend = _legend(axes, counts["count"], lang)
     centres = axes.transData.transform(counts[["x", "y"]].to_numpy())
     taken = [Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in centres]
@@ -175,17 +167,17 @@ def _legend(axes: Axes, counts: pd.Series, lang: str) -> AnchoredOffsetbox:
     diameters = _diameters(pd.Series([*values, largest]))[:-1]
     for value, diameter in zip(values, diameters, strict=True):
         area = DrawingArea(LARGEST_CIRCLE, diameter)  # in points
-        area.add_artist(Circle((LARGEST_CIRCLE / 2, diameter / 2), diameter / 2, color=BAR_COLOUR,
-                               alpha=0.6, ec="white"))
+        area.add_artist(Circle((LARGEST_CIRCLE / 2, diameter / 2), diameter / 2, color=palette.REGION_COLOUR,
+                               alpha=0.6, ec=palette.WHITE))
         label = _text_area(number(value, lang))
         rows.append(HPacker(children=[area, label], align="center", sep=4))
     key = VPacker(children=[_text_area(t("summary.count", lang)), *rows], align="left", sep=4)
     box = AnchoredOffsetbox(loc="lower left", child=key, pad=0.5, borderpad=0.6, frameon=True)
-    box.patch.set(edgecolor=BORDER, alpha=0.85)
+    box.patch.set(edgecolor=palette.PRINT_BORDER, alpha=0.85)
     axes.add_artist(box)
     return box
 
 
 def _text_area(text: str) -> TextArea:
     """Text for the map's key."""
-    return TextArea(text, textprops={"fontsize": LABEL_SIZE, "color": "#333333"})
+    return TextArea(text, textprops={"fontsize": LABEL_SIZE, "color": palette.TEXT})

@@ -13,11 +13,13 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.vocab import DOMAIN, PID_STAGE
+from dashboard.filtering.criteria import CRITERIA
+from dashboard.filtering.filters import Filters
 from dashboard.i18n import t
 from dashboard.map.maps import DOMAIN_COLOURS
+from dashboard.palette import BAR_COLOUR, BAR_TEXT
 from dashboard.summary.summaries import Summary, labels_for
 
-BAR_COLOUR = "#8C5A2B"  # earthy brown; dark enough on the light theme for colour-blind readers
 PICK = "pick"
 TOP = 15  # bars shown at most in a ranking
 BAR_STEP = 24  # pixels per bar: one bar or fifteen, each keeps its thickness
@@ -33,16 +35,19 @@ class ChartSpec:
     kind: str = "ranking"  # ranking | funnel | years
 
 
-CHARTS = {spec.name: spec for spec in (
-    ChartSpec("region", "region", "regions"),
-    ChartSpec("crop", "crops", "crops"),
-    ChartSpec("partner", "partners", "partners"),
-    ChartSpec("domain", "domain", "domains"),
-    ChartSpec("pid_stage", "pid_stage", "pid_stages", kind="funnel"),
-    ChartSpec("innovator_type", "innovator_type", "innovator_types"),
-    ChartSpec("natural_region", "natural_region", "natural_regions"),
-    ChartSpec("year", "year", "domains", kind="years"),
-)}
+FUNNELS = ("pid_stage",)  # charts of stages that follow one another: drawn in their order, as a funnel
+
+
+def specs() -> dict[str, ChartSpec]:
+    """One chart per criterion that names one (`Criterion.chart`), in the registry's order, then the years."""
+    return {spec.name: spec for spec in (
+        *(ChartSpec(c.chart, c.column, c.name, kind="funnel" if c.chart in FUNNELS else "ranking")
+          for c in CRITERIA.values() if c.chart),
+        ChartSpec("year", "year", "domains", kind="years"),
+    )}
+
+
+CHARTS = specs()
 
 
 def _selection() -> alt.Parameter:
@@ -81,7 +86,7 @@ def funnel_chart(summary: Summary, title: str, axis_title: str, lang: str) -> al
     bars = base.mark_bar(color=BAR_COLOUR, cursor="pointer").encode(
         x=alt.X("left:Q", axis=None), x2="right:Q",
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))).add_params(pick)
-    numbers = base.mark_text(align="left", dx=4, color="#3b2a1a").encode(x="right:Q", text="count:Q")
+    numbers = base.mark_text(align="left", dx=4, color=BAR_TEXT).encode(x="right:Q", text="count:Q")
     return alt.layer(bars, numbers).properties(height=alt.Step(BAR_STEP + 6))
 
 
@@ -124,16 +129,17 @@ def summary_chart(name: str, summary: Summary, lang: str, partner_names: dict[st
     return bar_chart(summary.table(spec.field, labels_for(spec.field, lang, partner_names)), title, axis_title, top)
 
 
-def picked_filters(name: str, picked: list[dict]) -> dict[str, object]:
-    """The filter criteria a click on chart `name` chose: {Filters field: value}; {} when nothing is picked."""
+def picked_filters(name: str, picked: list[dict], filters: Filters) -> Filters:
+    """`filters` with the criterion a click on chart `name` chose; unchanged when nothing is picked."""
     spec = CHARTS[name]
     codes = tuple(dict.fromkeys(str(point["code"]) for point in picked if point.get("code") is not None))
     if not codes:
-        return {}
+        return filters
     if spec.kind == "years":
         years = sorted({int(point["year"]) for point in picked if point.get("year") is not None})
-        return {"domains": codes, "year_from": years[0], "year_to": years[-1]} if years else {"domains": codes}
-    return {spec.criterion: codes}
+        if years:
+            return filters.replaced(**{spec.criterion: codes}, year_from=years[0], year_to=years[-1])
+    return filters.replaced(**{spec.criterion: codes})
 
 
 def presented(chart: alt.Chart, font_size: int) -> alt.Chart:

@@ -8,27 +8,18 @@ Every figure, chart and sentence of a summary is read from that `Summary`.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from dashboard.data.vocab import (
-    CROP,
-    DOMAIN,
-    INNOVATOR_TYPE,
-    LIVESTOCK,
-    NATURAL_REGION,
-    PID_STAGE,
-    country_label,
-    region_label,
-    regions,
-)
-from dashboard.filtering.filters import LIST_CRITERIA, PROFILE_FIELDS, FilterIndex
+from dashboard.data.vocab import COUNTRIES, country_label, region_label, regions
+from dashboard.filtering.criteria import by_column
+from dashboard.filtering.index import PROFILE_FIELDS, FilterIndex, list_columns, place_columns
 
 WOMEN = ("woman", "womens_group")  # innovator types counted as led by women
 ADVANCED = ("joint_experimentation", "results_shared", "spreading")  # stages from joint experimentation on
-PLACE_FIELDS = ("region", "country", "natural_region")  # read from each innovation's community
 
 
 @dataclass(frozen=True)
@@ -75,8 +66,10 @@ def _taken(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
 
 def _place_counts(index: FilterIndex, per_community: np.ndarray) -> dict[str, pd.Series]:
     counts = {}
-    for field in PLACE_FIELDS:
+    for field in place_columns():
         column = index.community_frame[field]
+        if not isinstance(column.dtype, pd.CategoricalDtype):  # names from the data (province, district)
+            continue
         codes, categories = column.cat.codes.to_numpy(), column.cat.categories
         present = codes >= 0
         tally = np.bincount(codes[present], weights=per_community[present], minlength=len(categories))
@@ -86,19 +79,34 @@ def _place_counts(index: FilterIndex, per_community: np.ndarray) -> dict[str, pd
 
 def _list_counts(index: FilterIndex, rows: np.ndarray | None) -> dict[str, pd.Series]:
     counts = {}
-    for column in LIST_CRITERIA.values():
+    for column in list_columns():
         pattern, incidence = index.patterns[column]
         per_pattern = np.bincount(_taken(pattern, rows), minlength=len(incidence))
         counts[column] = pd.Series(per_pattern @ incidence, index=index.links[column][2])
     return counts
 
 
+def _coded_counts(index: FilterIndex, rows: np.ndarray | None, counted: set[str]) -> dict[str, pd.Series]:
+    """Counts of the coded columns the joint profile code does not cover (a criterion added later)."""
+    counts = {}
+    for column, (codes, values) in index.coded.items():
+        if column not in counted:
+            taken = _taken(codes, rows)
+            tally = np.bincount(taken[taken >= 0], minlength=len(values))
+            counts[column] = pd.Series(tally.astype(np.int64), index=values)
+    return counts
+
+
+# The unfiltered summary of each loaded index, computed once; the index itself stays an immutable value.
+_EVERYTHING: weakref.WeakKeyDictionary[FilterIndex, Summary] = weakref.WeakKeyDictionary()
+
+
 def summarise(index: FilterIndex, keep: np.ndarray) -> Summary:
-    """Every count of the innovations where `keep` is true (the unfiltered summary is kept per store)."""
+    """Every count of the innovations where `keep` is true (the unfiltered summary is kept per index)."""
     if keep.all():
-        if "everything" not in index.memo:
-            index.memo["everything"] = _summarise(index, keep, None)
-        return index.memo["everything"]
+        if index not in _EVERYTHING:
+            _EVERYTHING[index] = _summarise(index, keep, None)
+        return _EVERYTHING[index]
     return _summarise(index, keep, np.flatnonzero(keep))
 
 
@@ -110,6 +118,7 @@ def _summarise(index: FilterIndex, keep: np.ndarray, rows: np.ndarray | None) ->
               for axis, field in enumerate((*PROFILE_FIELDS, "year"))}
     per_community = np.bincount(_taken(index.community, rows), minlength=len(index.community_names))
     counts |= _place_counts(index, per_community) | _list_counts(index, rows)
+    counts |= _coded_counts(index, rows, set(counts))
     years = counts["year"][counts["year"] > 0].index.dropna()
     figures = Headline(
         innovations=len(keep) if rows is None else len(rows),
@@ -125,19 +134,15 @@ def _summarise(index: FilterIndex, keep: np.ndarray, rows: np.ndarray | None) ->
     return Summary(headline=figures, counts=counts, by_year_domain=by_year_domain)
 
 
-_VOCABULARIES = {"crops": CROP, "livestock": LIVESTOCK, "domain": DOMAIN, "pid_stage": PID_STAGE,
-                 "innovator_type": INNOVATOR_TYPE, "natural_region": NATURAL_REGION}
-
-
 def labels_for(field: str, lang: str, partner_names: dict[str, str]) -> dict[str, str]:
-    """How the codes of a countable field are shown in `lang`."""
+    """How the codes of a countable field are shown in `lang` (years: as they are)."""
     if field == "region":
         return {code: region_label(code, lang) for code in regions()}
     if field == "country":
-        return {code: country_label(code, lang) for code in ("PE", "BO", "EC")}
+        return {code: country_label(code, lang) for code in COUNTRIES}
     if field == "partners":
         return dict(partner_names)
-    if field == "year":
+    criterion = by_column(field)
+    if criterion is None or criterion.vocabulary is None:
         return {}
-    vocabulary = _VOCABULARIES[field]
-    return {code: vocabulary.label(code, lang) for code in vocabulary.codes}
+    return {code: criterion.show(code, lang, partner_names) for code in criterion.vocabulary.codes}

@@ -5,14 +5,13 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, Vocabulary, region_label
+from dashboard.data.vocab import labelled, region_label
 from dashboard.i18n import t
 
 # The innovation fields a public table shows, in order; innovator names and points never appear.
 PUBLIC_COLUMNS = ("innovation_id", "title", "title_local", "community", "region", "domain", "crops",
                   "livestock", "partners", "year_started", "year_documented", "pid_stage", "innovator_type")
-_CODED: dict[str, Vocabulary] = {"domain": DOMAIN, "pid_stage": PID_STAGE, "innovator_type": INNOVATOR_TYPE}
-_LISTED: dict[str, Vocabulary] = {"crops": CROP, "livestock": LIVESTOCK}
+CODED = ("domain", "crops", "livestock", "pid_stage", "innovator_type")  # shown by their labels
 
 
 def public_table(
@@ -30,9 +29,7 @@ def public_table(
         "year_started": innovations["year_started"],
         "year_documented": innovations["year_documented"],
     })
-    for field, vocabulary in _CODED.items():
-        table[field] = innovations[field].astype(str).map(lambda c, v=vocabulary: v.label(c, lang))
-    for field, vocabulary in _LISTED.items():
-        table[field] = innovations[field].map(lambda codes, v=vocabulary: ", ".join(v.label(c, lang) for c in codes))
+    for field in CODED:
+        table[field] = innovations[field].map(lambda value, f=field: labelled(f, value, lang))
     table = table[list(PUBLIC_COLUMNS)]
     return table.rename(columns={c: t(f"columns.{c}", lang) for c in PUBLIC_COLUMNS}).reset_index(drop=True)

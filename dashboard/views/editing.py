@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
 from dashboard.auth import Editor
-from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS
-from dashboard.data.vocab import VOCABULARIES, region_label, regions
+from dashboard.data.changes import Changes, Source
+from dashboard.data.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data.vocab import region_label, regions, vocabulary_of
+from dashboard.filtering.selection import partner_names
 from dashboard.i18n import t
-from dashboard.intake import audit, commit, coords
-from dashboard.intake.changes import Changes, Source
+from dashboard.intake import edits
 from dashboard.map import maps
 from dashboard.safe_text import for_markdown
 
@@ -37,11 +36,8 @@ def _opened(entity, record_id: str, record, data) -> None:
     if st.session_state.get(OPENED) == (entity.layer, record_id):
         return
     st.session_state[OPENED] = (entity.layer, record_id)
-    records = audit.table(data.tables, "atlas_records")
-    st.session_state[SEEN] = audit.last_change(records, (entity.layer, record_id))[0] if record_id else None
-    own = record is not None and (entity is COMMUNITIES or bool(record.get("has_own_point")))
-    st.session_state[LAT] = f"{record.geometry.y:.6f}" if own else ""
-    st.session_state[LON] = f"{record.geometry.x:.6f}" if own else ""
+    st.session_state[SEEN] = edits.revision_seen(data, entity, record_id)
+    st.session_state[LAT], st.session_state[LON] = edits.shown_point(entity, record)
 
 
 def _map_click(lang: str) -> None:
@@ -55,6 +51,11 @@ def _map_click(lang: str) -> None:
         st.session_state[LAT], st.session_state[LON] = f"{point['lat']:.6f}", f"{point['lng']:.6f}"
 
 
+def field_key(layer: str, record_id: str | None, name: str) -> str:
+    """The widget key of one field of the edit form: one per record, so another record starts fresh."""
+    return f"edit_{layer}_{record_id or 'new'}_{name}"
+
+
 def _fields(entity, record, data, lang: str) -> dict:
     """The form's widgets, filled with the record's values; returns what the editor entered."""
     def value(name: str, default=None):
@@ -62,80 +63,51 @@ def _fields(entity, record, data, lang: str) -> dict:
         missing = found is None or (not isinstance(found, list | tuple) and pd.isna(found))
         return default if missing else found
 
+    def key(name: str) -> str:
+        return field_key(entity.layer, None if record is None else record.get(entity.id_field), name)
+
     entered = {}
     if entity is INNOVATIONS:
         for name in ("title", "title_local"):
-            entered[name] = st.text_input(t(f"columns.{name}", lang), value=value(name, "") or "")
-        entered["description"] = st.text_area(t("manage.edit.description", lang), value=value("description", "") or "")
+            entered[name] = st.text_input(t(f"columns.{name}", lang), value=value(name, "") or "", key=key(name))
+        entered["description"] = st.text_area(t("manage.edit.description", lang), value=value("description", "") or "",
+                                               key=key("description"))
         communities = list(data.communities["community_id"])
         entered["community_id"] = st.selectbox(t("columns.community", lang), communities,
-                                               index=communities.index(value("community_id", communities[0])))
+                                               index=communities.index(value("community_id", communities[0])),
+                                               key=key("community_id"))
         partners = list(data.partners["partner_id"])
         entered["partners"] = st.multiselect(t("columns.partners", lang), partners, default=list(value("partners", [])),
-                                             format_func=state.partner_names(data).get)
-        for name, vocabulary in (("crops", "crop"), ("livestock", "livestock")):
-            codes = VOCABULARIES[vocabulary].codes
-            entered[name] = st.multiselect(t(f"columns.{name}", lang), codes, default=list(value(name, [])),
-                                           format_func=lambda c, v=vocabulary: VOCABULARIES[v].label(c, lang))
+                                             format_func=partner_names(data).get, key=key("partners"))
+        for name in ("crops", "livestock"):
+            vocabulary = vocabulary_of(name)
+            entered[name] = st.multiselect(t(f"columns.{name}", lang), vocabulary.codes, default=list(value(name, [])),
+                                           format_func=lambda c, v=vocabulary: v.label(c, lang), key=key(name))
         for name in ("year_started", "year_documented"):
             year = value(name)
-            entered[name] = st.number_input(t(f"columns.{name}", lang), 1950, 2100, None if year is None else int(year))
+            entered[name] = st.number_input(t(f"columns.{name}", lang), 1950, 2100, None if year is None else int(year),
+                                            key=key(name))
         entered["innovator_name"] = st.text_input(t("manage.edit.innovator_name", lang),
-                                                  value=value("innovator_name", "") or "")
+                                                  value=value("innovator_name", "") or "", key=key("innovator_name"))
         for name in ("consent_public", "name_public"):
-            entered[name] = st.checkbox(t(f"manage.edit.{name}", lang), value=bool(value(name, False)))
+            entered[name] = st.checkbox(t(f"manage.edit.{name}", lang), value=bool(value(name, False)), key=key(name))
     else:
         for name in ("name", "name_local", "province", "district"):
-            entered[name] = st.text_input(t(f"manage.edit.{name}", lang), value=value(name, "") or "")
+            entered[name] = st.text_input(t(f"manage.edit.{name}", lang), value=value(name, "") or "", key=key(name))
         codes = list(regions())
         entered["region"] = st.selectbox(t("columns.region", lang), codes, format_func=region_label,
-                                         index=codes.index(str(value("region", "PE-AYA"))))
+                                         index=codes.index(str(value("region", "PE-AYA"))), key=key("region"))
         altitude = value("altitude_m")
         entered["altitude_m"] = st.number_input(t("manage.edit.altitude_m", lang), 0, 7000,
-                                                None if altitude is None else int(altitude))
+                                                None if altitude is None else int(altitude), key=key("altitude_m"))
     for name in CODED[entity.layer]:
-        vocabulary = VOCABULARIES[entity.field(name).vocabulary]
+        vocabulary = vocabulary_of(name)
         options = list(vocabulary.codes) if entity.field(name).required else ["", *vocabulary.codes]
         current = value(name, options[0])
         entered[name] = st.selectbox(t(f"manage.edit.{name}", lang), options, index=options.index(str(current)),
-                                     format_func=lambda c, v=vocabulary: v.label(c, lang) if c else "–") or None
+                                     format_func=lambda c, v=vocabulary: v.label(c, lang) if c else "–",
+                                     key=key(name)) or None
     return entered
-
-
-def _point(entered_lat: str, entered_lon: str, entity, entered: dict, data, lang: str):
-    """The typed point (any accepted format), checked against its place; (None, []) when left empty."""
-    if not entered_lat.strip() and not entered_lon.strip():
-        return None, []
-    try:
-        lat, lon = coords.parse_degrees(entered_lat, "lat"), coords.parse_degrees(entered_lon, "lon")
-    except coords.CoordsError as error:
-        return None, [error.issue().message(lang)]
-    if entity is INNOVATIONS:
-        place = data.communities.set_index("community_id").loc[entered["community_id"]]
-        country, region = str(place["country"]), str(place["region"])
-    else:
-        country, region = entered["region"][:2], entered["region"]
-    problems = coords.check_point(lat, lon, country=country, region=region, boundaries=data.boundaries)
-    blocking = [p.message(lang) for p in problems if p.severity == "reject"]
-    return (None if blocking else shapely.Point(lon, lat)), blocking
-
-
-def _row(entity, record, entered: dict, point, data) -> gpd.GeoDataFrame:
-    """The whole record after the form, shaped like the store's frame."""
-    like = data.frame(entity)
-    base = {} if record is None else {k: record[k] for k in record.index}
-    merged = base | {k: (v if v != "" else None) for k, v in entered.items()}
-    if entity is INNOVATIONS:
-        merged["has_own_point"] = point is not None
-        if point is None:
-            merged["geometry"] = data.communities.set_index("community_id").loc[entered["community_id"]].geometry
-    if point is not None:
-        merged["geometry"] = point
-    if entity is COMMUNITIES:
-        merged["country"] = entered["region"][:2]
-    columns = [c for c in like.columns if c != "geometry"]
-    return gpd.GeoDataFrame([{c: merged.get(c) for c in columns} | {"geometry": merged.get("geometry")}],
-                            columns=[*columns, "geometry"], geometry="geometry", crs=CRS)
 
 
 def show(editor: Editor, lang: str) -> None:
@@ -158,33 +130,25 @@ def show(editor: Editor, lang: str) -> None:
         lat = first.text_input(t("manage.edit.latitude", lang), key=LAT, help=t("manage.edit.coords_help", lang))
         lon = second.text_input(t("manage.edit.longitude", lang), key=LON, help=t("manage.edit.coords_help", lang))
         save = st.form_submit_button(t("manage.edit.save", lang), type="primary", key="edit_save")
+    seen = st.session_state.get(SEEN)
     if save:
-        point, problems = _point(lat, lon, entity, entered, data, lang)
+        changes, problems = edits.form_change(entity, record_id, record, entered, lat, lon, data, seen, lang)
         for problem in problems:
             st.error(for_markdown(problem))
-        if problems:
+        if changes is None:
             return
-        if entity is COMMUNITIES and point is None:
-            st.error(t("validate.no_point", lang))
-            return
-        row = _row(entity, record, entered, point, data)
-        key = (entity.layer, record_id)
-        changes = Changes(added={layer: row}) if record is None else \
-            Changes(updated={layer: row}, seen={key: st.session_state.get(SEEN) or 1})
         if apply(changes, Source("edit", record_id or t("manage.edit.new", lang)), editor, lang):
             st.session_state.pop(OPENED, None)
     if record is not None and st.button(t("manage.edit.delete", lang), key="edit_delete", icon=":material/delete:"):
-        changes = Changes(deleted={layer: (record_id,)}, seen={(layer, record_id): st.session_state.get(SEEN) or 1})
-        if apply(changes, Source("delete", record_id), editor, lang):
+        if apply(edits.deletion(entity, record_id, seen), Source("delete", record_id), editor, lang):
             st.session_state.pop(OPENED, None)
 
 
 def apply(changes: Changes, source: Source, editor: Editor, lang: str) -> str | None:
-    """Commit one change from a form; a conflict or refusal is said, not raised."""
-    try:
-        entry = commit.commit(changes, source, editor.name)
-    except commit.CommitError as error:
-        st.error(for_markdown(error.message(lang)))
+    """Save one change from a form, and say whether it was saved or why not."""
+    entry, refusal = edits.save(changes, source, editor.name, lang)
+    if refusal:
+        st.error(for_markdown(refusal))
         return None
     st.success(t("manage.saved", lang, entry=entry))
     return entry

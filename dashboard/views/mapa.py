@@ -8,21 +8,22 @@ from dashboard.data.vocab import BOUNDARY_LEVEL
 from dashboard.filtering.filters import describe
 from dashboard.i18n import t
 from dashboard.map.details import innovation_details
-from dashboard.map.layers import LAYERS, build_layers, outside_boundaries, partner_colours
+from dashboard.map.layers import LAYERS, build_layers, outside_boundaries
 from dashboard.map.legend import legend_html
 from dashboard.map.maps import BASEMAPS
 from dashboard.safe_text import for_markdown
+from dashboard.views import mapframe
 
 lang = state.language()
 chosen = state.selection()
 data = chosen.data
 
 st.title(t("map.heading", lang))
-st.markdown(f"**{for_markdown(describe(state.current_filters(), lang, chosen.partner_names))}** · "
+st.markdown(f"**{for_markdown(describe(chosen.filters, lang, chosen.partner_names))}** · "
             + t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations)))
 layers_column, basemap_column, view_column = st.columns([3, 2, 1.3], vertical_alignment="bottom")
 layers = tuple(layers_column.multiselect(t("map.layers", lang), list(LAYERS), key=state.LAYERS,
-                                         format_func=lambda c: t(f"map.layer.{c}", lang)))
+                                         format_func=lambda c: LAYERS[c].label(lang)))
 basemap = basemap_column.selectbox(t("map.basemap.label", lang), list(BASEMAPS), key=state.BASEMAP,
                                    format_func=lambda c: t(f"map.basemap.{c}", lang))
 in_view = view_column.toggle(t("map.in_view", lang), key=state.IN_VIEW)
@@ -36,17 +37,17 @@ if not chosen.keep.any():
     st.info(t("map.empty", lang))
 
 map_column, side_column = st.columns([3, 1])
-centre, zoom = state.start_view(basemap)
-base, new = state.base_map(basemap, lang, centre, zoom)
+centre, zoom = mapframe.start_view(basemap)
+base, new = mapframe.base_map(basemap, lang, centre, zoom)
 with map_column:
     st_folium(
         base, key=state.MAP, height=600, render=new,
         use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang, level),
-        returned_objects=state.map_events(in_view), on_change=state.on_map_change,
+        returned_objects=mapframe.map_events(in_view), on_change=mapframe.on_map_change,
     )
     st.caption(t("map.caption", lang))
 with side_column:
-    row = state.clicked_row()
+    row = mapframe.clicked_row()
     shown = 0 <= row < len(chosen.keep) and chosen.keep[row]
     details = innovation_details(data, row, lang, chosen.partner_names) if shown else {}
     if details:
@@ -56,8 +57,7 @@ with side_column:
             st.markdown(f"**{for_markdown(label)}:** {for_markdown(value)}")
     else:
         st.caption(t("map.click_hint", lang))
-    colours = {chosen.partner_names[p]: c for p, c in partner_colours(data).items()}
-    st.html(legend_html(layers, lang, colours, basemap))
+    st.html(legend_html(layers, chosen, lang, basemap))
     outside = outside_boundaries(chosen, level) if "choropleth" in layers else None
     if outside is not None:  # records beyond every boundary are said, never silently left off the map
         st.caption(t("boundaries_check.outside", lang, count=outside))

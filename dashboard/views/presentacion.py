@@ -12,6 +12,7 @@ from dashboard.safe_text import for_markdown
 from dashboard.summary.charts import presented, summary_chart
 from dashboard.summary.figures import PRESENTED, shown_figure
 from dashboard.summary.summaries import summarise
+from dashboard.views import mapframe
 
 FONT_PX = 24  # body text on a 1280×720 projector
 PRESENTED_LAYERS = ("points", "regions")
@@ -32,7 +33,7 @@ html {{ font-size: {FONT_PX}px; }}
 [data-testid="stMetricLabel"] p {{ font-size: 1rem; }}
 </style>""")
 heading, leave = st.columns([6, 1], vertical_alignment="center")
-heading.markdown(f"## {for_markdown(describe(state.current_filters(), lang, chosen.partner_names))}")
+heading.markdown(f"## {for_markdown(describe(chosen.filters, lang, chosen.partner_names))}")
 if leave.button(t("present.exit", lang), key="present_exit", type="tertiary", icon=":material/close:"):
     state.leave_presentation()
 
@@ -42,10 +43,10 @@ for column, name in zip(st.columns(len(PRESENTED)), PRESENTED, strict=True):
 
 map_column, charts_column = st.columns([3, 2])
 with map_column:
-    base, new = state.base_map("outlines", lang, None, None)
+    base, new = mapframe.base_map("outlines", lang, None, None)
     st_folium(base, key="present_map", height=430, render=new, use_container_width=True,
               feature_group_to_add=build_layers(PRESENTED_LAYERS, chosen, lang), returned_objects=[])
-    st.html(legend_html(PRESENTED_LAYERS, lang, {}, "outlines"))
+    st.html(legend_html(PRESENTED_LAYERS, chosen, lang))
 with charts_column:
     for name in PRESENTED_CHARTS:
         chart = summary_chart(name, summary, lang, chosen.partner_names, top=PRESENTED_BARS)

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.filtering.filters import describe
 from dashboard.i18n import t
-from dashboard.pack.downloads import PACK, chart_filename, chart_png
+from dashboard.pack.downloads import PACK, ChartPng
 from dashboard.safe_text import for_markdown
 from dashboard.summary.charts import CHARTS, PICK, summary_chart
 from dashboard.summary.figures import HEADLINE, shown_figure
@@ -16,7 +16,7 @@ from dashboard.summary.summaries import summarise
 
 lang = state.language()
 chosen = state.selection()
-filters = state.current_filters()
+filters = chosen.filters
 summary = summarise(chosen.index, chosen.keep)
 
 st.title(t("summary.heading", lang))
@@ -44,11 +44,12 @@ st.caption(t("pack.meeting_caption", lang))
 brief, html_map, chart_column = st.columns(3, vertical_alignment="bottom")
 for column, code in ((brief, "pdf"), (html_map, "html")):
     download = PACK[code]
-    column.download_button(download.label(lang), partial(download.make, chosen, filters, lang),
+    column.download_button(download.label(lang), partial(download.make, chosen, lang),
                            file_name=download.filename(lang), mime=download.mime, key=f"download_{code}",
                            on_click="ignore", icon=":material/download:", width="stretch")
 with chart_column:
     name = st.selectbox(t("pack.chart", lang), names, key="png_chart", format_func=lambda n: t(f"summary.by_{n}", lang))
-    st.download_button(t("pack.chart_button", lang), partial(chart_png, name, chosen, lang),
-                       file_name=chart_filename(name, lang), mime="image/png", key="download_png",
+    png = ChartPng(name)
+    st.download_button(png.label(lang), partial(png.make, chosen, lang),
+                       file_name=png.filename(lang), mime=png.mime, key="download_png",
                        on_click="ignore", icon=":material/image:", width="stretch")

@@ -1,4 +1,4 @@
-"""Copies of the store taken before every commit, kept in `backups/` beside it, and leftovers swept up."""
+"""Copies of a GeoPackage store taken before every write, kept in `backups/` beside it, and leftovers swept up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pyogrio
 
 from dashboard.data import files, store
-from dashboard.intake.audit import IMPORTS
+from dashboard.data.history import IMPORTS
 
 FOLDER = "backups"  # beside the store
 
@@ -19,6 +19,26 @@ FOLDER = "backups"  # beside the store
 def name_for(path: Path, entry: str, when: datetime) -> str:
     """The backup file name for the audit entry `entry`: <stem>-<UTC timestamp>-<entry>.gpkg."""
     return f"{path.stem}-{when:%Y%m%dT%H%M%SZ}-{entry}.gpkg"
+
+
+def _pattern(path: Path) -> re.Pattern[str]:
+    """The names `name_for` gives the backups of the store at `path`, with their time and entry as groups."""
+    return re.compile(re.escape(path.stem) + r"-(\d{8}T\d{6}Z)-(.+)\.gpkg")
+
+
+def parsed(path: Path, name: str) -> tuple[str, str] | None:
+    """The UTC time (ISO text) and the audit entry a backup name holds; None if it is no backup of this store."""
+    match = _pattern(path).fullmatch(name)
+    if not match:
+        return None
+    when = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ")
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ"), match.group(2)
+
+
+def file_of(path: Path, name: str) -> Path | None:
+    """The backup called `name` of the store at `path`, if it is kept; a name that leaves the folder is none."""
+    file = path.parent / FOLDER / name
+    return file if Path(name).name == name and parsed(path, name) and file.is_file() else None
 
 
 def take(path: Path, name: str) -> Path:
@@ -31,7 +51,7 @@ def take(path: Path, name: str) -> Path:
 
 def listed(path: Path) -> list[Path]:
     """The store's backups, oldest first."""
-    folder, pattern = path.parent / FOLDER, re.compile(re.escape(path.stem) + r"-\d{8}T\d{6}Z-.+\.gpkg")
+    folder, pattern = path.parent / FOLDER, _pattern(path)
     return sorted(p for p in folder.glob("*.gpkg") if pattern.fullmatch(p.name)) if folder.is_dir() else []
 
 
@@ -43,9 +63,9 @@ def prune(path: Path, keep: int) -> None:
 
 
 def sweep(path: Path) -> None:
-    """Remove what commits killed mid-way left: temporary files, and backups of changes that never happened.
+    """Remove what writes killed mid-way left: temporary files, and backups of changes that never happened.
 
-    Call it holding the store's lock: no other commit can then be between its backup and its write.
+    Call it holding the store's lock: no other write can then be between its backup and its write.
     A temporary file is removed once its writer's process has ended. A backup the audit does not name
     is removed only when it is a copy of the store as it is, so it can hold nothing the store does not
     (a backup of another store, e.g. one that `init` replaced, stays).

@@ -1,14 +1,12 @@
 """Shareable links: the shared filter and the map view as a flat dict for the URL query string.
 
-Plain Python on purpose, no Streamlit: the app copies `encode`'s dict into `st.query_params`
-and hands `st.query_params` to `decode`. Values are plain strings; percent-encoding is
-Streamlit's job. Only non-default values are written, so an untouched view is a bare URL.
+Plain Python: the app copies `encode`'s dict into `st.query_params` and hands them to `decode`.
+Only non-default values are written, so an untouched view is a bare URL.
 
 A multi-valued criterion is one comma-separated value ("PE-AYA,PE-PUN"). Province, district
 and partner names come from imported files and may hold a comma ("Lucanas, Ayacucho"): inside
 an item a comma is written "%2C" and a percent sign "%25", and `decode` reads those two escapes
-back and leaves any other "%" as it is, so links written before escaping still open the same view
-(unless a name held "%2C" or "%25" itself). Streamlit then percent-encodes the whole value again.
+back and leaves any other "%" as it is, so older links still open the same view.
 
 `decode` never raises: a link may be old, hand-edited or hostile. Whatever it cannot use is
 left out and reported as a `Notice`. An empty value counts as a missing key (a form or a hand
@@ -22,11 +20,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from dashboard.data.vocab import BOUNDARY_LEVEL, COUNTRIES, VOCABULARIES, regions
+from dashboard.data.vocab import BOUNDARY_LEVEL
+from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters
+from dashboard.map import maps
+from dashboard.map.layers import DEFAULT_LAYERS, LAYER_CODES
 
-LAYERS = ("points", "regions", "heatmap", "links", "choropleth")
-BASEMAPS = ("outlines", "osm", "topo", "satellite")
+BASEMAPS = tuple(maps.BASEMAPS)  # background codes, the first the default
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class MapView:
 
     centre: tuple[float, float] | None = None  # (lat, lon)
     zoom: int | None = None
-    layers: tuple[str, ...] = ("points",)  # chosen overlay layers, codes from LAYERS
-    basemap: str = "outlines"  # one code from BASEMAPS
+    layers: tuple[str, ...] = DEFAULT_LAYERS  # chosen overlay layers, codes from the layer registry
+    basemap: str = BASEMAPS[0]  # one code from BASEMAPS
     level: str | None = None  # boundary level the choropleth colours by; None: the finest stored
 
 
@@ -54,21 +54,9 @@ class Notice:
     reason: str  # one of: "unknown_parameter", "bad_value"
 
 
-# Field name -> URL key: Filters fields, then MapView fields. The one place where a link's
-# words are fixed; changing a key breaks links already shared. The map centre is one field
-# spread over two keys, hence the two `centre_` entries.
+# URL keys of the Filters fields that are not criteria (a criterion declares its own word), then of the
+# MapView fields (the centre spreads over two). Changing a word breaks links already shared.
 KEYS: dict[str, str] = {
-    "countries": "pais",
-    "regions": "region",
-    "provinces": "provincia",
-    "districts": "distrito",
-    "crops": "cultivo",
-    "livestock": "crianza",
-    "partners": "socio",
-    "domains": "ambito",
-    "pid_stages": "etapa",
-    "innovator_types": "innovador",
-    "natural_regions": "piso",
     "year_from": "desde",
     "year_to": "hasta",
     "text": "q",
@@ -81,19 +69,6 @@ KEYS: dict[str, str] = {
     "basemap": "fondo",
     "level": "nivel",
 }
-
-# Filters code fields checked against a controlled vocabulary, by vocabulary name.
-VOCABULARY_OF = {
-    "crops": "crop",
-    "livestock": "livestock",
-    "domains": "domain",
-    "pid_stages": "pid_stage",
-    "innovator_types": "innovator_type",
-    "natural_regions": "natural_region",
-}
-# Filters code fields whose values are ids or names from the data, not from a vocabulary.
-FREE_TEXT = ("provinces", "districts", "partners")
-CODE_FIELDS = ("countries", "regions", *FREE_TEXT, *VOCABULARY_OF)
 
 YEARS = (1950, 2100)
 ZOOMS = (1, 18)
@@ -114,13 +89,14 @@ _INTEGER = re.compile(r"[0-9]{1,6}")
 T = TypeVar("T")
 
 
+def keys() -> dict[str, str]:
+    """Every field's URL key: the criteria's words, then KEYS."""
+    return {**{criterion.name: criterion.address for criterion in CRITERIA.values()}, **KEYS}
+
+
 def encode(filters: Filters, view: MapView) -> dict[str, str]:
     """The non-default parts of `filters` and `view` as URL query parameters."""
-    params: dict[str, str] = {}
-    for name in CODE_FIELDS:
-        codes = getattr(filters, name)
-        if codes:
-            params[KEYS[name]] = _join(codes)
+    params = {CRITERIA[name].address: _join(codes) for name, codes in filters.codes}
     for name in ("year_from", "year_to"):
         year = getattr(filters, name)
         if year is not None:
@@ -153,7 +129,7 @@ def decode(params: Mapping[str, str]) -> tuple[Filters, MapView, list[Notice]]:
     notices: list[Notice] = []
     filters = _decode_filters(given, notices)
     view = _decode_view(given, notices)
-    known = set(KEYS.values())
+    known = set(keys().values())
     notices += [
         Notice(key, value, UNKNOWN_PARAMETER) for key, value in params.items() if key not in known
     ]
@@ -162,10 +138,10 @@ def decode(params: Mapping[str, str]) -> tuple[Filters, MapView, list[Notice]]:
 
 def _decode_filters(given: dict[str, str], notices: list[Notice]) -> Filters:
     """The Filters part of a link; what is unusable is reported in `notices`."""
-    values: dict[str, object] = {}
-    for name in CODE_FIELDS:
-        if given.get(KEYS[name]):
-            values[name] = _codes(KEYS[name], given[KEYS[name]], _checker(name), notices)
+    values: dict[str, object] = {
+        criterion.name: _codes(criterion.address, given[criterion.address], criterion.valid, notices)
+        for criterion in CRITERIA.values() if given.get(criterion.address)
+    }
     start = _scalar(given, KEYS["year_from"], _year, notices)
     end = _scalar(given, KEYS["year_to"], _year, notices)
     if start is not None and end is not None and start > end:
@@ -184,14 +160,14 @@ def _decode_view(given: dict[str, str], notices: list[Notice]) -> MapView:
     default = MapView()
     layers = default.layers
     if KEYS["layers"] in given:  # present but empty means "no layers", not "default"
-        layers = _codes(KEYS["layers"], given[KEYS["layers"]], LAYERS.__contains__, notices)
-    basemap = _scalar(given, KEYS["basemap"], _basemap, notices) or default.basemap
+        layers = _codes(KEYS["layers"], given[KEYS["layers"]], LAYER_CODES.__contains__, notices)
+    basemap = _scalar(given, KEYS["basemap"], _one_of(BASEMAPS), notices) or default.basemap
     return MapView(
         centre=_centre(given, notices),
         zoom=_scalar(given, KEYS["zoom"], _zoom, notices),
         layers=layers,
         basemap=basemap,
-        level=_scalar(given, KEYS["level"], _level, notices),
+        level=_scalar(given, KEYS["level"], _one_of(BOUNDARY_LEVEL.labels), notices),
     )
 
 
@@ -226,22 +202,6 @@ def _codes(
     return tuple(kept)
 
 
-def _checker(name: str) -> Callable[[str], bool]:
-    """The test an item of the Filters code field `name` must pass."""
-    if name == "countries":
-        return COUNTRIES.__contains__
-    if name == "regions":
-        return _is_region
-    if name in VOCABULARY_OF:
-        return VOCABULARIES[VOCABULARY_OF[name]].__contains__
-    return bool  # free text: any non-empty id or name
-
-
-def _is_region(code: str) -> bool:
-    """Whether `code` is a first-level region of the network's countries."""
-    return code in regions()
-
-
 def _scalar(given: dict[str, str], key: str, parse: Callable[[str], T | None],
             notices: list[Notice]) -> T | None:
     """`given[key]` parsed, None when absent or empty; an unparsable value is reported."""
@@ -272,14 +232,9 @@ def _zoom(value: str) -> int | None:
     return _integer(value, *ZOOMS)
 
 
-def _basemap(value: str) -> str | None:
-    """A known basemap code, else None."""
-    return value if value in BASEMAPS else None
-
-
-def _level(value: str) -> str | None:
-    """A boundary level code (region, province, district), else None."""
-    return value if value in BOUNDARY_LEVEL else None
+def _one_of(codes: tuple[str, ...] | dict) -> Callable[[str], str | None]:
+    """A parser that accepts one of `codes` (a background, a boundary level), else None."""
+    return lambda value: value if value in codes else None
 
 
 def _coordinate(value: str, limit: float) -> float | None:

@@ -16,12 +16,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.data import store
+from dashboard.data import history
+from dashboard.data.changes import Changes, Key
 from dashboard.data.conform import ContractError, conform_layer
 from dashboard.data.contract import CRS, ENTITIES, Entity
-from dashboard.intake import audit
-from dashboard.intake.audit import TRASH
-from dashboard.intake.changes import Changes, Key
+from dashboard.data.history import TRASH
+from dashboard.data.numbering import Numbering
+from dashboard.data.store import Dataset, assemble
 
 
 @dataclass
@@ -34,10 +35,10 @@ class Draft:
     source_keys: dict[Key, str] = field(default_factory=dict)  # of added rows, from a `source_key` column
 
 
-def draft_of(dataset: store.Dataset, source: Path | str) -> Draft:
+def draft_of(dataset: Dataset, source: Path | str) -> Draft:
     """The records and trash of `dataset`, ready to be changed."""
     return Draft({e.layer: plain(e, dataset.frame(e), source) for e in ENTITIES},
-                 audit.table(dataset.tables, TRASH))
+                 history.table(dataset.tables, TRASH))
 
 
 def given_ids(frame: gpd.GeoDataFrame | None, entity: Entity) -> list[str | None]:
@@ -57,10 +58,10 @@ def apply(
     added = _numbered(draft, entity, changes.added.get(layer), taken, source)
     deleted = list(changes.deleted.get(layer, ()))
     back = (draft.trash["entity"] == layer) & draft.trash["id"].isin(changes.restored.get(layer, ()))
-    restored = from_records(entity, [audit.record_from_json(entity, r) for r in draft.trash.loc[back, "record"]])
+    restored = from_records(entity, [history.record_from_json(entity, r) for r in draft.trash.loc[back, "record"]])
     leaving = current[current[id_field].isin(deleted)].to_dict("records")
     binned = [{"entity": layer, "id": r[id_field], "deleted_at": when, "deleted_by": editor,
-               "record": audit.record_json(entity, r)} for r in leaving]
+               "record": history.record_json(entity, r)} for r in leaving]
     draft.trash = pd.concat([draft.trash[~back], pd.DataFrame(binned, columns=draft.trash.columns, dtype=object)],
                             ignore_index=True)
     kept = current[~current[id_field].isin([*updated[id_field], *deleted])]
@@ -74,7 +75,7 @@ def _numbered(draft: Draft, entity: Entity, frame: gpd.GeoDataFrame | None, take
               source: str) -> gpd.GeoDataFrame:
     """The added rows as a plain frame, each without an id given a new one; their source keys noted."""
     rows = plain(entity, frame, source)
-    numbering = audit.Numbering(entity.layer, taken)
+    numbering = Numbering(entity.layer, taken)
     prefixes = [dict(zip(numbering.fields, values, strict=True))
                 for values in zip(*(rows[f] for f in numbering.fields), strict=True)] if numbering.fields \
         else [{}] * len(rows)
@@ -87,7 +88,7 @@ def _numbered(draft: Draft, entity: Entity, frame: gpd.GeoDataFrame | None, take
 
 
 def revert(
-    dataset: store.Dataset, before: store.Dataset, touched: Iterable[Key], source: Path | str,
+    dataset: Dataset, before: Dataset, touched: Iterable[Key], source: Path | str,
 ) -> tuple[Draft, dict[str, set[str]]]:
     """`dataset` with every touched record, live or in the trash, as it was in `before`; and the ids it removes."""
     keys = set(touched)
@@ -98,7 +99,7 @@ def revert(
         rows = [now[~now[id_field].isin(ids)], then[then[id_field].isin(ids)]]
         plains[entity.layer] = arrange(_concat(rows, now), id_field, then[id_field])
         removed[entity.layer] = (ids & set(now[id_field])) - set(then[id_field])
-    now, then = audit.table(dataset.tables, TRASH), audit.table(before.tables, TRASH)
+    now, then = history.table(dataset.tables, TRASH), history.table(before.tables, TRASH)
     trash = pd.concat([now[~_keyed(now, keys)], then[_keyed(then, keys)]], ignore_index=True)
     return Draft(plains, trash), removed
 
@@ -181,10 +182,10 @@ def typed(entity: Entity, rows: gpd.GeoDataFrame, source: Path | str) -> gpd.Geo
     return result
 
 
-def assembled(dataset: store.Dataset, draft: Draft, tables: dict[str, pd.DataFrame], updated: str,
-              source: Path | str) -> store.Dataset:
+def assembled(dataset: Dataset, draft: Draft, tables: dict[str, pd.DataFrame], updated: str,
+              source: Path | str) -> Dataset:
     """The new store: `draft`'s layers typed and checked, `dataset`'s boundaries, the given bookkeeping tables."""
     layers = {e.layer: typed(e, draft.plains[e.layer], source) for e in ENTITIES}
-    result = store.assemble(layers["partners"], layers["communities"], layers["innovations"],
+    result = assemble(layers["partners"], layers["communities"], layers["innovations"],
                             {**dataset.metadata, "updated": updated}, source)
     return dataclasses.replace(result, boundaries=dataset.boundaries, tables={**dataset.tables, **tables})

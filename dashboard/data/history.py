@@ -1,23 +1,22 @@
 """The bookkeeping tables beside the records: revisions, the audit of imports and edits, and the trash.
 
-All three are plain text tables (see `contract.BOOKKEEPING_TABLES`); this module owns their columns,
-reads and stamps revisions, numbers audit entries and new records, and turns a record into JSON text
-and back for the trash.
+All three are plain text tables (see `contract.BOOKKEEPING_TABLES`) that every store keeps with its
+records; this module owns their columns, reads and stamps revisions, numbers audit entries, and turns
+a record into JSON text and back for the trash.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import string
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 import shapely.geometry
 
+from dashboard.data.changes import Key
 from dashboard.data.contract import BOOKKEEPING_TABLES, Entity
-from dashboard.intake.changes import Key
+from dashboard.data.numbering import next_ids
 
 RECORDS, IMPORTS, TRASH = BOOKKEEPING_TABLES
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -28,15 +27,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     TRASH: ("entity", "id", "deleted_at", "deleted_by", "record"),
 }
 ENTRY_PREFIX, ENTRY_WIDTH = "CHG-", 6
-# how a record added without an id is numbered: a prefix (filled from the record) and the padding
-# used while the store has no such id; otherwise the store's highest number and its padding continue
-ID_FORMATS: dict[str, tuple[str, int]] = {
-    "partners": ("PAR-", 3),
-    "communities": ("{region}-", 3),  # like the demo's PE-AYA-001: numbered within each region
-    "innovations": ("INN-", 6),  # like the demo's INN-000001
-}
 ACTIONS = ("added", "updated", "deleted", "restored")
 Touch = tuple[str, str, str, int]  # (layer, id, action, revision it was given)
+
+
+def utc(now: datetime | None) -> datetime:
+    """`now` in UTC (a naive time is taken as UTC); the current time if None."""
+    now = now or datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
 
 def utc_text(when: datetime) -> str:
@@ -55,6 +53,16 @@ def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return frame
 
 
+def newest_first(imports: pd.DataFrame) -> pd.DataFrame:
+    """The audit of imports, edits and undos, newest first."""
+    return imports.iloc[::-1].reset_index(drop=True)
+
+
+def by_deletion(trash: pd.DataFrame) -> pd.DataFrame:
+    """The trash, most recently deleted first."""
+    return trash.iloc[::-1].sort_values("deleted_at", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def ids_in(frame: pd.DataFrame, layer: str) -> set[str]:
     """The record ids of `layer` that a records or trash table names."""
     return set(frame.loc[frame["entity"] == layer, "id"])
@@ -69,6 +77,11 @@ def last_change(records: pd.DataFrame, key: Key) -> tuple[int, str | None, str |
     return int(latest["revision"]), latest["updated_by"] or None, latest["updated_at"] or None
 
 
+def revision(tables: dict[str, pd.DataFrame], key: Key) -> int:
+    """The revision a record of a loaded store is at (1 if it was never changed)."""
+    return last_change(table(tables, RECORDS), key)[0]
+
+
 def stamp(
     records: pd.DataFrame, touched: Iterable[tuple[str, str, str]], when: str, editor: str,
     source_keys: dict[Key, str],
@@ -79,55 +92,17 @@ def stamp(
     for layer, record_id, action in touched:
         key = (layer, record_id)
         row = rows.get(key)
-        revision = int(row["revision"]) + 1 if row else (1 if action == "added" else 2)
+        number = int(row["revision"]) + 1 if row else (1 if action == "added" else 2)
         source_key = source_keys.get(key, row["source_key"] if row else "")
-        rows[key] = {"entity": layer, "id": record_id, "revision": str(revision), "updated_at": when,
+        rows[key] = {"entity": layer, "id": record_id, "revision": str(number), "updated_at": when,
                      "updated_by": editor, "source_key": source_key or ""}
-        given.append((layer, record_id, action, revision))
+        given.append((layer, record_id, action, number))
     return pd.DataFrame(list(rows.values()), columns=COLUMNS[RECORDS], dtype=object), given
 
 
 def next_entry(imports: pd.DataFrame) -> str:
     """The id of the next audit entry, e.g. CHG-000007."""
     return next_ids(imports["id"], ENTRY_PREFIX, ENTRY_WIDTH, 1)[0]
-
-
-def next_ids(taken: Iterable[str], prefix: str, width: int, count: int) -> list[str]:
-    """`count` new ids after the highest `<prefix><number>` in `taken`, keeping its zero padding."""
-    pattern = re.compile(re.escape(prefix) + r"(\d+)")
-    numbers = [m.group(1) for m in map(pattern.fullmatch, map(str, taken)) if m]
-    highest = max(numbers, key=int, default=None)
-    start, width = (int(highest), len(highest)) if highest else (0, width)
-    return [f"{prefix}{n:0{width}d}" for n in range(start + 1, start + count + 1)]
-
-
-class Numbering:
-    """Fresh ids for the records of one layer added without one: each prefix continues from its highest number.
-
-    The ids already taken are read once per prefix, so numbering n records costs one pass, not n.
-    """
-
-    def __init__(self, layer: str, taken: set[str]) -> None:
-        self.template, self.width = ID_FORMATS[layer]
-        self.taken = taken
-        self.last: dict[str, tuple[int, int]] = {}  # prefix -> (last number given, its padding)
-        # the record's fields the prefix is made of ("region" for a community; none for an innovation)
-        self.fields = tuple(name for _, name, _, _ in string.Formatter().parse(self.template) if name)
-
-    def new_id(self, record: dict) -> str:
-        """A fresh id for `record`; it joins the taken ids."""
-        prefix = self.template.format_map({k: "" if v is None else v for k, v in record.items()})
-        if prefix not in self.last:
-            first = next_ids(self.taken, prefix, self.width, 1)[0]
-            self.last[prefix] = (int(first[len(prefix):]) - 1, len(first) - len(prefix))
-        number, width = self.last[prefix]
-        record_id = f"{prefix}{number + 1:0{width}d}"
-        while record_id in self.taken:  # an id written by hand above the highest number's padding
-            number += 1
-            record_id = f"{prefix}{number + 1:0{width}d}"
-        self.last[prefix] = (number + 1, width)
-        self.taken.add(record_id)
-        return record_id
 
 
 def entry_row(entry: str, kind: str, editor: str, when: str, **values: str) -> dict[str, str]:
