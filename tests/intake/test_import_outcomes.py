@@ -20,7 +20,7 @@ from dashboard.data.refusals import CommitError
 from dashboard.intake import commit
 from dashboard.map.details import innovation_details
 from dashboard.pack.downloads import PACK
-from tests.test_intake_cli import KOBO_HEADER, KOBO_ROWS, _kobo
+from tests.cli.test_intake_cli import KOBO_HEADER, KOBO_ROWS, _kobo
 
 
 def _run(*args, stdin: str | None = None):

@@ -63,7 +63,7 @@ def test_an_editor_imports_a_messy_file_after_reading_its_report(chromium, serve
 
 
 def test_refused_files_are_said_on_the_page_never_as_a_traceback(chromium, server):
-    from tests.test_page_hardening import HOSTILE
+    from tests.views.test_page_hardening import HOSTILE
 
     watch = Watch()
     context, page = watched_page(chromium, watch, height=1000)
