@@ -25,6 +25,7 @@ run: setup
 
 test: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 bench: setup-test

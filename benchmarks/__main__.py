@@ -16,14 +16,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000", help="innovation counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measure (median kept)")
-    parser.add_argument("--rows", default=",".join(map(str, intake_speed.ROWS)),
-                        help="rows of the field file imported by the intake suite, comma-separated")
+    parser.add_argument(
+        "--rows",
+        default=",".join(map(str, intake_speed.ROWS)),
+        help="rows of the field file imported by the intake suite, comma-separated",
+    )
     parser.add_argument("--only", choices=sorted(SUITES), action="append", help="run only these suites")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = [int(s) for s in args.rows.split(",")]
-    results = {name: SUITES[name](rows if name in SIZED_BY_ROWS else sizes, args.repeat)
-               for name in (args.only or SUITES)}
+    results = {
+        name: SUITES[name](rows if name in SIZED_BY_ROWS else sizes, args.repeat) for name in (args.only or SUITES)
+    }
     json.dump(results, sys.stdout, indent=2)
     print()
 

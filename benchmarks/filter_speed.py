@@ -49,8 +49,11 @@ def replicate(innovations: gpd.GeoDataFrame, copies: int) -> gpd.GeoDataFrame:
     """
     frames = [innovations.assign(innovation_id=innovations["innovation_id"] + f"-{k}") for k in range(copies)]
     big = pd.concat(frames, ignore_index=True)
-    changed = {c: f"{innovations[c].dtype} -> {big[c].dtype}" for c in innovations.columns
-               if innovations[c].dtype != big[c].dtype}
+    changed = {
+        c: f"{innovations[c].dtype} -> {big[c].dtype}"
+        for c in innovations.columns
+        if innovations[c].dtype != big[c].dtype
+    }
     if changed or not isinstance(big, gpd.GeoDataFrame) or not big["innovation_id"].is_unique:
         raise TypeError(f"replicated frame differs from its source: {changed or 'type or ids'}")
     return big
@@ -75,13 +78,16 @@ def _atlas(innovations, index, names, repeat: int) -> dict:
     for case, filters in CASES.items():
         total = _ms(median_seconds(partial(_summaries, innovations, index, names, filters), repeat))
         cases[case] = {
-            "total_ms": total, "within_target": total <= TARGET_MS,
+            "total_ms": total,
+            "within_target": total <= TARGET_MS,
             "mask_ms": _ms(median_seconds(partial(mask, innovations, index, filters), repeat)),
             "kept": int(mask(innovations, index, filters).sum()),
         }
+
     def uncached():
         _EVERYTHING.pop(index, None)
         return _summaries(innovations, index, names, Filters())
+
     cases["none"]["unfiltered_uncached_ms"] = _ms(median_seconds(uncached, repeat))
     query = fold_query(TEXT)
     search = index.search
@@ -118,20 +124,32 @@ def _naive_summaries(innovations, communities, names, filters: Filters) -> tuple
             return False
         if query:
             where = row["community_id"]
-            text = " | ".join(_text(v) for v in (row["title"], row["title_local"], row["description"],
-                                                   place.get(where), place_local.get(where)))
+            text = " | ".join(
+                _text(v)
+                for v in (
+                    row["title"],
+                    row["title_local"],
+                    row["description"],
+                    place.get(where),
+                    place_local.get(where),
+                )
+            )
             if query not in _fold(text):
                 return False
         return True
 
     kept = innovations[innovations.apply(keeps, axis=1).to_numpy(bool)]
     years = kept["year_documented"].dropna()
-    figures = Headline(innovations=len(kept), communities=int(kept["community_id"].nunique()),
-                       regions=int(kept["region"].nunique()), partners=int(kept["partners"].explode().nunique()),
-                       by_women=int(kept["innovator_type"].isin(WOMEN).sum()),
-                       advanced=int(kept["pid_stage"].isin(ADVANCED).sum()),
-                       first_year=int(years.min()) if len(years) else None,
-                       newest_year=int(years.max()) if len(years) else None)
+    figures = Headline(
+        innovations=len(kept),
+        communities=int(kept["community_id"].nunique()),
+        regions=int(kept["region"].nunique()),
+        partners=int(kept["partners"].explode().nunique()),
+        by_women=int(kept["innovator_type"].isin(WOMEN).sum()),
+        advanced=int(kept["pid_stage"].isin(ADVANCED).sum()),
+        first_year=int(years.min()) if len(years) else None,
+        newest_year=int(years.max()) if len(years) else None,
+    )
     tables = {}
     for field in FIELDS:
         column = "year_documented" if field == "year" else field
@@ -142,8 +160,7 @@ def _naive_summaries(innovations, communities, names, filters: Filters) -> tuple
         table = pd.DataFrame({"code": counts.index.astype(str), "count": counts.to_numpy()})
         table["label"] = table["code"].map(lambda code, labels=labels: labels.get(code, code))
         order = ["code"] if field == "year" else ["count", "label"]
-        tables[field] = table.sort_values(order, ascending=[field == "year", True][:len(order)]) \
-            .reset_index(drop=True)
+        tables[field] = table.sort_values(order, ascending=[field == "year", True][: len(order)]).reset_index(drop=True)
     return figures, tables
 
 
@@ -161,13 +178,15 @@ def _naive_comparison(dataset, index, names, repeat: int) -> dict:
     cases = {}
     for case, filters in CASES.items():
         atlas_ms = _ms(median_seconds(partial(_summaries, innovations, index, names, filters), repeat))
-        naive_ms = _ms(median_seconds(partial(_naive_summaries, innovations, communities, names, filters),
-                                      NAIVE_RUNS))
+        naive_ms = _ms(median_seconds(partial(_naive_summaries, innovations, communities, names, filters), NAIVE_RUNS))
         cases[case] = {
-            "atlas_ms": atlas_ms, "naive_ms": naive_ms,
+            "atlas_ms": atlas_ms,
+            "naive_ms": naive_ms,
             "speedup": round(naive_ms / atlas_ms, 1) if atlas_ms else None,
-            "same_result": _same(_summaries(innovations, index, names, filters),
-                                 _naive_summaries(innovations, communities, names, filters)),
+            "same_result": _same(
+                _summaries(innovations, index, names, filters),
+                _naive_summaries(innovations, communities, names, filters),
+            ),
         }
     return {"innovations": len(innovations), "cases": cases, "atlas_runs": repeat, "naive_runs": NAIVE_RUNS}
 
@@ -181,8 +200,11 @@ def run(sizes: list[int], repeat: int) -> dict:
     rows = []
     for n in sorted(set(sizes) - {MILLION}):
         dataset = synthetic(n)
-        rows.append(_at_size(dataset.innovations, dataset.communities, partner_names(dataset), repeat,
-                             f"demo.build({n}, seed=1)"))
+        rows.append(
+            _at_size(
+                dataset.innovations, dataset.communities, partner_names(dataset), repeat, f"demo.build({n}, seed=1)"
+            )
+        )
 
     base = synthetic(BASE)
     names = partner_names(base)
@@ -196,9 +218,12 @@ def run(sizes: list[int], repeat: int) -> dict:
     built.clear()
     categoricals = sorted(c for c in million.columns if isinstance(million[c].dtype, pd.CategoricalDtype))
     big = {
-        "innovations": len(million), "built_by": f"demo.build({BASE}, seed=1) x{MILLION // BASE}, pd.concat",
-        "dtypes_kept": True, "categorical_columns": categoricals,
-        "filter_index_build_s": index_s, "filter_index_build_runs": 1,
+        "innovations": len(million),
+        "built_by": f"demo.build({BASE}, seed=1) x{MILLION // BASE}, pd.concat",
+        "dtypes_kept": True,
+        "categorical_columns": categoricals,
+        "filter_index_build_s": index_s,
+        "filter_index_build_runs": 1,
         **_atlas(million, index, names, repeat),
     }
     return {
@@ -206,13 +231,13 @@ def run(sizes: list[int], repeat: int) -> dict:
         "target_ms": TARGET_MS,
         "notes": {
             "total_ms": "median per filter case of mask + summarise + one labelled table per chart field; "
-                        "the unfiltered summary is kept per store after its first computation",
+            "the unfiltered summary is kept per store after its first computation",
             "unfiltered_uncached_ms": "the unfiltered case with that memo emptied before every run",
             "mask_ms": "the mask alone",
             "text_search_only_ms": f"index.search.matching({TEXT!r}) alone (the word index)",
             "filter_index_build_s": "once per store load (cached by the app); one timed run after a warm-up",
             "naive_at_100k": "apply(axis=1) on the same criteria + value_counts on exploded lists, measured "
-                             "at 100k rows only, next to the atlas at 100k; same_result compares every figure",
+            "at 100k rows only, next to the atlas at 100k; same_result compares every figure",
         },
         "cases": {case: _described(filters) for case, filters in CASES.items()},
         "million": big,

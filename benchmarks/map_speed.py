@@ -69,6 +69,7 @@ def _utf8(text: str) -> int:
 
 def _links(fmap: folium.Map) -> tuple[list[str], list[str]]:
     """css_links and js_links as st_folium collects them (its nested `walk`; the atlas has no colour maps)."""
+
     def walk(element):
         if isinstance(element, JSCSSMixin):
             yield element
@@ -93,12 +94,19 @@ def st_folium_payload(fmap: folium.Map, groups: list[folium.FeatureGroup]) -> di
     header = streamlit_folium._get_header(fmap)
     script = streamlit_folium._get_map_string(fmap)
     fmap.get_bounds()  # the component's default "bounds"
-    feature_group = "".join(streamlit_folium._get_feature_group_string(group, map=fmap, idx=i)
-                            for i, group in enumerate(groups))
+    feature_group = "".join(
+        streamlit_folium._get_feature_group_string(group, map=fmap, idx=i) for i, group in enumerate(groups)
+    )
     css_links, js_links = _links(fmap)
     streamlit_folium.generate_js_hash(script, state.MAP, False)  # the component's key
-    return {"script": script, "html": html_part, "header": header, "feature_group": feature_group,
-            "css_links": css_links, "js_links": js_links}
+    return {
+        "script": script,
+        "html": html_part,
+        "header": header,
+        "feature_group": feature_group,
+        "css_links": css_links,
+        "js_links": js_links,
+    }
 
 
 def _atlas(selection: Selection, repeat: int) -> dict:
@@ -114,9 +122,12 @@ def _atlas(selection: Selection, repeat: int) -> dict:
         group.add_to(standalone)
     parts = {name: _utf8(sent[name]) for name in PARTS}
     return {
-        "build_render_s": seconds, "payload_bytes": sum(parts.values()), "payload_parts_bytes": parts,
+        "build_render_s": seconds,
+        "payload_bytes": sum(parts.values()),
+        "payload_parts_bytes": parts,
         "links_bytes": sum(_utf8(link) for link in sent["css_links"] + sent["js_links"]),
-        "standalone_html_bytes": _utf8(standalone.get_root().render()), "runs": repeat,
+        "standalone_html_bytes": _utf8(standalone.get_root().render()),
+        "runs": repeat,
     }
 
 
@@ -124,8 +135,9 @@ def _naive(lat: list[float], lon: list[float], titles: list[str], descriptions: 
     def page(count: int) -> str:
         fmap = folium.Map(tiles=None)
         cluster = MarkerCluster().add_to(fmap)
-        for y, x, title, description in zip(lat[:count], lon[:count], titles[:count], descriptions[:count],
-                                            strict=True):
+        for y, x, title, description in zip(
+            lat[:count], lon[:count], titles[:count], descriptions[:count], strict=True
+        ):
             popup = f"<b>{html.escape(title)}</b><br>{html.escape(description)}"
             folium.Marker((y, x), popup=folium.Popup(popup, max_width=320)).add_to(cluster)
         return fmap.get_root().render()
@@ -144,8 +156,7 @@ def _naive(lat: list[float], lon: list[float], titles: list[str], descriptions: 
     start = time.perf_counter()
     text = page(n)
     seconds = round(time.perf_counter() - start, 4)
-    return {"build_render_s": seconds, "html_bytes": _utf8(text), "runs": 1,
-            "warmup": f"{NAIVE_WARMUP_POINTS} points"}
+    return {"build_render_s": seconds, "html_bytes": _utf8(text), "runs": 1, "warmup": f"{NAIVE_WARMUP_POINTS} points"}
 
 
 # The same information the atlas sends: where, which domain colour, which row to look up on click.
@@ -203,8 +214,13 @@ def run(sizes: list[int], repeat: int) -> dict:
         dataset = synthetic(n)
         innovations = dataset.innovations
         index = FilterIndex.build(innovations, dataset.communities)
-        selection = Selection(data=dataset, index=index, filters=Filters(), keep=np.ones(len(innovations), dtype=bool),
-                              partner_names=partner_names(dataset))
+        selection = Selection(
+            data=dataset,
+            index=index,
+            filters=Filters(),
+            keep=np.ones(len(innovations), dtype=bool),
+            partner_names=partner_names(dataset),
+        )
         lat, lon = np.round(index.y, 4).tolist(), np.round(index.x, 4).tolist()
         titles = innovations["title"].fillna("").astype(str).tolist()
         descriptions = innovations["description"].fillna("").astype(str).tolist()
@@ -212,12 +228,17 @@ def run(sizes: list[int], repeat: int) -> dict:
         atlas = _atlas(selection, repeat)
         naive = _naive(lat, lon, titles, descriptions, repeat)
         domains = pd.Categorical(innovations["domain"].astype(str), categories=DOMAIN.codes).codes
-        same = [[y, x, int(d), r] for y, x, d, r in zip(index.y.tolist(), index.x.tolist(), domains.tolist(),
-                                                        range(n), strict=True)]
+        same = [
+            [y, x, int(d), r]
+            for y, x, d, r in zip(index.y.tolist(), index.x.tolist(), domains.tolist(), range(n), strict=True)
+        ]
         fast = _fast(same, repeat, SAME_AS_ATLAS % json.dumps(list(DOMAIN_COLOURS.values())))
         bare = _fast([[y, x] for y, x in zip(lat, lon, strict=True)], repeat)
         row = {
-            "innovations": n, "atlas": atlas, "naive": naive, "fast_marker_cluster": fast,
+            "innovations": n,
+            "atlas": atlas,
+            "naive": naive,
+            "fast_marker_cluster": fast,
             "fast_marker_cluster_coordinates_only": bare,
             "payload_ratio_vs_naive": _ratio(naive["html_bytes"], atlas["payload_bytes"]),
             "payload_ratio_vs_fast": _ratio(fast["html_bytes"], atlas["payload_bytes"]),
@@ -233,17 +254,17 @@ def run(sizes: list[int], repeat: int) -> dict:
         "notes": {
             "seconds": "median of `runs` timed runs after one untimed warm-up",
             "atlas": "base_map + build_layers(points) + the strings st_folium makes "
-                     "(streamlit_folium helpers, st_folium's order); payload = script+html+header+feature_group",
+            "(streamlit_folium helpers, st_folium's order); payload = script+html+header+feature_group",
             "naive": "Marker + HTML popup per point in a MarkerCluster; from N >= "
-                     f"{NAIVE_SINGLE_RUN_FROM}: 1 timed run after a warm-up on {NAIVE_WARMUP_POINTS} points",
+            f"{NAIVE_SINGLE_RUN_FROM}: 1 timed run after a warm-up on {NAIVE_WARMUP_POINTS} points",
             "fast_marker_cluster": "FastMarkerCluster given what the atlas sends: [[lat, lon, domain, row], ...] "
-                                   "as stored, with a callback colouring by domain and keeping the row for clicks",
+            "as stored, with a callback colouring by domain and keeping the row for clicks",
             "fast_marker_cluster_coordinates_only": "FastMarkerCluster(data=[[lat, lon], ...]) rounded to 4 "
-                                                    "decimals, no colour and no row: less than the atlas sends",
+            "decimals, no colour and no row: less than the atlas sends",
             "ratios": "other / atlas (bytes: naive or fast page vs atlas payload; seconds likewise)",
             "apptest": "AppTest rerun of dashboard/app.py (Mapa page, points) after alternating the region "
-                       f"filter between {APPTEST_SELECTIONS[0]} and {APPTEST_SELECTIONS[1]}; "
-                       f"_same_s = at.run() with nothing changed; N <= {APPTEST_UP_TO}",
+            f"filter between {APPTEST_SELECTIONS[0]} and {APPTEST_SELECTIONS[1]}; "
+            f"_same_s = at.run() with nothing changed; N <= {APPTEST_UP_TO}",
         },
         "sizes": rows,
     }

@@ -38,10 +38,16 @@ def run(sizes: list[int], repeat: int) -> list[dict]:
             assert _naive_lists(owners, values, ids) == lists_by_owner(owners, values, ids)
             lists_s = median_seconds(lambda o=owners, v=values, i=ids: lists_by_owner(o, v, i), repeat)
             naive_s = median_seconds(lambda o=owners, v=values, i=ids: _naive_lists(o, v, i), repeat)
-            rows.append({
-                "innovations": n, "link_rows": len(links), "file_bytes": path.stat().st_size,
-                "write_s": write_s, "load_s": load_s,
-                "restore_lists_s": lists_s, "restore_lists_naive_s": naive_s,
-                "restore_lists_speedup": round(naive_s / lists_s, 1),
-            })
+            rows.append(
+                {
+                    "innovations": n,
+                    "link_rows": len(links),
+                    "file_bytes": path.stat().st_size,
+                    "write_s": write_s,
+                    "load_s": load_s,
+                    "restore_lists_s": lists_s,
+                    "restore_lists_naive_s": naive_s,
+                    "restore_lists_speedup": round(naive_s / lists_s, 1),
+                }
+            )
     return rows

@@ -130,9 +130,7 @@ def decode(params: Mapping[str, str]) -> tuple[Filters, MapView, list[Notice]]:
     filters = _decode_filters(given, notices)
     view = _decode_view(given, notices)
     known = set(keys().values())
-    notices += [
-        Notice(key, value, UNKNOWN_PARAMETER) for key, value in params.items() if key not in known
-    ]
+    notices += [Notice(key, value, UNKNOWN_PARAMETER) for key, value in params.items() if key not in known]
     return filters, view, notices
 
 
@@ -140,7 +138,8 @@ def _decode_filters(given: dict[str, str], notices: list[Notice]) -> Filters:
     """The Filters part of a link; what is unusable is reported in `notices`."""
     values: dict[str, object] = {
         criterion.name: _codes(criterion.address, given[criterion.address], criterion.valid, notices)
-        for criterion in CRITERIA.values() if given.get(criterion.address)
+        for criterion in CRITERIA.values()
+        if given.get(criterion.address)
     }
     start = _scalar(given, KEYS["year_from"], _year, notices)
     end = _scalar(given, KEYS["year_to"], _year, notices)
@@ -188,9 +187,7 @@ def _unescape(item: str) -> str:
     return _ESCAPED.sub(lambda match: _UNESCAPED[match.group().upper()], item)
 
 
-def _codes(
-    key: str, value: str, valid: Callable[[str], bool], notices: list[Notice]
-) -> tuple[str, ...]:
+def _codes(key: str, value: str, valid: Callable[[str], bool], notices: list[Notice]) -> tuple[str, ...]:
     """The valid items of a comma-separated value, escapes read back; each invalid item is reported."""
     kept: list[str] = []
     # empty items (a trailing or doubled comma) carry no choice, so there is nothing to report
@@ -202,8 +199,7 @@ def _codes(
     return tuple(kept)
 
 
-def _scalar(given: dict[str, str], key: str, parse: Callable[[str], T | None],
-            notices: list[Notice]) -> T | None:
+def _scalar(given: dict[str, str], key: str, parse: Callable[[str], T | None], notices: list[Notice]) -> T | None:
     """`given[key]` parsed, None when absent or empty; an unparsable value is reported."""
     value = given.get(key, "")
     if not value:

@@ -12,11 +12,14 @@ data = state.dataset()
 state.keep_widget_values()
 state.read_address(data)
 lang = state.language()
-pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=number == 0)
-         for number, (url, (path, title, icon)) in enumerate(state.menu(data).items())]
+pages = [
+    st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=number == 0)
+    for number, (url, (path, title, icon)) in enumerate(state.menu(data).items())
+]
 # presentation mode is not in the menu: the sidebar's button opens it
-pages.append(st.Page(state.PRESENT_FILE, title=t("present.switch", lang),
-                     url_path=state.PRESENT_PAGE, visibility="hidden"))
+pages.append(
+    st.Page(state.PRESENT_FILE, title=t("present.switch", lang), url_path=state.PRESENT_PAGE, visibility="hidden")
+)
 page = st.navigation(pages)
 chosen = state.select(data)  # the filter, built once from the widgets, and what it keeps
 if page.url_path == state.PRESENT_PAGE:

@@ -114,8 +114,11 @@ def oidc_providers(secrets: Mapping) -> tuple[str, ...]:
         return ()
     complete = [DEFAULT_PROVIDER] if all(section.get(key) for key in OIDC_PROVIDER) else []
     # Streamlit refuses provider names with an underscore
-    complete += [name for name, value in section.items() if isinstance(value, Mapping) and "_" not in name
-                 and all(value.get(key) for key in OIDC_PROVIDER)]
+    complete += [
+        name
+        for name, value in section.items()
+        if isinstance(value, Mapping) and "_" not in name and all(value.get(key) for key in OIDC_PROVIDER)
+    ]
     return tuple(complete)
 
 
@@ -165,9 +168,17 @@ class Throttle:
     seconds (after its last failure or lockout) starts afresh.
     """
 
-    def __init__(self, limit: int = 5, lock: float = 60, window: float = 3600, max_lock: float = 3600,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000, delay: float = 1,
-                 max_delay: float = 10) -> None:
+    def __init__(
+        self,
+        limit: int = 5,
+        lock: float = 60,
+        window: float = 3600,
+        max_lock: float = 3600,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
+        delay: float = 1,
+        max_delay: float = 10,
+    ) -> None:
         self.limit, self.lock, self.window, self.max_lock = limit, lock, window, max_lock
         self.delay, self.max_delay = delay, max_delay
         self.clock, self.max_keys = clock, max_keys
@@ -223,9 +234,15 @@ def _dummy_hash() -> str:
     return _HASHER.hash(random_secrets.token_urlsafe(32))
 
 
-def verify(editors: Mapping[str, Editor], username: str, password: str, throttle: Throttle = THROTTLE,
-           now: float | None = None, client: str | None = None,
-           sleep: Callable[[float], None] = time.sleep) -> Editor | None:
+def verify(
+    editors: Mapping[str, Editor],
+    username: str,
+    password: str,
+    throttle: Throttle = THROTTLE,
+    now: float | None = None,
+    client: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Editor | None:
     """The editor if `password` is theirs, else None; raises TooManyAttempts while `client` is locked out.
 
     A client (e.g. the browser's address) that fails too often is refused for a while, whichever usernames

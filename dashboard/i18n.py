@@ -56,7 +56,6 @@ def number(value: int, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"{value:,}"
 
 
-
 def rounded_share(part: int, whole: int) -> tuple[str, int]:
     """`part` of `whole` as a whole percentage, half up, never 0 or 100 when it is neither.
 

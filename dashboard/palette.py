@@ -32,8 +32,17 @@ OUTLINE_OVER_TILES = {"color": OUTLINE, "weight": 1.2, "fillOpacity": 0.0}
 BOUNDARY_STYLE = {"color": OUTLINE, "weight": 0.8, "fillOpacity": 0.75}  # choropleth boundaries
 # Paul Tol's muted scheme plus two of his "light" colours: colour-blind safe; one per domain, in DOMAIN's order.
 DOMAIN_COLOURS = (
-    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
-    "#44AA99", "#999933", "#AA4499", "#EE8866", "#6699CC",
+    "#CC6677",
+    "#332288",
+    "#DDCC77",
+    "#117733",
+    "#88CCEE",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#EE8866",
+    "#6699CC",
 )
 # Partner lines: the darker of Tol's muted colours, visible as thin lines on pale land; repeated past eight.
 PARTNER_COLOURS = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#CC6677", "#6699CC")

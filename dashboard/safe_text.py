@@ -47,4 +47,3 @@ def literal(value: object) -> str:
         return text
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}"  # one space each side is dropped, and lets the text start with a backtick
-

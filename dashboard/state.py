@@ -118,6 +118,8 @@ def show_notices() -> None:
 
 
 NOTICE_LENGTH = 100  # characters of an ignored value a notice repeats
+
+
 def write_address() -> None:
     """Put the current filter and layers in the page address, keeping the view the map wrote there."""
     current = st.query_params.to_dict()
@@ -130,9 +132,13 @@ def write_address() -> None:
 def current_view(centre=None, zoom=None) -> address.MapView:
     """Layers, background and boundary level chosen on the Mapa page."""
     level, levels = st.session_state.get(LEVEL), boundary_levels(dataset())
-    return address.MapView(centre=centre, zoom=zoom, layers=tuple(st.session_state.get(LAYERS, DEFAULT_LAYERS)),
-                         basemap=st.session_state.get(BASEMAP, "outlines"),
-                         level=level if level in levels[1:] else None)  # the finest is the default
+    return address.MapView(
+        centre=centre,
+        zoom=zoom,
+        layers=tuple(st.session_state.get(LAYERS, DEFAULT_LAYERS)),
+        basemap=st.session_state.get(BASEMAP, "outlines"),
+        level=level if level in levels[1:] else None,
+    )  # the finest is the default
 
 
 def menu(data: Dataset) -> dict[str, tuple[str, str, str]]:
@@ -188,10 +194,13 @@ def _from_widgets(data: Dataset, index: FilterIndex) -> Filters:
     """The filter the widgets show; a code its list no longer offers (a province of another region) is dropped."""
     first, last = year_span()
     years = st.session_state.get(YEARS) or (first, last)
-    filters = Filters(year_from=years[0] if years[0] != first else None,
-                      year_to=years[1] if years[1] != last else None, text=st.session_state.get(TEXT, ""),
-                      area=tuple(st.session_state.get(AREA, ())),
-                      bounds=st.session_state.get(BOUNDS) if st.session_state.get(IN_VIEW) else None)
+    filters = Filters(
+        year_from=years[0] if years[0] != first else None,
+        year_to=years[1] if years[1] != last else None,
+        text=st.session_state.get(TEXT, ""),
+        area=tuple(st.session_state.get(AREA, ())),
+        bounds=st.session_state.get(BOUNDS) if st.session_state.get(IN_VIEW) else None,
+    )
     for criterion in CRITERIA.values():  # coarser places first, so finer ones are narrowed by them
         chosen = st.session_state.get(criterion.widget, [])
         offered = set(criterion.options(data, index, filters)) if chosen else set()

@@ -63,15 +63,34 @@ class Server:
     def start(self, timeout: float = 90.0) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "streamlit", "run", str(PACKAGE / "app.py"),
-                   "--server.port", str(port), "--server.address", "127.0.0.1",
-                   "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                   "--server.fileWatcherType", "none"]
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PACKAGE / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ]
         if self.secrets is not None:
             command += ["--secrets.files", str(self.secrets)]
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, STORE_ENV: str(self.store)},
-                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, STORE_ENV: str(self.store)},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while not _healthy(self.url):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -112,8 +131,10 @@ class Watch:
         page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
         page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("response", lambda answer: self.missing.append(f"{answer.status} {answer.url}")
-                if answer.status >= 400 else None)
+        page.on(
+            "response",
+            lambda answer: self.missing.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None,
+        )
         page.on("websocket", lambda socket: socket.on("framereceived", self._keep))
 
     def _keep(self, payload) -> None:
@@ -125,9 +146,14 @@ class Watch:
 
 def launch(playwright, executable: str):
     return playwright.chromium.launch(
-        executable_path=executable, headless=True,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"],
+        executable_path=executable,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+        ],
     )
 
 

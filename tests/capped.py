@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GIGABYTE = 1024 ** 3
+GIGABYTE = 1024**3
 DRIVER = """
 import atexit, resource, runpy, sys
 limit = int(sys.argv[1])
@@ -36,8 +36,14 @@ class Run:
 
 def validate_capped(path: Path, limit: int) -> Run:
     """`python -m dashboard validate path` with its address space capped at `limit` bytes (0: no cap)."""
-    run = subprocess.run([sys.executable, "-c", DRIVER, str(limit), str(path)], capture_output=True, text=True,
-                         cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(limit), str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        timeout=120,
+    )
     lines = run.stderr.splitlines()
     peaks = [int(line.split()[1]) * 1024 for line in lines if line.startswith("PEAK ")]
     stderr = "\n".join(line for line in lines if not line.startswith("PEAK "))

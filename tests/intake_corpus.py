@@ -15,7 +15,11 @@ from openpyxl import Workbook
 
 Builder = Callable[[Path], Path]
 PLAIN_ROWS = [  # community_id, name, altitude_m
-    ("007", "Ñuñoa", "4010"), ("010", "NA", "3380"), ("011", "None", ""), ("012", "N/A", "2640"), ("013", "null", "1"),
+    ("007", "Ñuñoa", "4010"),
+    ("010", "NA", "3380"),
+    ("011", "None", ""),
+    ("012", "N/A", "2640"),
+    ("013", "null", "1"),
 ]
 HUAMANGA_UTM = (584000.0, 8545000.0)  # UTM 18S, near Ayacucho (-74.2249, -13.1604)
 
@@ -59,8 +63,10 @@ def tab_csv(folder: Path) -> Path:
 
 def ragged_csv(folder: Path) -> Path:
     """Line 3 has an extra field, line 4 one too few; line 5 holds a quoted comma and newline."""
-    text = ('id,name,note\n1,Socos,ok\n2,Cruz, Juan,shifted?\n3,short\n4,"Quinua, ""real""\nsegunda línea",ok\n'
-            "\n5,last,ok\n")
+    text = (
+        'id,name,note\n1,Socos,ok\n2,Cruz, Juan,shifted?\n3,short\n4,"Quinua, ""real""\nsegunda línea",ok\n'
+        "\n5,last,ok\n"
+    )
     return _text(folder, "ragged.csv", text)
 
 
@@ -83,15 +89,64 @@ def _save(book: Workbook, path: Path) -> Path:
     return path
 
 
-KOBO_HEADER = ["start", "datos/comunidad", "datos/ubicacion", "datos/_ubicacion_latitude",
-               "datos/_ubicacion_longitude", "datos/_ubicacion_altitude", "datos/_ubicacion_precision",
-               "cultivos", "cultivos/papa_nativa", "cultivos/quinua", "cultivos/oca", "otro/nombre", "nombre",
-               "_id", "_uuid", "_submission_time", "_index"]
+KOBO_HEADER = [
+    "start",
+    "datos/comunidad",
+    "datos/ubicacion",
+    "datos/_ubicacion_latitude",
+    "datos/_ubicacion_longitude",
+    "datos/_ubicacion_altitude",
+    "datos/_ubicacion_precision",
+    "cultivos",
+    "cultivos/papa_nativa",
+    "cultivos/quinua",
+    "cultivos/oca",
+    "otro/nombre",
+    "nombre",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_index",
+]
 KOBO_ROWS = [
-    ["2024-05-03", "Socos", "-13.21 -74.29 3380 5", "-13.21", "-74.29", "3380", "5", "papa_nativa quinua",
-     "1", "1", "0", "x", "Ana", "1", "a1b2", "2024-05-03T10:00:00", "1"],
-    ["2024-05-04", "n/a", "-12.93 -74.25 2640 8", "n/a", "n/a", "n/a", "n/a", "oca", "", "", "", "n/a", "Luis",
-     "2", "c3d4", "2024-05-04T11:00:00", "2"],
+    [
+        "2024-05-03",
+        "Socos",
+        "-13.21 -74.29 3380 5",
+        "-13.21",
+        "-74.29",
+        "3380",
+        "5",
+        "papa_nativa quinua",
+        "1",
+        "1",
+        "0",
+        "x",
+        "Ana",
+        "1",
+        "a1b2",
+        "2024-05-03T10:00:00",
+        "1",
+    ],
+    [
+        "2024-05-04",
+        "n/a",
+        "-12.93 -74.25 2640 8",
+        "n/a",
+        "n/a",
+        "n/a",
+        "n/a",
+        "oca",
+        "",
+        "",
+        "",
+        "n/a",
+        "Luis",
+        "2",
+        "c3d4",
+        "2024-05-04T11:00:00",
+        "2",
+    ],
     ["2024-05-05", "Juli", "-16.2", "", "", "", "", "", "", "", "", "", "Rosa", "3", "e5f6", "2024-05-05", "3"],
 ]
 
@@ -107,8 +162,12 @@ def kobo_xlsx(folder: Path) -> Path:
     sheet = book.active
     sheet.append(KOBO_HEADER)
     for row in KOBO_ROWS:
-        sheet.append([float(v) if "_ubicacion_" in h and v not in ("", "n/a") else (v or None)
-                      for h, v in zip(KOBO_HEADER, row, strict=True)])
+        sheet.append(
+            [
+                float(v) if "_ubicacion_" in h and v not in ("", "n/a") else (v or None)
+                for h, v in zip(KOBO_HEADER, row, strict=True)
+            ]
+        )
     return _save(book, folder / "kobo.xlsx")
 
 
@@ -137,12 +196,14 @@ def _collection(features: list[dict], **extra: object) -> str:
 
 def geojson_faults(folder: Path) -> Path:
     """Feature 1 fine; 2 an open ring; 3 text coordinates; 4 no geometry; 5 a repeated key; 6 an array."""
-    features = [_feature({"id": "007", "n": 3, "x": 2.5, "ok": True}, _point(-74.22, -13.16)),
-                _feature({"id": "2"}, {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}),
-                _feature({"id": "3"}, {"type": "Point", "coordinates": ["-74.2", "-13.1"]}),
-                _feature({"id": "4"}, None),
-                _feature({"id": "5"}, _point(-70.6, -14.5)),
-                _feature({"id": "6", "cultivos": ["papa_nativa", "quinua"]}, _point(-69.5, -16.2))]
+    features = [
+        _feature({"id": "007", "n": 3, "x": 2.5, "ok": True}, _point(-74.22, -13.16)),
+        _feature({"id": "2"}, {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}),
+        _feature({"id": "3"}, {"type": "Point", "coordinates": ["-74.2", "-13.1"]}),
+        _feature({"id": "4"}, None),
+        _feature({"id": "5"}, _point(-70.6, -14.5)),
+        _feature({"id": "6", "cultivos": ["papa_nativa", "quinua"]}, _point(-69.5, -16.2)),
+    ]
     text = _collection(features).replace('{"id": "5"}', '{"id": "5", "id": "5b"}')
     return _text(folder, "faults.geojson", text)
 
@@ -163,8 +224,10 @@ def geojson_utm_with_crs(folder: Path) -> Path:
 
 def _frame(names: list[str], crs: str | None = "EPSG:4326", points: list | None = None) -> gpd.GeoDataFrame:
     points = points or [shapely.Point(-74.0 - i, -13.0) for i in range(len(names))]
-    data = {"codigo": pd.Series([f"{i:03d}" for i in range(len(names))], dtype=object),
-            "nombre": pd.Series(names, dtype=object)}
+    data = {
+        "codigo": pd.Series([f"{i:03d}" for i in range(len(names))], dtype=object),
+        "nombre": pd.Series(names, dtype=object),
+    }
     return gpd.GeoDataFrame(data, geometry=points, crs=crs)
 
 
@@ -180,8 +243,9 @@ def zipped_shapefile(folder: Path, encoding: str = "ISO-8859-1", cpg: bool = Tru
     work = folder / f"shp-{encoding}-{cpg}-{prj}"
     work.mkdir()
     _frame(["Ñuñoa", "Huamangá", "NA"]).to_file(work / "comunidades.shp", encoding=encoding)
-    kept = {p.name: p.read_bytes() for p in work.iterdir()
-            if (cpg or p.suffix != ".cpg") and (prj or p.suffix != ".prj")}
+    kept = {
+        p.name: p.read_bytes() for p in work.iterdir() if (cpg or p.suffix != ".cpg") and (prj or p.suffix != ".prj")
+    }
     return _zip(folder / f"comunidades-{encoding}-{cpg}-{prj}.zip", {f"capa/{n}": b for n, b in kept.items()})
 
 
@@ -218,8 +282,30 @@ def expanding_workbook(folder: Path, rows: int = 3000) -> Path:
     return _save(book, folder / "grande.xlsx")
 
 
-CORPUS: dict[str, Builder] = {builder.__name__: builder for builder in (
-    utf8_csv, utf8_bom_csv, cp1252_csv, utf16_csv, semicolon_csv, tab_csv, ragged_csv, workbook, kobo_csv,
-    kobo_xlsx, odk_csv, geojson_faults, geojson_truncated, geojson_utm_without_crs, geojson_utm_with_crs,
-    zipped_shapefile, geopackage_utm, zip_bomb, zip_slip, zip_crowd, zip_nested, expanding_workbook,
-)}
+CORPUS: dict[str, Builder] = {
+    builder.__name__: builder
+    for builder in (
+        utf8_csv,
+        utf8_bom_csv,
+        cp1252_csv,
+        utf16_csv,
+        semicolon_csv,
+        tab_csv,
+        ragged_csv,
+        workbook,
+        kobo_csv,
+        kobo_xlsx,
+        odk_csv,
+        geojson_faults,
+        geojson_truncated,
+        geojson_utm_without_crs,
+        geojson_utm_with_crs,
+        zipped_shapefile,
+        geopackage_utm,
+        zip_bomb,
+        zip_slip,
+        zip_crowd,
+        zip_nested,
+        expanding_workbook,
+    )
+}

@@ -13,15 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.address import (
-    BAD_VALUE,
-    BASEMAPS,
-    UNKNOWN_PARAMETER,
-    MapView,
-    decode,
-    encode,
-    keys,
-)
+from dashboard.address import BAD_VALUE, BASEMAPS, UNKNOWN_PARAMETER, MapView, decode, encode, keys
 from dashboard.data.vocab import COUNTRIES, VOCABULARIES, regions
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters
@@ -34,8 +26,9 @@ PROPERTY = settings(max_examples=200, deadline=None, database=None)
 def test_the_module_does_not_need_streamlit():
     # a fresh interpreter: other test modules in this session may have imported Streamlit already
     code = "import sys, dashboard.address; print('streamlit' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=Path(__file__).parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1]
+    )
     assert result.stdout.strip() == "False"
 
 
@@ -56,22 +49,33 @@ def test_defaults_encode_to_nothing():
     [
         (Filters(regions=("PE-AYA", "PE-PUN")), {"region": "PE-AYA,PE-PUN"}),
         (Filters(countries=("PE", "BO")), {"pais": "PE,BO"}),
-        (Filters(provinces=("La Convención",), districts=("San Juan Bautista",)),
-         {"provincia": "La Convención", "distrito": "San Juan Bautista"}),  # not quoted here
-        (Filters(crops=("papa_nativa", "oca"), livestock=("alpaca",), partners=("cedap",)),
-         {"cultivo": "papa_nativa,oca", "crianza": "alpaca", "socio": "cedap"}),
-        (Filters(domains=("soil_fertility",), pid_stages=("spreading",),
-                 innovator_types=("woman",), natural_regions=("puna",)),
-         {"ambito": "soil_fertility", "etapa": "spreading", "innovador": "woman", "piso": "puna"}),
+        (
+            Filters(provinces=("La Convención",), districts=("San Juan Bautista",)),
+            {"provincia": "La Convención", "distrito": "San Juan Bautista"},
+        ),  # not quoted here
+        (
+            Filters(crops=("papa_nativa", "oca"), livestock=("alpaca",), partners=("cedap",)),
+            {"cultivo": "papa_nativa,oca", "crianza": "alpaca", "socio": "cedap"},
+        ),
+        (
+            Filters(
+                domains=("soil_fertility",),
+                pid_stages=("spreading",),
+                innovator_types=("woman",),
+                natural_regions=("puna",),
+            ),
+            {"ambito": "soil_fertility", "etapa": "spreading", "innovador": "woman", "piso": "puna"},
+        ),
         (Filters(year_from=2015, year_to=2025), {"desde": "2015", "hasta": "2025"}),
         (Filters(year_to=2000), {"hasta": "2000"}),
         (Filters(text="  chuño, moraya  "), {"q": "chuño, moraya"}),
         (Filters(text="x" * 250), {"q": "x" * 200}),
         (Filters(text="   "), {}),
-        (Filters(area=((-74.1234567, -13.0), (-74.0, -13.5), (-73.5, -13.00001))),
-         {"area": "-74.12346 -13;-74 -13.5;-73.5 -13.00001"}),
-        (Filters(bounds=(-75.0, -14.25, -73.0, -12.000004)),
-         {"vista_limites": "-75,-14.25,-73,-12"}),
+        (
+            Filters(area=((-74.1234567, -13.0), (-74.0, -13.5), (-73.5, -13.00001))),
+            {"area": "-74.12346 -13;-74 -13.5;-73.5 -13.00001"},
+        ),
+        (Filters(bounds=(-75.0, -14.25, -73.0, -12.000004)), {"vista_limites": "-75,-14.25,-73,-12"}),
     ],
 )
 def test_encode_filters(filters, expected):
@@ -97,9 +101,11 @@ def test_encode_writes_keys_in_registry_order():
     assert list(params) == ["region", "q", "lat", "lon", "zoom"]
 
 
-ODD_PLACES = Filters(provinces=("Lucanas, Ayacucho", "A&B=C", "100% andino", "Ñuñoa %2C"),
-                    districts=("San Juan, Bautista", "Ayaviri,Melgar,Puno", "Cañete & Yauyos", "a=b%"),
-                    partners=("cedap, wn",))
+ODD_PLACES = Filters(
+    provinces=("Lucanas, Ayacucho", "A&B=C", "100% andino", "Ñuñoa %2C"),
+    districts=("San Juan, Bautista", "Ayaviri,Melgar,Puno", "Cañete & Yauyos", "a=b%"),
+    partners=("cedap, wn",),
+)
 
 
 def test_a_comma_inside_a_value_is_escaped_not_refused():
@@ -135,11 +141,13 @@ BAD, UNKNOWN = BAD_VALUE, UNKNOWN_PARAMETER
         ({"region": " PE-AYA , ,PE-PUN,"}, Filters(regions=("PE-AYA", "PE-PUN")), []),
         ({"region": "pe-aya"}, Filters(), [("region", BAD)]),
         ({"pais": "PE,CL,BO"}, Filters(countries=("PE", "BO")), [("pais", BAD)]),
-        ({"cultivo": "quinua,tomate,coca"}, Filters(crops=("quinua",)),
-         [("cultivo", BAD), ("cultivo", BAD)]),
+        ({"cultivo": "quinua,tomate,coca"}, Filters(crops=("quinua",)), [("cultivo", BAD), ("cultivo", BAD)]),
         ({"piso": "puna,selva"}, Filters(natural_regions=("puna",)), [("piso", BAD)]),
-        ({"provincia": "  La Convención ", "socio": "cedap, ,"},
-         Filters(provinces=("La Convención",), partners=("cedap",)), []),
+        (
+            {"provincia": "  La Convención ", "socio": "cedap, ,"},
+            Filters(provinces=("La Convención",), partners=("cedap",)),
+            [],
+        ),
         ({"desde": "dos mil"}, Filters(), [("desde", BAD)]),
         ({"desde": "1949", "hasta": "2101"}, Filters(), [("desde", BAD), ("hasta", BAD)]),
         ({"desde": "2020", "hasta": "2010"}, Filters(), [("desde", BAD), ("hasta", BAD)]),
@@ -157,8 +165,11 @@ BAD, UNKNOWN = BAD_VALUE, UNKNOWN_PARAMETER
         ({"area": "1 2;3 4;nan 5"}, Filters(), [("area", BAD)]),
         ({"area": "1,5 2;3 4;5 6"}, Filters(), [("area", BAD)]),
         ({"area": ";".join(["1 2"] * 201)}, Filters(), [("area", BAD)]),
-        ({"area": "-74 -13; -73.5 -13.5 ;-73.123456 -13"},
-         Filters(area=((-74.0, -13.0), (-73.5, -13.5), (-73.12346, -13.0))), []),
+        (
+            {"area": "-74 -13; -73.5 -13.5 ;-73.123456 -13"},
+            Filters(area=((-74.0, -13.0), (-73.5, -13.5), (-73.12346, -13.0))),
+            [],
+        ),
         ({"vista_limites": "-75,-14,-73,-12"}, Filters(bounds=(-75.0, -14.0, -73.0, -12.0)), []),
         ({"vista_limites": "-73,-14,-75,-12"}, Filters(), [("vista_limites", BAD)]),
         ({"vista_limites": "-75,-14,-73"}, Filters(), [("vista_limites", BAD)]),
@@ -200,9 +211,7 @@ def test_decode_view(params, view, notices):
 
 def test_notices_follow_the_registry_then_unknown_keys():
     notices = decode({"foo": "1", "zoom": "x", "region": "ZZ"})[2]
-    assert [(n.parameter, n.reason) for n in notices] == [
-        ("region", BAD), ("zoom", BAD), ("foo", UNKNOWN),
-    ]
+    assert [(n.parameter, n.reason) for n in notices] == [("region", BAD), ("zoom", BAD), ("foo", UNKNOWN)]
 
 
 @pytest.mark.parametrize(
@@ -224,8 +233,7 @@ def _codes(values) -> st.SearchStrategy[tuple[str, ...]]:
 
 
 _names = (
-    (st.text(min_size=1, max_size=30) | st.text(alphabet=",%2Cc5 ", min_size=1, max_size=8))
-    .map(str.strip).filter(bool)
+    (st.text(min_size=1, max_size=30) | st.text(alphabet=",%2Cc5 ", min_size=1, max_size=8)).map(str.strip).filter(bool)
 )
 _lons = st.integers(-180 * 10**5, 180 * 10**5).map(lambda n: n / 10**5)
 _lats = st.integers(-90 * 10**5, 90 * 10**5).map(lambda n: n / 10**5)
@@ -279,8 +287,24 @@ def test_a_valid_view_survives_the_link(filters, view):
 
 
 _hostile = st.sampled_from(
-    ["", " ", ",", ";", "nan", "inf", "-inf", "1e308", "9" * 400, "-0", "0x10", "١٢", "PE-AYA,",
-     "\x00", "1 2;3 4;5 6", "-75,-14,-73,-12"]
+    [
+        "",
+        " ",
+        ",",
+        ";",
+        "nan",
+        "inf",
+        "-inf",
+        "1e308",
+        "9" * 400,
+        "-0",
+        "0x10",
+        "١٢",
+        "PE-AYA,",
+        "\x00",
+        "1 2;3 4;5 6",
+        "-75,-14,-73,-12",
+    ]
 )
 _any_params = st.dictionaries(
     st.sampled_from(list(keys().values())) | st.text(max_size=10),
@@ -336,16 +360,19 @@ def test_a_notice_shows_link_text_as_written_never_as_markdown(small_store, monk
         assert f"«{literal(value)}»" in shown or f"«{literal(key)}»" in shown
 
 
-@pytest.mark.parametrize(("value", "markdown"), [
-    ("PE-PUN,PE-AYA", "PE-PUN,PE-AYA"),
-    ("dos mil", "dos mil"),
-    ("", ""),
-    ("a_b", "` a_b `"),
-    ("[x](http://e.example)", "` [x](http://e.example) `"),
-    ("`x`", "`` `x` ``"),
-    ("a ``` b", "```` a ``` b ````"),
-    ("uno\n\ndos", "uno dos"),  # a line break could end a code span: whitespace becomes one space
-])
+@pytest.mark.parametrize(
+    ("value", "markdown"),
+    [
+        ("PE-PUN,PE-AYA", "PE-PUN,PE-AYA"),
+        ("dos mil", "dos mil"),
+        ("", ""),
+        ("a_b", "` a_b `"),
+        ("[x](http://e.example)", "` [x](http://e.example) `"),
+        ("`x`", "`` `x` ``"),
+        ("a ``` b", "```` a ``` b ````"),
+        ("uno\n\ndos", "uno dos"),  # a line break could end a code span: whitespace becomes one space
+    ],
+)
 def test_literal_keeps_plain_words_and_puts_anything_else_in_code(value, markdown):
     from dashboard.safe_text import literal
 

@@ -64,8 +64,11 @@ def _resolved(name: str, modules: dict[str, Path]) -> str | None:
 @pytest.mark.parametrize("module", sorted(_modules()))
 def test_a_module_imports_only_its_layer_and_those_below(module):
     modules = _modules()
-    upward = sorted(found for name in _imports(modules[module])
-                    if (found := _resolved(name, modules)) and found != "dashboard" and _layer(found) > _layer(module))
+    upward = sorted(
+        found
+        for name in _imports(modules[module])
+        if (found := _resolved(name, modules)) and found != "dashboard" and _layer(found) > _layer(module)
+    )
     assert upward == [], f"{module} imports a layer above its own"
 
 
@@ -76,12 +79,15 @@ def test_no_module_grows_past_300_lines(module):
 
 
 def test_only_the_views_and_the_state_module_use_streamlit():
-    plain = [m for m in _modules() if m != "dashboard" and not m.startswith(STREAMLIT_ALLOWED)
-             and m != "dashboard.__main__"]
-    code = ("import importlib, sys\n"
-            f"for name in {plain!r}:\n"
-            "    importlib.import_module(name)\n"
-            "    assert 'streamlit' not in sys.modules, name\n")
+    plain = [
+        m for m in _modules() if m != "dashboard" and not m.startswith(STREAMLIT_ALLOWED) and m != "dashboard.__main__"
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {plain!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    assert 'streamlit' not in sys.modules, name\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
 

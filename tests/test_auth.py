@@ -12,8 +12,13 @@ from dashboard.i18n import t
 from dashboard.paths import ROOT
 
 PASSWORD = "quinua-de-altura"
-OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "id", "client_secret": "secret", "server_metadata_url": "https://idp.example/.well-known"}
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://idp.example/.well-known",
+}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,8 +38,14 @@ def password_hash(cheap_hashing) -> str:
 
 @pytest.fixture
 def editors(password_hash) -> dict[str, Editor]:
-    return editors_from({"editors": {"Ana": {"name": "Ana Quispe", "password_hash": password_hash},
-                                     "luis": {"name": "Luis Huamán", "email": "Luis@Example.org"}}})
+    return editors_from(
+        {
+            "editors": {
+                "Ana": {"name": "Ana Quispe", "password_hash": password_hash},
+                "luis": {"name": "Luis Huamán", "email": "Luis@Example.org"},
+            }
+        }
+    )
 
 
 def test_the_right_password_signs_in_case_insensitively(editors):
@@ -44,12 +55,15 @@ def test_the_right_password_signs_in_case_insensitively(editors):
     assert PASSWORD not in repr(editor) and "argon2" not in repr(editor)
 
 
-@pytest.mark.parametrize(("username", "password"), [
-    ("ana", "quinua-de-bajura"),  # wrong password
-    ("ana", ""),
-    ("nadie", PASSWORD),  # unknown user
-    ("luis", PASSWORD),  # an editor without a password signs in through OIDC only
-])
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("ana", "quinua-de-bajura"),  # wrong password
+        ("ana", ""),
+        ("nadie", PASSWORD),  # unknown user
+        ("luis", PASSWORD),  # an editor without a password signs in through OIDC only
+    ],
+)
 def test_a_wrong_sign_in_fails(editors, username, password):
     assert verify(editors, username, password, Throttle(), now=0) is None
 
@@ -69,22 +83,41 @@ def test_an_unknown_user_is_checked_against_the_dummy_hash(editors, monkeypatch)
     assert dummy.startswith("$argon2id$")
 
 
-@pytest.mark.parametrize(("secrets", "key", "reason"), [
-    ({"editors": "ana"}, "editors", "not_table"),
-    ({"editors": {"ana": "secreto"}}, "editors.ana", "not_table"),
-    ({"editors": {"ana": {"name": "Ana", "password": "x"}}}, "editors.ana.password", "unknown_key"),
-    ({"editors": {"ana": {"name": "Ana"}}}, "editors.ana", "no_credential"),
-    ({"editors": {"ana": {"email": "ana@example.org"}}}, "editors.ana.name", "not_text"),
-    ({"editors": {"ana": {"name": " ", "email": "ana@example.org"}}}, "editors.ana.name", "not_text"),
-    ({"editors": {"ana": {"name": "Ana", "password_hash": "hunter2"}}}, "editors.ana.password_hash", "bad_hash"),
-    ({"editors": {"ana": {"name": "Ana", "password_hash": 42}}}, "editors.ana.password_hash", "not_text"),
-    ({"editors": {"ana": {"name": "Ana", "email": "ana"}}}, "editors.ana.email", "bad_email"),
-    ({"editors": {"ana maría": {"name": "Ana", "email": "ana@example.org"}}}, "editors.ana maría", "bad_username"),
-    ({"editors": {"ana": {"name": "Ana", "email": "a@example.org"}, "ANA": {"name": "Ana", "email": "b@example.org"}}},
-     "editors.ANA", "duplicate"),
-    ({"editors": {"ana": {"name": "Ana", "email": "a@example.org"}, "eva": {"name": "Eva", "email": "A@example.org"}}},
-     "editors.eva", "duplicate"),
-])
+@pytest.mark.parametrize(
+    ("secrets", "key", "reason"),
+    [
+        ({"editors": "ana"}, "editors", "not_table"),
+        ({"editors": {"ana": "secreto"}}, "editors.ana", "not_table"),
+        ({"editors": {"ana": {"name": "Ana", "password": "x"}}}, "editors.ana.password", "unknown_key"),
+        ({"editors": {"ana": {"name": "Ana"}}}, "editors.ana", "no_credential"),
+        ({"editors": {"ana": {"email": "ana@example.org"}}}, "editors.ana.name", "not_text"),
+        ({"editors": {"ana": {"name": " ", "email": "ana@example.org"}}}, "editors.ana.name", "not_text"),
+        ({"editors": {"ana": {"name": "Ana", "password_hash": "hunter2"}}}, "editors.ana.password_hash", "bad_hash"),
+        ({"editors": {"ana": {"name": "Ana", "password_hash": 42}}}, "editors.ana.password_hash", "not_text"),
+        ({"editors": {"ana": {"name": "Ana", "email": "ana"}}}, "editors.ana.email", "bad_email"),
+        ({"editors": {"ana maría": {"name": "Ana", "email": "ana@example.org"}}}, "editors.ana maría", "bad_username"),
+        (
+            {
+                "editors": {
+                    "ana": {"name": "Ana", "email": "a@example.org"},
+                    "ANA": {"name": "Ana", "email": "b@example.org"},
+                }
+            },
+            "editors.ANA",
+            "duplicate",
+        ),
+        (
+            {
+                "editors": {
+                    "ana": {"name": "Ana", "email": "a@example.org"},
+                    "eva": {"name": "Eva", "email": "A@example.org"},
+                }
+            },
+            "editors.eva",
+            "duplicate",
+        ),
+    ],
+)
 def test_malformed_secrets_name_the_bad_key(secrets, key, reason):
     with pytest.raises(SecretsError) as caught:
         editors_from(secrets)
@@ -208,17 +241,20 @@ def test_verify_throttles_one_client_trying_many_usernames(editors):
     assert verify(editors, "ana", PASSWORD, throttle, now=2, client="10.0.0.8") == editors["ana"]
 
 
-@pytest.mark.parametrize(("user", "expected"), [
-    ({"is_logged_in": True, "email": "luis@example.org", "email_verified": True}, "luis"),
-    ({"is_logged_in": True, "email": " LUIS@example.org ", "email_verified": "true"}, "luis"),
-    ({"is_logged_in": True, "email": "luis@example.org"}, "luis"),  # Microsoft Entra sends no email_verified
-    ({"is_logged_in": True, "email": "luis@example.org", "email_verified": False}, None),
-    ({"is_logged_in": True, "email": "luis@example.org", "email_verified": "false"}, None),
-    ({"is_logged_in": True, "email": "otra@example.org", "email_verified": True}, None),
-    ({"is_logged_in": True, "email_verified": True}, None),
-    ({"is_logged_in": False, "email": "luis@example.org", "email_verified": True}, None),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ({"is_logged_in": True, "email": "luis@example.org", "email_verified": True}, "luis"),
+        ({"is_logged_in": True, "email": " LUIS@example.org ", "email_verified": "true"}, "luis"),
+        ({"is_logged_in": True, "email": "luis@example.org"}, "luis"),  # Microsoft Entra sends no email_verified
+        ({"is_logged_in": True, "email": "luis@example.org", "email_verified": False}, None),
+        ({"is_logged_in": True, "email": "luis@example.org", "email_verified": "false"}, None),
+        ({"is_logged_in": True, "email": "otra@example.org", "email_verified": True}, None),
+        ({"is_logged_in": True, "email_verified": True}, None),
+        ({"is_logged_in": False, "email": "luis@example.org", "email_verified": True}, None),
+        ({}, None),
+    ],
+)
 def test_oidc_editors_come_from_the_email_allow_list(user, expected):
     secrets = {"auth": OIDC, "editors": {"luis": {"name": "Luis Huamán", "email": "luis@example.org"}}}
     editor = editor_from_oidc(user, secrets)
@@ -232,14 +268,19 @@ def test_oidc_users_are_refused_when_oidc_is_not_configured():
     assert auth.editing_enabled({**secrets, "auth": OIDC})
 
 
-@pytest.mark.parametrize(("section", "providers"), [
-    (OIDC, ("default",)),
-    ({k: v for k, v in OIDC.items() if k != "cookie_secret"}, ()),
-    ({k: v for k, v in OIDC.items() if k != "client_secret"}, ()),
-    ({"redirect_uri": "r", "cookie_secret": "c", "google": OIDC, "my_idp": OIDC, "okta": {"client_id": "x"}},
-     ("google",)),
-    ("not a table", ()),
-])
+@pytest.mark.parametrize(
+    ("section", "providers"),
+    [
+        (OIDC, ("default",)),
+        ({k: v for k, v in OIDC.items() if k != "cookie_secret"}, ()),
+        ({k: v for k, v in OIDC.items() if k != "client_secret"}, ()),
+        (
+            {"redirect_uri": "r", "cookie_secret": "c", "google": OIDC, "my_idp": OIDC, "okta": {"client_id": "x"}},
+            ("google",),
+        ),
+        ("not a table", ()),
+    ],
+)
 def test_oidc_providers_are_those_st_login_can_use(section, providers):
     assert auth.oidc_providers({"auth": section}) == providers
     assert auth.oidc_configured({"auth": section}) == bool(providers)

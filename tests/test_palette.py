@@ -27,8 +27,11 @@ def test_the_scan_reads_the_modules_that_draw():
 
 @pytest.mark.parametrize("path", _sources(), ids=lambda path: path.relative_to(PACKAGE).as_posix())
 def test_no_colour_is_written_outside_the_palette(path):
-    found = [(number, match.group()) for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             for match in HEX.finditer(line)]
+    found = [
+        (number, match.group())
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for match in HEX.finditer(line)
+    ]
     assert found == [], f"{path.name}: name these colours in dashboard/palette.py"
 
 

@@ -14,22 +14,39 @@ from dashboard.paths import DEMO_STORE
 
 
 @main.command("demo")
-@click.option("--innovations", "n", type=click.IntRange(1, 1_000_000), default=demo.DEMO_INNOVATIONS,
-              show_default=True, help="Número de innovaciones ilustrativas.")
+@click.option(
+    "--innovations",
+    "n",
+    type=click.IntRange(1, 1_000_000),
+    default=demo.DEMO_INNOVATIONS,
+    show_default=True,
+    help="Número de innovaciones ilustrativas.",
+)
 @click.option("--seed", type=int, default=demo.DEMO_SEED, show_default=True, help="Semilla aleatoria.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_STORE,
-              show_default=True, help="GeoPackage que se escribe.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEMO_STORE,
+    show_default=True,
+    help="GeoPackage que se escribe.",
+)
 def demo_command(n: int, seed: int, out: Path) -> None:
     """Construye el conjunto de demostración (ilustrativo) y lo escribe en OUT."""
     dataset = demo.build(n, seed)
     open_store(out).create(dataset)
-    click.echo(f"{out}: {len(dataset.partners)} socios, {len(dataset.communities)} comunidades, "
-               f"{len(dataset.innovations)} innovaciones")
+    click.echo(
+        f"{out}: {len(dataset.partners)} socios, {len(dataset.communities)} comunidades, "
+        f"{len(dataset.innovations)} innovaciones"
+    )
 
 
 @main.command("init")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="GeoPackage nuevo que se escribe (no se sobrescribe uno existente).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="GeoPackage nuevo que se escribe (no se sobrescribe uno existente).",
+)
 @click.option("--partners", is_flag=True, help="Incluir los ocho socios reales de la plataforma.")
 def init_command(out: Path, partners: bool) -> None:
     """Crea un atlas vacío en OUT para llenarlo con sus propios datos."""
@@ -67,21 +84,41 @@ def assets_command() -> None:
 
 @main.command("boundaries")
 @click.argument("file")
-@click.option("--level", type=click.Choice(["region", "province", "district"]), required=True,
-              help="Nivel administrativo de los polígonos; reemplaza los de ese nivel.")
-@click.option("--code-column", required=True,
-              help="Columna del código (ISO 3166-2 o ubigeo del INEI), guardada como texto.")
+@click.option(
+    "--level",
+    type=click.Choice(["region", "province", "district"]),
+    required=True,
+    help="Nivel administrativo de los polígonos; reemplaza los de ese nivel.",
+)
+@click.option(
+    "--code-column", required=True, help="Columna del código (ISO 3166-2 o ubigeo del INEI), guardada como texto."
+)
 @click.option("--name-column", required=True, help="Columna del nombre.")
 @click.option("--layer", default=None, help="Capa que se importa, si el archivo tiene varias.")
-@click.option("--dissolve-duplicates", is_flag=True,
-              help="Une en un solo polígono (multipolígono) los elementos con el mismo código; queda el primer nombre.")
+@click.option(
+    "--dissolve-duplicates",
+    is_flag=True,
+    help="Une en un solo polígono (multipolígono) los elementos con el mismo código; queda el primer nombre.",
+)
 @click.option("--skip-empty", is_flag=True, help="Omite los elementos sin geometría (vacía o nula) y los cuenta.")
-@click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].")
+@click.option(
+    "--store",
+    "store_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
+)
 @click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
 def boundaries_command(
-    file: str, level: str, code_column: str, name_column: str, layer: str | None, dissolve_duplicates: bool,
-    skip_empty: bool, store_file: Path | None, editor_name: str,
+    file: str,
+    level: str,
+    code_column: str,
+    name_column: str,
+    layer: str | None,
+    dissolve_duplicates: bool,
+    skip_empty: bool,
+    store_file: Path | None,
+    editor_name: str,
 ) -> None:
     """Importa límites administrativos (polígonos) de FILE: GeoPackage, GeoJSON, Shapefile…
 
@@ -97,8 +134,9 @@ def boundaries_command(
 
     target = open_store(store_file)
     try:
-        read = read_boundary_file(file, level, code_column, name_column, layer, skip_empty=skip_empty,
-                                  dissolve_duplicates=dissolve_duplicates)
+        read = read_boundary_file(
+            file, level, code_column, name_column, layer, skip_empty=skip_empty, dissolve_duplicates=dissolve_duplicates
+        )
         local = Path(file)  # a URI such as zip:///data/limites.zip is not a file to fingerprint
         digest = hashlib.sha256(local.read_bytes()).hexdigest() if local.is_file() else None
         merged = sum(map(len, read.merged.values()))
@@ -107,16 +145,36 @@ def boundaries_command(
     except (ContractError, CommitError) as error:
         raise click.ClickException(error.message("es")) from None
     imported = read.boundaries
-    click.echo(t("boundaries.imported", "es", store=target.location, count=len(imported),
-                 level=BOUNDARY_LEVEL.label(level, "es"), file=file))
+    click.echo(
+        t(
+            "boundaries.imported",
+            "es",
+            store=target.location,
+            count=len(imported),
+            level=BOUNDARY_LEVEL.label(level, "es"),
+            file=file,
+        )
+    )
     if skip_empty:
-        click.echo(t("boundaries_check.skipped", "es", count=len(read.skipped),
-                     features=", ".join(map(str, read.skipped)) or "—"))
+        click.echo(
+            t(
+                "boundaries_check.skipped",
+                "es",
+                count=len(read.skipped),
+                features=", ".join(map(str, read.skipped)) or "—",
+            )
+        )
     if dissolve_duplicates:
-        click.echo(t("boundaries_check.merged", "es", count=merged,
-                     boundaries=len(read.merged), codes=", ".join(read.merged) or "—"))
+        click.echo(
+            t(
+                "boundaries_check.merged",
+                "es",
+                count=merged,
+                boundaries=len(read.merged),
+                codes=", ".join(read.merged) or "—",
+            )
+        )
     per_level = target.load().boundaries["level"].value_counts(sort=False)
-    counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}"
-                       for code, n in per_level.items() if n)
+    counts = ", ".join(f"{BOUNDARY_LEVEL.label(code, 'es')} {n}" for code, n in per_level.items() if n)
     click.echo(t("boundaries.stored", "es", counts=counts))
     click.echo(t("boundaries_check.committed", "es", entry=entry) if entry else t("boundaries_check.unchanged", "es"))

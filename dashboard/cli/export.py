@@ -51,14 +51,19 @@ class DownloadCode(click.ParamType):
 
 @main.command("export")
 @click.argument("format_code", metavar="FORMAT", type=DownloadCode())
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Archivo que se escribe.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Archivo que se escribe.")
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
-@click.option("--query", default="",
-              help="El filtro, como en el enlace para compartir: 'region=PE-AYA&cultivo=quinua'.")
+@click.option(
+    "--query", default="", help="El filtro, como en el enlace para compartir: 'region=PE-AYA&cultivo=quinua'."
+)
 @click.option("--chart", default="region", show_default=True, help="Gráfico del PNG (region, crop, partner, …).")
-@click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].")
+@click.option(
+    "--store",
+    "store_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
+)
 def export_command(format_code: str, out: Path, lang: str, query: str, chart: str, store_file: Path | None) -> None:
     """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF o un gráfico PNG."""
     from dashboard.i18n import t

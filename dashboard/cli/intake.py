@@ -23,18 +23,23 @@ def _mapping_for(table, entity, mapping_file: Path | None, maps: tuple[str, ...]
     from dashboard.intake import mapping
 
     columns = [str(c) for c in table.frame.columns]
-    chosen = mapping.applied(mapping.load(mapping_file)["mapping"], columns, entity) if mapping_file \
+    chosen = (
+        mapping.applied(mapping.load(mapping_file)["mapping"], columns, entity)
+        if mapping_file
         else mapping.guess(columns, entity)
+    )
     allowed = mapping.targets(entity)
     for given in maps:
         column, _, target = given.rpartition("=")
         column, target = column.strip(), target.strip()
         if column not in chosen:
-            raise click.BadParameter(t("intake.map_no_column", lang, column=column, columns=", ".join(columns)),
-                                     param_hint="--map")
+            raise click.BadParameter(
+                t("intake.map_no_column", lang, column=column, columns=", ".join(columns)), param_hint="--map"
+            )
         if target not in ("", "-") and target not in allowed:
-            raise click.BadParameter(t("intake.map_no_field", lang, field=target, fields=", ".join(allowed)),
-                                     param_hint="--map")
+            raise click.BadParameter(
+                t("intake.map_no_field", lang, field=target, fields=", ".join(allowed)), param_hint="--map"
+            )
         target = None if target in ("", "-") else target
         chosen = {c: None if target and f == target else f for c, f in chosen.items()}  # one column per field
         chosen[column] = target
@@ -57,9 +62,11 @@ def _checker(table, chosen, entity, zone):
     from dashboard.intake.validate import PROGRESS_FROM, validate
 
     def check(data):
-        with click.progressbar(length=len(table.rows), label=table.source, hidden=len(table.rows) < PROGRESS_FROM,
-                               file=sys.stderr) as bar:
+        with click.progressbar(
+            length=len(table.rows), label=table.source, hidden=len(table.rows) < PROGRESS_FROM, file=sys.stderr
+        ) as bar:
             return validate(table, chosen, data, entity=entity, default_zone=zone, progress=bar.update)
+
     return check
 
 
@@ -84,25 +91,51 @@ def _print_report(report, lang: str) -> None:
 
 
 def _intake_options(command):
-    for option in reversed([
-        click.option("--entity", type=click.Choice(["innovations", "communities"]), default="innovations",
-                     show_default=True, help="Qué registros trae el archivo."),
-        click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Asignación de columnas guardada (JSON)."),
-        click.option("--map", "maps", multiple=True, metavar="COLUMNA=campo",
-                     help='Asigna una columna a un campo del atlas, p. ej. --map "Latitud (S)=latitude"; '
-                          '"COLUMNA=-" la deja sin importar. Se puede repetir.'),
-        click.option("--utm-zone", "zone", help="Zona UTM de las coordenadas en metros (17S, 18S o 19S)."),
-        click.option("--encoding", help="Codificación del CSV, si no se detecta bien (p. ej. cp1252)."),
-        click.option("--delimiter", help="Separador del CSV, si no se detecta bien (, ; o tab)."),
-        click.option("--sheet", help="Hoja del Excel (por defecto, la primera)."),
-        click.option("--layer", help="Capa del GeoPackage o KML (por defecto, la del tipo de registro)."),
-        click.option("--max-rows", type=click.IntRange(1), default=DEFAULT_LIMITS.max_rows, show_default=True,
-                     help="Filas (o elementos) que puede tener el archivo; más se rechaza antes de leerlo entero."),
-        click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo]."),
-        click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--entity",
+                type=click.Choice(["innovations", "communities"]),
+                default="innovations",
+                show_default=True,
+                help="Qué registros trae el archivo.",
+            ),
+            click.option(
+                "--mapping",
+                "mapping_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="Asignación de columnas guardada (JSON).",
+            ),
+            click.option(
+                "--map",
+                "maps",
+                multiple=True,
+                metavar="COLUMNA=campo",
+                help='Asigna una columna a un campo del atlas, p. ej. --map "Latitud (S)=latitude"; '
+                '"COLUMNA=-" la deja sin importar. Se puede repetir.',
+            ),
+            click.option("--utm-zone", "zone", help="Zona UTM de las coordenadas en metros (17S, 18S o 19S)."),
+            click.option("--encoding", help="Codificación del CSV, si no se detecta bien (p. ej. cp1252)."),
+            click.option("--delimiter", help="Separador del CSV, si no se detecta bien (, ; o tab)."),
+            click.option("--sheet", help="Hoja del Excel (por defecto, la primera)."),
+            click.option("--layer", help="Capa del GeoPackage o KML (por defecto, la del tipo de registro)."),
+            click.option(
+                "--max-rows",
+                type=click.IntRange(1),
+                default=DEFAULT_LIMITS.max_rows,
+                show_default=True,
+                help="Filas (o elementos) que puede tener el archivo; más se rechaza antes de leerlo entero.",
+            ),
+            click.option(
+                "--store",
+                "store_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
+            ),
+            click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True),
+        ]
+    ):
         command = option(command)
     return command
 
@@ -119,8 +152,16 @@ def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet,
     except IntakeError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
-    click.echo(t("manage.import.read", lang, rows=len(table.rows), kind=table.kind, flavour=table.flavour or "–",
-                 encoding=table.encoding or "–"))  # which encoding was used, so a wrong guess can be corrected
+    click.echo(
+        t(
+            "manage.import.read",
+            lang,
+            rows=len(table.rows),
+            kind=table.kind,
+            flavour=table.flavour or "–",
+            encoding=table.encoding or "–",
+        )
+    )  # which encoding was used, so a wrong guess can be corrected
     chosen = _mapping_for(table, entity, mapping_file, maps, lang)
     _print_mapping(chosen, lang)
     return entity, table, chosen
@@ -129,14 +170,27 @@ def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet,
 @main.command("validate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_intake_options
-def validate_command(file: Path, entity: str, mapping_file, maps, zone, encoding, delimiter, sheet, layer,
-                     max_rows: int, store_file, lang: str) -> None:
+def validate_command(
+    file: Path,
+    entity: str,
+    mapping_file,
+    maps,
+    zone,
+    encoding,
+    delimiter,
+    sheet,
+    layer,
+    max_rows: int,
+    store_file,
+    lang: str,
+) -> None:
     """Revisa FILE fila por fila sin escribir nada.
 
     Sale con 0 si se aceptaría cada fila, 1 si alguna se rechazaría y 2 si el archivo no se puede leer.
     """
-    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows,
-                                       lang)
+    entity_, table, chosen = _prepared(
+        file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang
+    )
     try:
         report = _checker(table, chosen, entity_, zone)(open_store(store_file).load())
     except ContractError as error:
@@ -153,8 +207,23 @@ def validate_command(file: Path, entity: str, mapping_file, maps, zone, encoding
 @click.option("--dry-run", is_flag=True, help="Solo muestra lo que se haría.")
 @click.option("--yes", is_flag=True, help="No pregunta antes de importar en el atlas de demostración.")
 @click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
-def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, delimiter, sheet, layer,
-                   max_rows: int, store_file, lang: str, dry_run: bool, yes: bool, editor_name: str) -> None:
+def import_command(
+    file: Path,
+    entity: str,
+    mapping_file,
+    maps,
+    zone,
+    encoding,
+    delimiter,
+    sheet,
+    layer,
+    max_rows: int,
+    store_file,
+    lang: str,
+    dry_run: bool,
+    yes: bool,
+    editor_name: str,
+) -> None:
     """Importa FILE: las filas nuevas y actualizadas se guardan todas juntas; las rechazadas, ninguna.
 
     Las filas se comparan con el atlas mientras se tiene su cerrojo, así que dos importaciones del mismo
@@ -168,8 +237,9 @@ def import_command(file: Path, entity: str, mapping_file, maps, zone, encoding, 
     from dashboard.i18n import t
     from dashboard.intake.commit import commit_checked
 
-    entity_, table, chosen = _prepared(file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows,
-                                       lang)
+    entity_, table, chosen = _prepared(
+        file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang
+    )
     check = _checker(table, chosen, entity_, zone)
     try:
         atlas = open_store(store_file)

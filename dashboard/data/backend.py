@@ -71,7 +71,7 @@ class AtlasStore(Protocol):
         """Reverse the history entry `entry`, if none of the records it touched changed since."""
 
     def replace_boundaries(
-        self, boundaries: gpd.GeoDataFrame, source: Source, editor: str, *, now: datetime | None = None,
+        self, boundaries: gpd.GeoDataFrame, source: Source, editor: str, *, now: datetime | None = None
     ) -> str | None:
         """Replace the boundaries of the levels in `boundaries`; None if the store already holds exactly these."""
 
@@ -104,6 +104,13 @@ def open_store(location: str | Path | None = None) -> AtlasStore:
     text = str(store_path() if location is None else location)
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     if scheme not in BACKENDS:
-        raise ContractError(text.split("@")[-1], None, None, None, "store.no_backend", scheme=scheme,
-                            known="".join(f", {s}://" for s in BACKENDS if s))
+        raise ContractError(
+            text.split("@")[-1],
+            None,
+            None,
+            None,
+            "store.no_backend",
+            scheme=scheme,
+            known="".join(f", {s}://" for s in BACKENDS if s),
+        )
     return BACKENDS[scheme](text)

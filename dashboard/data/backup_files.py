@@ -58,7 +58,7 @@ def listed(path: Path) -> list[Path]:
 def prune(path: Path, keep: int) -> None:
     """Delete all but the newest `keep` backups of the store."""
     old = listed(path)
-    for file in old[:max(len(old) - keep, 0)]:
+    for file in old[: max(len(old) - keep, 0)]:
         file.unlink(missing_ok=True)
 
 

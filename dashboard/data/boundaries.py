@@ -45,8 +45,14 @@ class Problem:
 
     def message(self, lang: str, column: str) -> str:
         """The features and what is wrong with them, in `lang`, naming the file's code column."""
-        return t(f"boundaries_check.{self.reason}", lang, column=column, code=self.code or "—",
-                 features=", ".join(map(str, self.features)), count=len(self.features))
+        return t(
+            f"boundaries_check.{self.reason}",
+            lang,
+            column=column,
+            code=self.code or "—",
+            features=", ".join(map(str, self.features)),
+            count=len(self.features),
+        )
 
 
 _REMEDIES = ("empty_geometry", "repeated_code")  # problems an import option gets past
@@ -90,8 +96,7 @@ def _layer_name(source: str, layer: str | None) -> str:
     if layer is None:
         # guessing among several layers could silently import the wrong level
         if len(names) != 1:
-            raise boundary_error(source, None, None, None, "choose_layer", count=len(names),
-                                layers=", ".join(names))
+            raise boundary_error(source, None, None, None, "choose_layer", count=len(names), layers=", ".join(names))
         return names[0]
     if layer not in names:
         raise ContractError(source, layer, None, None, "missing_layer")
@@ -102,7 +107,10 @@ def _code_text(raw: pd.Series, source: str, layer: str, column: str) -> pd.Serie
     """The code column as text; a column GDAL typed as numbers is refused."""
     # a ubigeo read as the number 50101 has lost its leading zero, and nothing can tell it back
     numeric = pd.api.types.is_numeric_dtype(raw) or pd.api.types.infer_dtype(raw, skipna=True) in (
-        "integer", "floating", "mixed-integer-float", "decimal",
+        "integer",
+        "floating",
+        "mixed-integer-float",
+        "decimal",
     )
     if numeric:
         raise boundary_error(source, layer, None, column, "code_is_number", type=str(raw.dtype))
@@ -110,17 +118,30 @@ def _code_text(raw: pd.Series, source: str, layer: str, column: str) -> pd.Serie
 
 
 def read_boundaries(
-    path: Path | str, level: str, code_column: str, name_column: str, layer: str | None = None, *,
-    skip_empty: bool = False, dissolve_duplicates: bool = False,
+    path: Path | str,
+    level: str,
+    code_column: str,
+    name_column: str,
+    layer: str | None = None,
+    *,
+    skip_empty: bool = False,
+    dissolve_duplicates: bool = False,
 ) -> gpd.GeoDataFrame:
     """Polygons of one `level` from any GDAL vector file, as the contract's BOUNDARIES layer."""
-    return read_boundary_file(path, level, code_column, name_column, layer, skip_empty=skip_empty,
-                              dissolve_duplicates=dissolve_duplicates).boundaries
+    return read_boundary_file(
+        path, level, code_column, name_column, layer, skip_empty=skip_empty, dissolve_duplicates=dissolve_duplicates
+    ).boundaries
 
 
 def read_boundary_file(
-    path: Path | str, level: str, code_column: str, name_column: str, layer: str | None = None, *,
-    skip_empty: bool = False, dissolve_duplicates: bool = False,
+    path: Path | str,
+    level: str,
+    code_column: str,
+    name_column: str,
+    layer: str | None = None,
+    *,
+    skip_empty: bool = False,
+    dissolve_duplicates: bool = False,
 ) -> BoundaryFile:
     """The BOUNDARIES layer of one `level` from a file, and the features skipped or merged to get it.
 
@@ -133,12 +154,7 @@ def read_boundary_file(
     raw, name = _read_layer(source, level, code_column, name_column, layer)
     code = _code_text(raw[code_column], source, name, code_column)
     frame = gpd.GeoDataFrame(
-        {
-            "boundary_id": f"{level}-" + code,
-            "level": level,
-            "code": code,
-            "name": raw[name_column],
-        },
+        {"boundary_id": f"{level}-" + code, "level": level, "code": code, "name": raw[name_column]},
         # the map draws in 2-D, and a layer mixing 2-D and 3-D parts would be written as 3-D
         # INEI shapefiles often hold self-intersecting rings, which would miscount points
         geometry=shapely.make_valid(shapely.force_2d(raw.to_crs(CRS).geometry.values)),
@@ -166,7 +182,7 @@ def read_boundary_file(
 
 
 def _read_layer(
-    source: str, level: str, code_column: str, name_column: str, layer: str | None,
+    source: str, level: str, code_column: str, name_column: str, layer: str | None
 ) -> tuple[gpd.GeoDataFrame, str]:
     """The file's layer, its rows numbered from 1, and the layer's name; refused if it cannot hold boundaries."""
     if level not in BOUNDARY_LEVEL:
@@ -203,8 +219,10 @@ def _problems(frame: gpd.GeoDataFrame, repeats: bool) -> list[Problem]:
     if repeats:
         present = code[code != ""]
         repeated = present[present.duplicated(keep=False)]
-        found += [Problem("repeated_code", str(c), tuple(int(r) for r in rows.index))
-                  for c, rows in repeated.groupby(repeated, sort=False)]
+        found += [
+            Problem("repeated_code", str(c), tuple(int(r) for r in rows.index))
+            for c, rows in repeated.groupby(repeated, sort=False)
+        ]
     return sorted(found, key=lambda problem: problem.features[0])
 
 
@@ -242,8 +260,10 @@ def same_levels(dataset: Dataset, boundaries: gpd.GeoDataFrame) -> bool:
     left, right = (frame.sort_values("boundary_id").reset_index(drop=True) for frame in (stored, boundaries))
     columns = ["boundary_id", "level", "code", "name"]
     # topological equality: the store writes every polygon as a MultiPolygon
-    return bool(left[columns].astype(str).equals(right[columns].astype(str))
-                and shapely.equals(left.geometry.values, right.geometry.values).all())
+    return bool(
+        left[columns].astype(str).equals(right[columns].astype(str))
+        and shapely.equals(left.geometry.values, right.geometry.values).all()
+    )
 
 
 def restore_levels(dataset: Dataset, before: Dataset, levels: Iterable[str]) -> Dataset:
@@ -267,9 +287,7 @@ def _replaced(dataset: Dataset, levels: set[str], boundaries: gpd.GeoDataFrame |
     return dataclasses.replace(dataset, boundaries=combined)
 
 
-def count_by_boundary(
-    boundaries: gpd.GeoDataFrame, points: gpd.GeoSeries, level: str,
-) -> tuple[gpd.GeoDataFrame, int]:
+def count_by_boundary(boundaries: gpd.GeoDataFrame, points: gpd.GeoSeries, level: str) -> tuple[gpd.GeoDataFrame, int]:
     """The polygons of `level` with `count`: how many of `points` fall in each (each point once);
     and how many of `points` fall in none of them (points without geometry are not counted at all).
     """

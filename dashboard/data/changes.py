@@ -28,8 +28,12 @@ class Changes:
 
     @property
     def empty(self) -> bool:
-        return not (any(len(f) for f in self.added.values()) or any(len(f) for f in self.updated.values())
-                    or any(self.deleted.values()) or any(self.restored.values()))
+        return not (
+            any(len(f) for f in self.added.values())
+            or any(len(f) for f in self.updated.values())
+            or any(self.deleted.values())
+            or any(self.restored.values())
+        )
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,15 @@ def changed(dataset: Dataset, changes: Changes, source: Source, writing: Writing
     for entity in ENTITIES:
         drafts.apply(draft, entity, changes, taken[entity.layer], source.name, writing.editor, writing.when)
     refuse_dangling(draft, {layer: set(ids) for layer, ids in changes.deleted.items()})
-    records, given = history.stamp(history.table(dataset.tables, RECORDS), draft.touched, writing.when,
-                                   writing.editor, {**draft.source_keys, **changes.source_keys})
+    records, given = history.stamp(
+        history.table(dataset.tables, RECORDS),
+        draft.touched,
+        writing.when,
+        writing.editor,
+        {**draft.source_keys, **changes.source_keys},
+    )
     counts = {a: sum(1 for g in given if g[2] == a) for a in history.ACTIONS}
-    row = _row(writing, source.kind, given, {**source.counts, **counts}, file=source.name,
-               sha256=source.sha256 or "")
+    row = _row(writing, source.kind, given, {**source.counts, **counts}, file=source.name, sha256=source.sha256 or "")
     return _finished(dataset, draft, records, row, writing, location)
 
 
@@ -100,7 +104,7 @@ def restored(dataset: Dataset, backup: str, read_backup: ReadBackup, writing: Wr
 
 
 def boundaries_replaced(
-    dataset: Dataset, boundaries: gpd.GeoDataFrame, source: Source, writing: Writing, location: str,
+    dataset: Dataset, boundaries: gpd.GeoDataFrame, source: Source, writing: Writing, location: str
 ) -> Dataset | None:
     """`dataset` with its boundaries of the levels in `boundaries` replaced; None if it holds exactly these."""
     if boundaries.empty:
@@ -121,9 +125,14 @@ def boundaries_replaced(
 def _taken(dataset: Dataset, changes: Changes) -> dict[str, set[str]]:
     """Ids no new record may get, by layer: live, in the trash, ever recorded, or given in the changes."""
     tables = [history.table(dataset.tables, name) for name in (RECORDS, TRASH)]
-    return {layer: {*dataset.frame(entity)[entity.id_field], *(i for t in tables for i in history.ids_in(t, layer)),
-                    *(i for i in drafts.given_ids(changes.added.get(layer), entity) if i)}
-            for layer, entity in LAYERS.items()}
+    return {
+        layer: {
+            *dataset.frame(entity)[entity.id_field],
+            *(i for t in tables for i in history.ids_in(t, layer)),
+            *(i for i in drafts.given_ids(changes.added.get(layer), entity) if i),
+        }
+        for layer, entity in LAYERS.items()
+    }
 
 
 def _keys(dataset: Dataset) -> list[Key]:
@@ -137,30 +146,40 @@ def _keys(dataset: Dataset) -> list[Key]:
 
 
 def _reverted(
-    dataset: Dataset, before: Dataset, keys: list[Key], action: str, writing: Writing, location: str,
+    dataset: Dataset, before: Dataset, keys: list[Key], action: str, writing: Writing, location: str
 ) -> tuple[Dataset, drafts.Draft, pd.DataFrame, list[history.Touch]]:
     """The records and boundary levels among `keys` as `before` holds them, each stamped with `action`."""
     draft, removed = drafts.revert(dataset, before, keys, location)
     levels = [level for layer, level in keys if layer == BOUNDARIES_KIND]
     dataset = restore_levels(dataset, before, levels) if levels else dataset
     refuse_dangling(draft, removed)
-    records, given = history.stamp(history.table(dataset.tables, RECORDS), [(*key, action) for key in keys],
-                                   writing.when, writing.editor, {})
+    records, given = history.stamp(
+        history.table(dataset.tables, RECORDS), [(*key, action) for key in keys], writing.when, writing.editor, {}
+    )
     return dataset, draft, records, given
 
 
 def _row(writing: Writing, kind: str, given: list[history.Touch], counts: dict, **values: str) -> dict[str, str]:
     """The audit row of this write, naming its backup."""
-    return history.entry_row(writing.entry, kind, writing.editor, writing.when, backup=writing.backup,
-                             counts=json.dumps(counts), records=history.touched_json(given), **values)
+    return history.entry_row(
+        writing.entry,
+        kind,
+        writing.editor,
+        writing.when,
+        backup=writing.backup,
+        counts=json.dumps(counts),
+        records=history.touched_json(given),
+        **values,
+    )
 
 
-def _finished(dataset: Dataset, draft: drafts.Draft, records: pd.DataFrame, row: dict[str, str], writing: Writing,
-              location: str) -> Dataset:
+def _finished(
+    dataset: Dataset, draft: drafts.Draft, records: pd.DataFrame, row: dict[str, str], writing: Writing, location: str
+) -> Dataset:
     """The new store: the draft's records checked and typed, the revisions, the trash, the audit with its entry."""
-    imports = pd.concat([history.table(dataset.tables, IMPORTS), pd.DataFrame([row], dtype=object)],
-                        ignore_index=True)
-    result = drafts.assembled(dataset, draft, {RECORDS: records, IMPORTS: imports, TRASH: draft.trash},
-                              writing.when, location)
+    imports = pd.concat([history.table(dataset.tables, IMPORTS), pd.DataFrame([row], dtype=object)], ignore_index=True)
+    result = drafts.assembled(
+        dataset, draft, {RECORDS: records, IMPORTS: imports, TRASH: draft.trash}, writing.when, location
+    )
     draft.plains.clear()  # the typed layers of `result` replace the plain copies: let them go before writing
     return result

@@ -24,8 +24,7 @@ class ContractError(ValueError):
     """A store or file that breaks the data contract, located to file, layer, row and field."""
 
     def __init__(
-        self, source: Path | str, layer: str | None, row: int | None, field: str | None, key: str,
-        **params,
+        self, source: Path | str, layer: str | None, row: int | None, field: str | None, key: str, **params
     ) -> None:
         self.source, self.layer, self.row, self.field = str(source), layer, row, field
         self.key, self.params = key, params
@@ -111,8 +110,15 @@ def _boolean(raw: pd.Series, field: Field) -> Converted:
 
 
 CONVERTERS: dict[str, Callable[[pd.Series, Field], Converted]] = {
-    "id": _text, "text": _text, "ref": _text, "code": _code, "country": _country,
-    "region": _region, "int": _integer, "year": _year, "bool": _boolean,
+    "id": _text,
+    "text": _text,
+    "ref": _text,
+    "code": _code,
+    "country": _country,
+    "region": _region,
+    "int": _integer,
+    "year": _year,
+    "bool": _boolean,
 }
 
 
@@ -146,7 +152,12 @@ def conform_layer(entity: Entity, frame: gpd.GeoDataFrame, source: Path | str) -
         stated = result["region"].astype("string").str[:2]
         _raise_first(
             stated.notna() & (stated != result["country"].astype("string")),
-            rows, source, entity.layer, "region", "region_country", result["region"],
+            rows,
+            source,
+            entity.layer,
+            "region",
+            "region_country",
+            result["region"],
         )
     _check_geometry(entity, result, source)
     return result
@@ -163,8 +174,15 @@ def _check_geometry(entity: Entity, frame: gpd.GeoDataFrame, source) -> None:
     present = geometry.notna() & ~geometry.is_empty
     if entity.geometry_required:
         _raise_first(~present, rows, source, entity.layer, "geometry", "required")
-    _raise_first(present & ~geometry.geom_type.isin(entity.geometry_types), rows, source, entity.layer,
-                 "geometry", "wrong_geometry", geometry.geom_type)
+    _raise_first(
+        present & ~geometry.geom_type.isin(entity.geometry_types),
+        rows,
+        source,
+        entity.layer,
+        "geometry",
+        "wrong_geometry",
+        geometry.geom_type,
+    )
     if "country" in frame.columns:
         check_points(entity, frame, frame["country"], source)
 
@@ -174,13 +192,19 @@ def check_points(entity: Entity, frame: gpd.GeoDataFrame, countries: pd.Series, 
     geometry = frame.geometry
     present = (geometry.notna() & ~geometry.is_empty).to_numpy()
     points = geometry[present]
-    inside = inside_country(points.x.to_numpy(), points.y.to_numpy(),
-                            countries.astype("string").to_numpy()[present])
+    inside = inside_country(points.x.to_numpy(), points.y.to_numpy(), countries.astype("string").to_numpy()[present])
     outside = np.zeros(len(frame), dtype=bool)
     outside[present] = ~inside
     coordinates = geometry.map(lambda p: "" if p is None else f"{p.y:.5f}, {p.x:.5f}")
-    _raise_first(pd.Series(outside, index=frame.index), frame.index, source, entity.layer,
-                 "geometry", "outside_country", coordinates)
+    _raise_first(
+        pd.Series(outside, index=frame.index),
+        frame.index,
+        source,
+        entity.layer,
+        "geometry",
+        "outside_country",
+        coordinates,
+    )
 
 
 def attach_lists(
@@ -199,13 +223,12 @@ def attach_lists(
         value = table[column].astype("string")
         if field.type == "codes":
             vocabulary = VOCABULARIES[field.vocabulary]
-            _raise_first(~is_in(value, vocabulary.codes), table.index, source, layer, column,
-                         "unknown_code", value)
-        frame[field.name] = lists_by_owner(owner.to_numpy(object), value.to_numpy(object),
-                                            frame[entity.id_field].to_numpy(object))
+            _raise_first(~is_in(value, vocabulary.codes), table.index, source, layer, column, "unknown_code", value)
+        frame[field.name] = lists_by_owner(
+            owner.to_numpy(object), value.to_numpy(object), frame[entity.id_field].to_numpy(object)
+        )
         if field.required:
-            _raise_first(frame[field.name].map(len) == 0, frame.index, source, entity.layer,
-                         field.name, "required")
+            _raise_first(frame[field.name].map(len) == 0, frame.index, source, entity.layer, field.name, "required")
     return frame
 
 

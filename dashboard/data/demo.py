@@ -43,8 +43,14 @@ INNOVATOR_PHRASES = {
     "mixed_group": "un grupo mixto de familias",
     "community": "la comunidad",
 }
-INNOVATOR_WEIGHTS = {"woman": 0.24, "man": 0.26, "womens_group": 0.16, "mens_group": 0.06,
-                     "mixed_group": 0.14, "community": 0.14}
+INNOVATOR_WEIGHTS = {
+    "woman": 0.24,
+    "man": 0.26,
+    "womens_group": 0.16,
+    "mens_group": 0.06,
+    "mixed_group": 0.14,
+    "community": 0.14,
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Sources:
 
 def read_sources(folder: Path = SOURCES) -> Sources:
     """Read the demo's text sources from `folder`."""
+
     def rows(name: str) -> list[dict[str, str]]:
         with (folder / name).open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
@@ -78,8 +85,12 @@ def _gazetteer() -> dict[int, dict]:
 def _place(geonameid: str | int, crosswalk: dict[tuple[str, str], str]) -> dict:
     place = _gazetteer()[int(geonameid)]
     region = crosswalk[(place["countrycode"], place["admin1code"])]
-    return {"name": place["name"], "country": place["countrycode"], "region": region,
-            "geometry": shapely.Point(round(place["longitude"], 5), round(place["latitude"], 5))}
+    return {
+        "name": place["name"],
+        "country": place["countrycode"],
+        "region": region,
+        "geometry": shapely.Point(round(place["longitude"], 5), round(place["latitude"], 5)),
+    }
 
 
 def _frame(records: list[dict]) -> gpd.GeoDataFrame:
@@ -93,10 +104,16 @@ def build_partners(sources: Sources) -> gpd.GeoDataFrame:
     records = []
     for row in sources.partners:
         place = _place(row["hq_geonameid"], sources.regions)
-        records.append({**{k: row[k] or None for k in ("partner_id", "name", "acronym", "kind", "role",
-                                                        "joined_year")},
-                        "hq_town": place["name"], "country": place["country"],
-                        "region": place["region"], "website": None, "geometry": place["geometry"]})
+        records.append(
+            {
+                **{k: row[k] or None for k in ("partner_id", "name", "acronym", "kind", "role", "joined_year")},
+                "hq_town": place["name"],
+                "country": place["country"],
+                "region": place["region"],
+                "website": None,
+                "geometry": place["geometry"],
+            }
+        )
     return conform_layer(PARTNERS, _frame(records), SOURCES / "partners.csv")
 
 
@@ -105,41 +122,70 @@ def build_communities(sources: Sources, extra: int, rng: np.random.Generator) ->
     records = []
     for row in sources.communities:
         place = _place(row["geonameid"], sources.regions)
-        records.append({
-            "community_id": row["community_id"], "name": place["name"],
-            "name_local": row["name_local"] or None, "country": place["country"],
-            "region": place["region"], "province": row["province"] or None,
-            "district": row["district"] or None, "altitude_m": row["altitude_m"] or None,
-            "slope": row["slope"] or None, "people": row["people"] or None,
-            "location_source": "gazetteer", "gazetteer_id": row["geonameid"],
-            "geometry": place["geometry"],
-        })
+        records.append(
+            {
+                "community_id": row["community_id"],
+                "name": place["name"],
+                "name_local": row["name_local"] or None,
+                "country": place["country"],
+                "region": place["region"],
+                "province": row["province"] or None,
+                "district": row["district"] or None,
+                "altitude_m": row["altitude_m"] or None,
+                "slope": row["slope"] or None,
+                "people": row["people"] or None,
+                "location_source": "gazetteer",
+                "gazetteer_id": row["geonameid"],
+                "geometry": place["geometry"],
+            }
+        )
     records.extend(_extra_communities(sources, extra, rng))
     return conform_layer(COMMUNITIES, _frame(records), SOURCES / "communities.csv")
 
 
 def _extra_communities(sources: Sources, count: int, rng: np.random.Generator) -> list[dict]:
     used = {int(row["geonameid"]) for row in sources.communities}
-    pool = sorted(gid for gid, c in _gazetteer().items()
-                  if gid not in used and (c["countrycode"], c["admin1code"]) in sources.regions)
+    pool = sorted(
+        gid
+        for gid, c in _gazetteer().items()
+        if gid not in used and (c["countrycode"], c["admin1code"]) in sources.regions
+    )
     chosen = sorted(rng.choice(pool, size=min(count, len(pool)), replace=False))
     people = {"PE": "quechua", "BO": "aymara", "EC": "kichwa"}
     records = []
     for number, gid in enumerate(chosen, start=1):
         place = _place(gid, sources.regions)
-        records.append({
-            "community_id": f"{place['region']}-G{number:05d}", "name": place["name"],
-            "name_local": None, "country": place["country"], "region": place["region"],
-            "province": None, "district": None, "altitude_m": int(rng.integers(2400, 4300)),
-            "slope": None, "people": people[place["country"]], "location_source": "gazetteer",
-            "gazetteer_id": str(gid), "geometry": place["geometry"],
-        })
+        records.append(
+            {
+                "community_id": f"{place['region']}-G{number:05d}",
+                "name": place["name"],
+                "name_local": None,
+                "country": place["country"],
+                "region": place["region"],
+                "province": None,
+                "district": None,
+                "altitude_m": int(rng.integers(2400, 4300)),
+                "slope": None,
+                "people": people[place["country"]],
+                "location_source": "gazetteer",
+                "gazetteer_id": str(gid),
+                "geometry": place["geometry"],
+            }
+        )
     return records
 
 
 # Partners work mostly around Ayacucho, where the platform began; the host works everywhere.
-PARTNER_REACH = {"world_neighbors": 3.0, "cedap": 2.0, "aba": 2.0, "unsch": 2.0, "solid_peru": 1.5,
-                 "los_chakas": 1.0, "villa_hermosa": 0.4, "lamlama": 0.4}
+PARTNER_REACH = {
+    "world_neighbors": 3.0,
+    "cedap": 2.0,
+    "aba": 2.0,
+    "unsch": 2.0,
+    "solid_peru": 1.5,
+    "los_chakas": 1.0,
+    "villa_hermosa": 0.4,
+    "lamlama": 0.4,
+}
 HOME_REGION, HOME_BOOST = "PE-AYA", 3.0
 
 
@@ -181,15 +227,13 @@ def _themes_by_community(themes: list[dict], altitudes: np.ndarray) -> list[np.n
     everything = np.arange(len(themes))
     fitting = []
     for altitude in altitudes:
-        fits = [i for i, t in enumerate(themes)
-                if t.get("min_altitude", 0) <= altitude <= t.get("max_altitude", 9000)]
+        fits = [i for i, t in enumerate(themes) if t.get("min_altitude", 0) <= altitude <= t.get("max_altitude", 9000)]
         fitting.append(np.array(fits) if fits else everything)
     return fitting
 
 
 def build_innovations(
-    sources: Sources, communities: gpd.GeoDataFrame, partners: gpd.GeoDataFrame, n: int,
-    rng: np.random.Generator,
+    sources: Sources, communities: gpd.GeoDataFrame, partners: gpd.GeoDataFrame, n: int, rng: np.random.Generator
 ) -> gpd.GeoDataFrame:
     """`n` illustrative innovations over FIRST_YEAR..LAST_YEAR, each with 1–3 partners."""
     themes = sources.themes
@@ -198,8 +242,9 @@ def build_innovations(
     where = rng.choice(len(communities), size=n, p=weights / weights.sum())
     altitudes = communities["altitude_m"].fillna(3500).to_numpy(dtype=float)
     fitting = _themes_by_community(themes, altitudes)
-    theme_of = np.array([fitting[c][k % len(fitting[c])]
-                         for c, k in zip(where, rng.integers(0, 1 << 30, size=n), strict=True)])
+    theme_of = np.array(
+        [fitting[c][k % len(fitting[c])] for c, k in zip(where, rng.integers(0, 1 << 30, size=n), strict=True)]
+    )
     started, documented = _years(n, rng)
     innovator = rng.choice(list(INNOVATOR_WEIGHTS), size=n, p=list(INNOVATOR_WEIGHTS.values()))
     consent = rng.random(n) < 0.85
@@ -221,21 +266,28 @@ def build_innovations(
     for i in range(n):
         theme = themes[theme_of[i]]
         slots = {**text_fields[i], "year": str(started[i]), "innovator": INNOVATOR_PHRASES[innovator[i]]}
-        records.append({
-            "innovation_id": f"INN-{i + 1:06d}",
-            "title": theme["title"].format_map(slots),
-            "title_local": theme.get("title_local") or None,
-            "description": theme["descriptions"][variant[i] % len(theme["descriptions"])].format_map(slots),
-            "kind": theme["kind"], "domain": theme["domain"],
-            "crops": _pick_some(theme.get("crops", []), 1, 2, draws[i, 0], shuffles[i]),
-            "livestock": _pick_some(theme.get("livestock", []), 1, 2, draws[i, 1], shuffles[i, ::-1]),
-            "community_id": places["community_id"].iat[i], "partners": partner_lists[i],
-            "year_started": int(started[i]), "year_documented": int(documented[i]),
-            "pid_stage": stages[i], "innovator_type": innovator[i],
-            "innovator_name": _fictitious_name(innovator[i], i + 1),
-            "consent_public": bool(consent[i]), "name_public": bool(name_public[i]),
-            "geometry": shapely.Point(xs[i], ys[i]) if own[i] else None,
-        })
+        records.append(
+            {
+                "innovation_id": f"INN-{i + 1:06d}",
+                "title": theme["title"].format_map(slots),
+                "title_local": theme.get("title_local") or None,
+                "description": theme["descriptions"][variant[i] % len(theme["descriptions"])].format_map(slots),
+                "kind": theme["kind"],
+                "domain": theme["domain"],
+                "crops": _pick_some(theme.get("crops", []), 1, 2, draws[i, 0], shuffles[i]),
+                "livestock": _pick_some(theme.get("livestock", []), 1, 2, draws[i, 1], shuffles[i, ::-1]),
+                "community_id": places["community_id"].iat[i],
+                "partners": partner_lists[i],
+                "year_started": int(started[i]),
+                "year_documented": int(documented[i]),
+                "pid_stage": stages[i],
+                "innovator_type": innovator[i],
+                "innovator_name": _fictitious_name(innovator[i], i + 1),
+                "consent_public": bool(consent[i]),
+                "name_public": bool(name_public[i]),
+                "geometry": shapely.Point(xs[i], ys[i]) if own[i] else None,
+            }
+        )
     frame = _frame(records)
     lists = frame[[f.name for f in INNOVATIONS.multi_fields]]
     typed = conform_layer(INNOVATIONS, frame, "demo")
@@ -244,7 +296,8 @@ def build_innovations(
 
 def _text_fields(places: gpd.GeoDataFrame) -> list[dict[str, str]]:
     columns = {
-        "community": places["name"].astype(str), "district": places["district"].fillna(places["name"]),
+        "community": places["name"].astype(str),
+        "district": places["district"].fillna(places["name"]),
         "province": places["province"].fillna(places["name"]),
         "region": places["region"].astype(str).map(region_label),
         "altitude": places["altitude_m"].astype("string").fillna("3500"),
@@ -261,8 +314,7 @@ def _fictitious_name(innovator_type: str, number: int) -> str | None:
     return f"{label.capitalize()} fictici{ending} n.º {number:06d}"
 
 
-def build(n_innovations: int = DEMO_INNOVATIONS, seed: int = DEMO_SEED,
-          sources: Sources | None = None) -> Dataset:
+def build(n_innovations: int = DEMO_INNOVATIONS, seed: int = DEMO_SEED, sources: Sources | None = None) -> Dataset:
     """The demo dataset with `n_innovations` innovations, the same for the same seed and sources."""
     sources = sources or read_sources()
     rng = np.random.default_rng(seed)
@@ -271,7 +323,10 @@ def build(n_innovations: int = DEMO_INNOVATIONS, seed: int = DEMO_SEED,
     communities = build_communities(sources, extra, rng)
     innovations = build_innovations(sources, communities, partners, n_innovations, rng)
     metadata = {
-        "illustrative": "true", "generator": "dashboard.data.demo", "seed": str(seed),
-        "innovations": str(n_innovations), "updated": f"{LAST_YEAR}-12-31T00:00:00Z",
+        "illustrative": "true",
+        "generator": "dashboard.data.demo",
+        "seed": str(seed),
+        "innovations": str(n_innovations),
+        "updated": f"{LAST_YEAR}-12-31T00:00:00Z",
     }
     return assemble(partners, communities, innovations, metadata, "demo")

@@ -37,8 +37,7 @@ class Draft:
 
 def draft_of(dataset: Dataset, source: Path | str) -> Draft:
     """The records and trash of `dataset`, ready to be changed."""
-    return Draft({e.layer: plain(e, dataset.frame(e), source) for e in ENTITIES},
-                 history.table(dataset.tables, TRASH))
+    return Draft({e.layer: plain(e, dataset.frame(e), source) for e in ENTITIES}, history.table(dataset.tables, TRASH))
 
 
 def given_ids(frame: gpd.GeoDataFrame | None, entity: Entity) -> list[str | None]:
@@ -48,9 +47,7 @@ def given_ids(frame: gpd.GeoDataFrame | None, entity: Entity) -> list[str | None
     return [i if isinstance(i, str) and i.strip() else None for i in frame[entity.id_field].astype(object)]
 
 
-def apply(
-    draft: Draft, entity: Entity, changes: Changes, taken: set[str], source: str, editor: str, when: str,
-) -> None:
+def apply(draft: Draft, entity: Entity, changes: Changes, taken: set[str], source: str, editor: str, when: str) -> None:
     """Add, replace, delete (to the trash) and restore the records of one layer of `draft`."""
     layer, id_field = entity.layer, entity.id_field
     current = draft.plains[layer]
@@ -60,35 +57,55 @@ def apply(
     back = (draft.trash["entity"] == layer) & draft.trash["id"].isin(changes.restored.get(layer, ()))
     restored = from_records(entity, [history.record_from_json(entity, r) for r in draft.trash.loc[back, "record"]])
     leaving = current[current[id_field].isin(deleted)].to_dict("records")
-    binned = [{"entity": layer, "id": r[id_field], "deleted_at": when, "deleted_by": editor,
-               "record": history.record_json(entity, r)} for r in leaving]
-    draft.trash = pd.concat([draft.trash[~back], pd.DataFrame(binned, columns=draft.trash.columns, dtype=object)],
-                            ignore_index=True)
+    binned = [
+        {
+            "entity": layer,
+            "id": r[id_field],
+            "deleted_at": when,
+            "deleted_by": editor,
+            "record": history.record_json(entity, r),
+        }
+        for r in leaving
+    ]
+    draft.trash = pd.concat(
+        [draft.trash[~back], pd.DataFrame(binned, columns=draft.trash.columns, dtype=object)], ignore_index=True
+    )
     kept = current[~current[id_field].isin([*updated[id_field], *deleted])]
     draft.plains[layer] = arrange(_concat([kept, updated, added, restored], current), id_field, current[id_field])
-    for action, ids in (("added", added[id_field]), ("updated", updated[id_field]), ("deleted", deleted),
-                        ("restored", restored[id_field])):
+    for action, ids in (
+        ("added", added[id_field]),
+        ("updated", updated[id_field]),
+        ("deleted", deleted),
+        ("restored", restored[id_field]),
+    ):
         draft.touched += [(layer, i, action) for i in ids]
 
 
-def _numbered(draft: Draft, entity: Entity, frame: gpd.GeoDataFrame | None, taken: set[str],
-              source: str) -> gpd.GeoDataFrame:
+def _numbered(
+    draft: Draft, entity: Entity, frame: gpd.GeoDataFrame | None, taken: set[str], source: str
+) -> gpd.GeoDataFrame:
     """The added rows as a plain frame, each without an id given a new one; their source keys noted."""
     rows = plain(entity, frame, source)
     numbering = Numbering(entity.layer, taken)
-    prefixes = [dict(zip(numbering.fields, values, strict=True))
-                for values in zip(*(rows[f] for f in numbering.fields), strict=True)] if numbering.fields \
+    prefixes = (
+        [
+            dict(zip(numbering.fields, values, strict=True))
+            for values in zip(*(rows[f] for f in numbering.fields), strict=True)
+        ]
+        if numbering.fields
         else [{}] * len(rows)
+    )
     ids = [i or numbering.new_id(r) for i, r in zip(given_ids(frame, entity), prefixes, strict=True)]
     rows[entity.id_field] = pd.Series(ids, index=rows.index, dtype=object)
     if frame is not None and "source_key" in frame.columns:  # Kobo _uuid / ODK instanceID, even without an id
-        draft.source_keys.update({(entity.layer, i): k for i, k in zip(ids, frame["source_key"], strict=True)
-                                  if isinstance(k, str) and k})
+        draft.source_keys.update(
+            {(entity.layer, i): k for i, k in zip(ids, frame["source_key"], strict=True) if isinstance(k, str) and k}
+        )
     return rows
 
 
 def revert(
-    dataset: Dataset, before: Dataset, touched: Iterable[Key], source: Path | str,
+    dataset: Dataset, before: Dataset, touched: Iterable[Key], source: Path | str
 ) -> tuple[Draft, dict[str, set[str]]]:
     """`dataset` with every touched record, live or in the trash, as it was in `before`; and the ids it removes."""
     keys = set(touched)
@@ -105,12 +122,11 @@ def revert(
 
 
 def _keyed(table: pd.DataFrame, keys: set[Key]) -> pd.Series:
-    return pd.Series([k in keys for k in zip(table["entity"], table["id"], strict=True)], index=table.index,
-                     dtype=bool)
+    return pd.Series([k in keys for k in zip(table["entity"], table["id"], strict=True)], index=table.index, dtype=bool)
 
 
 def referrers(
-    plains: dict[str, gpd.GeoDataFrame], removed: dict[str, set[str]],
+    plains: dict[str, gpd.GeoDataFrame], removed: dict[str, set[str]]
 ) -> tuple[str, str, str, list[str]] | None:
     """The first removed record that live records still name: (layer, id, their layer, their ids); else None."""
     for entity in ENTITIES:
@@ -140,8 +156,10 @@ def plain(entity: Entity, frame: gpd.GeoDataFrame | None, source: Path | str) ->
         if f.name not in frame.columns:
             raise ContractError(source, entity.layer, None, f.name, "missing_column")
         values = frame[f.name].astype(object).to_numpy()
-        columns[f.name] = pd.Series([_listed(v) for v in values] if f.multi
-                                    else [None if v is None or pd.isna(v) else v for v in values], dtype=object)
+        columns[f.name] = pd.Series(
+            [_listed(v) for v in values] if f.multi else [None if v is None or pd.isna(v) else v for v in values],
+            dtype=object,
+        )
     own = frame["has_own_point"].to_numpy(dtype=bool) if "has_own_point" in frame.columns else np.ones(len(frame), bool)
     geometry = gpd.GeoSeries(np.where(own, frame.geometry.to_numpy(), None), crs=CRS)
     return gpd.GeoDataFrame(columns, geometry=geometry, crs=CRS)
@@ -182,10 +200,16 @@ def typed(entity: Entity, rows: gpd.GeoDataFrame, source: Path | str) -> gpd.Geo
     return result
 
 
-def assembled(dataset: Dataset, draft: Draft, tables: dict[str, pd.DataFrame], updated: str,
-              source: Path | str) -> Dataset:
+def assembled(
+    dataset: Dataset, draft: Draft, tables: dict[str, pd.DataFrame], updated: str, source: Path | str
+) -> Dataset:
     """The new store: `draft`'s layers typed and checked, `dataset`'s boundaries, the given bookkeeping tables."""
     layers = {e.layer: typed(e, draft.plains[e.layer], source) for e in ENTITIES}
-    result = assemble(layers["partners"], layers["communities"], layers["innovations"],
-                            {**dataset.metadata, "updated": updated}, source)
+    result = assemble(
+        layers["partners"],
+        layers["communities"],
+        layers["innovations"],
+        {**dataset.metadata, "updated": updated},
+        source,
+    )
     return dataclasses.replace(result, boundaries=dataset.boundaries, tables={**dataset.tables, **tables})

@@ -74,33 +74,40 @@ class GeoPackageStore:
         if changes.empty:
             raise CommitError("commit.nothing")
         refuse_unknown_layers(changes)  # before waiting for the lock
-        return self._write(lambda data, writing: commits.changed(data, changes, source, writing, self.location),
-                           editor, now)
+        return self._write(
+            lambda data, writing: commits.changed(data, changes, source, writing, self.location), editor, now
+        )
 
     def commit_planned(self, plan: Plan, editor: str, *, now: datetime | None = None) -> str | None:
         """Apply what `plan` finds on the file read under the lock."""
+
         def build(data: Dataset, writing: commits.Writing) -> Dataset | None:
             changes, source = plan(data)
             return None if changes.empty else commits.changed(data, changes, source, writing, self.location)
+
         return self._write(build, editor, now)
 
     def undo(self, entry: str, editor: str, *, now: datetime | None = None) -> str:
         """Reverse the history entry `entry` from the backup taken before it."""
-        return self._write(lambda data, writing: commits.undone(data, entry, self._backup, writing, self.location),
-                           editor, now)
+        return self._write(
+            lambda data, writing: commits.undone(data, entry, self._backup, writing, self.location), editor, now
+        )
 
     def replace_boundaries(
-        self, boundaries: gpd.GeoDataFrame, source: Source, editor: str, *, now: datetime | None = None,
+        self, boundaries: gpd.GeoDataFrame, source: Source, editor: str, *, now: datetime | None = None
     ) -> str | None:
         """Replace the boundaries of the levels in `boundaries`, other levels kept."""
         return self._write(
             lambda data, writing: commits.boundaries_replaced(data, boundaries, source, writing, self.location),
-            editor, now)
+            editor,
+            now,
+        )
 
     def restore(self, backup: str, editor: str, *, now: datetime | None = None) -> str:
         """Bring back what the backup file `backup` holds, as one more entry of the history."""
-        return self._write(lambda data, writing: commits.restored(data, backup, self._backup, writing, self.location),
-                           editor, now)
+        return self._write(
+            lambda data, writing: commits.restored(data, backup, self._backup, writing, self.location), editor, now
+        )
 
     def history(self) -> pd.DataFrame:
         """The audit of imports, edits and undos, newest first, read without checking every record."""
@@ -141,8 +148,9 @@ class GeoPackageStore:
         with self.locked():
             dataset = self.load()
             entry = commits.next_entry(dataset)
-            writing = commits.Writing(entry, editor, history.utc_text(now),
-                                      backup_files.name_for(self.path, entry, now))
+            writing = commits.Writing(
+                entry, editor, history.utc_text(now), backup_files.name_for(self.path, entry, now)
+            )
             result = build(dataset, writing)
             if result is None:
                 return None

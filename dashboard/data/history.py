@@ -22,8 +22,7 @@ RECORDS, IMPORTS, TRASH = BOOKKEEPING_TABLES
 COLUMNS: dict[str, tuple[str, ...]] = {
     RECORDS: ("entity", "id", "revision", "updated_at", "updated_by", "source_key"),
     # undoes: the entry an undo reverses; records: JSON [[layer, id, action, revision set], ...]
-    IMPORTS: ("id", "kind", "editor", "time", "file", "sha256", "counts", "backup", "undone_by", "undoes",
-              "records"),
+    IMPORTS: ("id", "kind", "editor", "time", "file", "sha256", "counts", "backup", "undone_by", "undoes", "records"),
     TRASH: ("entity", "id", "deleted_at", "deleted_by", "record"),
 }
 ENTRY_PREFIX, ENTRY_WIDTH = "CHG-", 6
@@ -83,8 +82,7 @@ def revision(tables: dict[str, pd.DataFrame], key: Key) -> int:
 
 
 def stamp(
-    records: pd.DataFrame, touched: Iterable[tuple[str, str, str]], when: str, editor: str,
-    source_keys: dict[Key, str],
+    records: pd.DataFrame, touched: Iterable[tuple[str, str, str]], when: str, editor: str, source_keys: dict[Key, str]
 ) -> tuple[pd.DataFrame, list[Touch]]:
     """`records` with the revision of every touched (layer, id, action) bumped, and what each got."""
     rows = {(r["entity"], r["id"]): dict(r) for r in records.to_dict("records")}
@@ -94,8 +92,14 @@ def stamp(
         row = rows.get(key)
         number = int(row["revision"]) + 1 if row else (1 if action == "added" else 2)
         source_key = source_keys.get(key, row["source_key"] if row else "")
-        rows[key] = {"entity": layer, "id": record_id, "revision": str(number), "updated_at": when,
-                     "updated_by": editor, "source_key": source_key or ""}
+        rows[key] = {
+            "entity": layer,
+            "id": record_id,
+            "revision": str(number),
+            "updated_at": when,
+            "updated_by": editor,
+            "source_key": source_key or "",
+        }
         given.append((layer, record_id, action, number))
     return pd.DataFrame(list(rows.values()), columns=COLUMNS[RECORDS], dtype=object), given
 
@@ -132,8 +136,10 @@ def _json_value(value: object, kind: str) -> object:
 
 def record_json(entity: Entity, record: dict) -> str:
     """A stored record as JSON text: typed values, lists as lists, its own geometry as GeoJSON (or null)."""
-    values = {f.name: [str(v) for v in record[f.name]] if f.multi else _json_value(record[f.name], f.type)
-              for f in entity.fields}
+    values = {
+        f.name: [str(v) for v in record[f.name]] if f.multi else _json_value(record[f.name], f.type)
+        for f in entity.fields
+    }
     geometry = record.get("geometry")
     present = geometry is not None and not geometry.is_empty
     values["geometry"] = shapely.geometry.mapping(geometry) if present else None

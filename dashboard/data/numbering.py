@@ -42,7 +42,7 @@ class Numbering:
         prefix = self.template.format_map({k: "" if v is None else v for k, v in record.items()})
         if prefix not in self.last:
             first = next_ids(self.taken, prefix, self.width, 1)[0]
-            self.last[prefix] = (int(first[len(prefix):]) - 1, len(first) - len(prefix))
+            self.last[prefix] = (int(first[len(prefix) :]) - 1, len(first) - len(prefix))
         number, width = self.last[prefix]
         record_id = f"{prefix}{number + 1:0{width}d}"
         while record_id in self.taken:  # an id written by hand above the highest number's padding

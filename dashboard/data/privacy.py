@@ -21,8 +21,7 @@ def district_centroids(communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
     unknown = communities["district"].isna().to_numpy()
     x = x.where(~unknown, communities.geometry.x)
     y = y.where(~unknown, communities.geometry.y)
-    return gpd.GeoSeries(gpd.points_from_xy(x.round(5), y.round(5)), index=communities["community_id"],
-                         crs=CRS)
+    return gpd.GeoSeries(gpd.points_from_xy(x.round(5), y.round(5)), index=communities["community_id"], crs=CRS)
 
 
 def public_points(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -59,5 +58,9 @@ def public_view(data: Dataset, keep: np.ndarray, *, editor: bool = False) -> Dat
     communities = data.communities[data.communities["community_id"].isin(innovations["community_id"])]
     named_partners = {p for listed in innovations["partners"] for p in listed}
     partners = data.partners[data.partners["partner_id"].isin(named_partners)]
-    return Dataset(partners=partners.reset_index(drop=True), communities=communities.reset_index(drop=True),
-                   innovations=innovations.reset_index(drop=True), metadata=dict(data.metadata))
+    return Dataset(
+        partners=partners.reset_index(drop=True),
+        communities=communities.reset_index(drop=True),
+        innovations=innovations.reset_index(drop=True),
+        metadata=dict(data.metadata),
+    )

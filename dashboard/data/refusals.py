@@ -44,8 +44,16 @@ class Conflict:
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The record and what happened to it, in `lang`."""
-        return t(self.reason, lang, layer=self.layer, id=self.id, seen=self.seen, revision=self.revision,
-                 editor=self.editor or t("commit.someone", lang), when=self.when or "—")
+        return t(
+            self.reason,
+            lang,
+            layer=self.layer,
+            id=self.id,
+            seen=self.seen,
+            revision=self.revision,
+            editor=self.editor or t("commit.someone", lang),
+            when=self.when or "—",
+        )
 
 
 class ConflictError(CommitError):
@@ -82,8 +90,11 @@ def refuse_conflicts(dataset: Dataset, changes: Changes) -> None:
         added = [i for i in drafts.given_ids(changes.added.get(layer), entity) if i]
         found += [Conflict(layer, i, "commit.exists") for n, i in enumerate(added) if i in live or i in added[:n]]
         found += [Conflict(layer, i, "commit.in_trash") for i in added if i in binned]
-        found += [Conflict(layer, i, "commit.exists" if i in live else "commit.not_in_trash")
-                  for i in changes.restored.get(layer, ()) if i in live or i not in binned]
+        found += [
+            Conflict(layer, i, "commit.exists" if i in live else "commit.not_in_trash")
+            for i in changes.restored.get(layer, ())
+            if i in live or i not in binned
+        ]
     if found:
         raise ConflictError(dict.fromkeys(found))
 
@@ -93,8 +104,14 @@ def refuse_dangling(draft: drafts.Draft, removed: dict[str, set[str]]) -> None:
     found = drafts.referrers(draft.plains, removed)
     if found:
         layer, record_id, referrer, ids = found
-        raise CommitError("commit.referenced", layer=layer, id=record_id, referrer=referrer, count=len(ids),
-                          ids=", ".join(ids[:5]) + (" …" if len(ids) > 5 else ""))
+        raise CommitError(
+            "commit.referenced",
+            layer=layer,
+            id=record_id,
+            referrer=referrer,
+            count=len(ids),
+            ids=", ".join(ids[:5]) + (" …" if len(ids) > 5 else ""),
+        )
 
 
 def undoable(imports: pd.DataFrame, import_id: str) -> pd.Series:
@@ -116,14 +133,17 @@ def refuse_changed(imports: pd.DataFrame, records: pd.DataFrame, import_id: str)
     Later entries that were undone, and their undos, cancel out: undoing the newest first works.
     """
     position = int(np.flatnonzero(imports["id"] == import_id)[0])
-    later = imports.iloc[position + 1:]
+    later = imports.iloc[position + 1 :]
     undone_later = set(later["id"])
     in_effect: set[Key] = set()
     for _, entry in later.iterrows():
         if not (entry["undone_by"] or entry["undoes"] in undone_later):  # neither undone nor undoing a later one
             in_effect.update((layer, i) for layer, i, *_ in history.touched_of(entry))
     touched = [(layer, i) for layer, i, *_ in history.touched_of(imports.iloc[position])]
-    found = [Conflict(*key, "commit.changed", None, *history.last_change(records, key))
-             for key in touched if key in in_effect]
+    found = [
+        Conflict(*key, "commit.changed", None, *history.last_change(records, key))
+        for key in touched
+        if key in in_effect
+    ]
     if found:
         raise ConflictError(found, "commit.changed_since", entry=import_id)

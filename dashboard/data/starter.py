@@ -27,5 +27,10 @@ def empty_atlas(partners: bool) -> Dataset:
     """
     partner_layer = demo.build_partners(demo.read_sources()) if partners else empty_layer(PARTNERS)
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return assemble(partner_layer, empty_layer(COMMUNITIES), empty_layer(INNOVATIONS),
-                    {"illustrative": "false", "created": created}, "init")
+    return assemble(
+        partner_layer,
+        empty_layer(COMMUNITIES),
+        empty_layer(INNOVATIONS),
+        {"illustrative": "false", "created": created},
+        "init",
+    )

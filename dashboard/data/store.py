@@ -102,23 +102,32 @@ def load(path: Path | None = None) -> Dataset:
     links = {name: _read(path, name) for name in needed if name not in frames}
     for entity in ENTITIES:
         frames[entity.layer] = attach_lists(entity, frames[entity.layer], links, path)
-    dataset = assemble(frames["partners"], frames["communities"], frames["innovations"], _metadata(path, present),
-                       path)
-    boundaries = conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True) \
-        if BOUNDARIES.layer in present else None
+    dataset = assemble(frames["partners"], frames["communities"], frames["innovations"], _metadata(path, present), path)
+    boundaries = (
+        conform_layer(BOUNDARIES, _read(path, BOUNDARIES.layer), path).reset_index(drop=True)
+        if BOUNDARIES.layer in present
+        else None
+    )
     tables = {name: _text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}
     return dataclasses.replace(dataset, boundaries=boundaries, tables=tables)
 
 
 def _text_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A bookkeeping table as plain text columns (missing values stay missing)."""
-    return frame.reset_index(drop=True).astype(object).where(frame.notna().reset_index(drop=True), None) \
+    return (
+        frame.reset_index(drop=True)
+        .astype(object)
+        .where(frame.notna().reset_index(drop=True), None)
         .map(lambda value: value if value is None else str(value))
+    )
 
 
 def assemble(
-    partners: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, innovations: gpd.GeoDataFrame,
-    metadata: dict[str, str], source: Path | str,
+    partners: gpd.GeoDataFrame,
+    communities: gpd.GeoDataFrame,
+    innovations: gpd.GeoDataFrame,
+    metadata: dict[str, str],
+    source: Path | str,
 ) -> Dataset:
     """A Dataset from conformed layers: references checked, derived fields added."""
     _check_references(communities, partners, innovations, source)
@@ -137,8 +146,9 @@ def _check_references(communities, partners, innovations, path: Path | str) -> N
     unknown = ~is_in(innovations["community_id"], known)
     if unknown.any():
         row = innovations.index[unknown.to_numpy().argmax()]
-        raise ContractError(path, "innovations", int(row), "community_id", "unknown_ref",
-                            value=innovations.at[row, "community_id"])
+        raise ContractError(
+            path, "innovations", int(row), "community_id", "unknown_ref", value=innovations.at[row, "community_id"]
+        )
     partner_ids = set(partners["partner_id"])
     for row, partners in innovations["partners"].items():
         missing = [p for p in partners if p not in partner_ids]
@@ -164,8 +174,7 @@ def _with_community_fields(
     where = innovations["community_id"]
     for name in COMMUNITY_FIELDS_ON_INNOVATIONS:
         column = by_id[name]
-        innovations[name] = pd.Series(column.reindex(where).to_numpy(), index=innovations.index,
-                                      dtype=column.dtype)
+        innovations[name] = pd.Series(column.reindex(where).to_numpy(), index=innovations.index, dtype=column.dtype)
     check_points(INNOVATIONS, innovations, innovations["country"], path)
     own = innovations.geometry.notna() & ~innovations.geometry.is_empty
     innovations["has_own_point"] = own.astype(bool)
@@ -192,10 +201,12 @@ def _links(entity: Entity, frame: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     tables = {}
     for f in entity.multi_fields:
         pairs = frame[[entity.id_field, f.name]].explode(f.name).dropna(subset=[f.name])
-        tables[entity.link_layer(f)] = pd.DataFrame({
-            entity.id_field: pairs[entity.id_field].astype(object).to_numpy(),
-            entity.link_column(f): pairs[f.name].astype(object).to_numpy(),
-        })
+        tables[entity.link_layer(f)] = pd.DataFrame(
+            {
+                entity.id_field: pairs[entity.id_field].astype(object).to_numpy(),
+                entity.link_column(f): pairs[f.name].astype(object).to_numpy(),
+            }
+        )
     return tables
 
 
@@ -220,8 +231,7 @@ SIDECARS = ("-journal", "-wal", "-shm")
 
 def _temporary_name(path: Path) -> re.Pattern[str]:
     """store.write's temporary files for `path`: .<stem>.<pid>.<hex>.tmp.gpkg and their SQLite sidecars."""
-    return re.compile(r"\." + re.escape(path.stem) + r"\.(\d+)\.[0-9a-f]+\.tmp\.gpkg(?:" +
-                      "|".join(SIDECARS) + ")?")
+    return re.compile(r"\." + re.escape(path.stem) + r"\.(\d+)\.[0-9a-f]+\.tmp\.gpkg(?:" + "|".join(SIDECARS) + ")?")
 
 
 def temporaries(path: Path) -> list[tuple[Path, int]]:

@@ -43,10 +43,7 @@ DOMAIN = Vocabulary(
         "pest_disease": ("plagas y enfermedades", "pest and disease management"),
         "livestock_health": ("ganadería y sanidad animal", "livestock and animal health"),
         "postharvest_processing": ("poscosecha y transformación", "post-harvest and processing"),
-        "agroforestry_nrm": (
-            "agroforestería y recursos naturales",
-            "agroforestry and natural resources",
-        ),
+        "agroforestry_nrm": ("agroforestería y recursos naturales", "agroforestry and natural resources"),
         "climate_risk": ("riesgo climático (helada, granizo, sequía)", "climate risk (frost, hail, drought)"),
         "marketing_organisation": ("comercialización y organización", "marketing and organisation"),
         "food_nutrition": ("alimentación y nutrición", "food and nutrition"),
@@ -66,10 +63,7 @@ DOMAIN = Vocabulary(
 
 KIND = Vocabulary(
     "kind",
-    {
-        "technical": ("técnica", "technical"),
-        "socio_institutional": ("socio-institucional", "socio-institutional"),
-    },
+    {"technical": ("técnica", "technical"), "socio_institutional": ("socio-institucional", "socio-institutional")},
 )
 
 CROP = Vocabulary(
@@ -140,10 +134,7 @@ PARTNER_KIND = Vocabulary(
     "partner_kind",
     {
         "farmer_organisation": ("organización de productores", "farmer organisation"),
-        "savings_credit_cooperative": (
-            "cooperativa de ahorro y crédito",
-            "savings and credit cooperative",
-        ),
+        "savings_credit_cooperative": ("cooperativa de ahorro y crédito", "savings and credit cooperative"),
         "ngo": ("ONG", "NGO"),
         "university": ("universidad", "university"),
         "government": ("gobierno", "government"),
@@ -153,8 +144,7 @@ PARTNER_KIND = Vocabulary(
 )
 
 PARTNER_ROLE = Vocabulary(
-    "partner_role",
-    {"host": ("organización anfitriona", "host organisation"), "member": ("miembro", "member")},
+    "partner_role", {"host": ("organización anfitriona", "host organisation"), "member": ("miembro", "member")}
 )
 
 # Where an exported innovation's point comes from: a public export shows a restricted record at its district's
@@ -170,11 +160,7 @@ LOCATION_SHOWN = Vocabulary(
 
 LOCATION_SOURCE = Vocabulary(
     "location_source",
-    {
-        "gps": ("GPS", "GPS"),
-        "gazetteer": ("nomenclátor", "gazetteer"),
-        "approximate": ("aproximada", "approximate"),
-    },
+    {"gps": ("GPS", "GPS"), "gazetteer": ("nomenclátor", "gazetteer"), "approximate": ("aproximada", "approximate")},
 )
 
 PEOPLE = Vocabulary(
@@ -191,11 +177,7 @@ PEOPLE = Vocabulary(
 
 # Slope of the Andes: below 2,300 m it decides between Pulgar Vidal's western and eastern regions.
 SLOPE = Vocabulary(
-    "slope",
-    {
-        "western": ("vertiente occidental", "western slope"),
-        "eastern": ("vertiente oriental", "eastern slope"),
-    },
+    "slope", {"western": ("vertiente occidental", "western slope"), "eastern": ("vertiente oriental", "eastern slope")}
 )
 
 NATURAL_REGION = Vocabulary(
@@ -238,9 +220,7 @@ def natural_region(altitude_m: float | None, slope: str | None = None) -> str | 
 
 @cache
 def _country_names(lang: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True
-    )
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
 def country_label(code: str, lang: str = "es") -> str:
@@ -271,8 +251,20 @@ def region_label(code: str, lang: str = "es") -> str:
 VOCABULARIES: dict[str, Vocabulary] = {
     v.name: v
     for v in (
-        DOMAIN, KIND, CROP, LIVESTOCK, PID_STAGE, INNOVATOR_TYPE, PARTNER_KIND,
-        PARTNER_ROLE, LOCATION_SOURCE, LOCATION_SHOWN, PEOPLE, SLOPE, NATURAL_REGION, BOUNDARY_LEVEL,
+        DOMAIN,
+        KIND,
+        CROP,
+        LIVESTOCK,
+        PID_STAGE,
+        INNOVATOR_TYPE,
+        PARTNER_KIND,
+        PARTNER_ROLE,
+        LOCATION_SOURCE,
+        LOCATION_SHOWN,
+        PEOPLE,
+        SLOPE,
+        NATURAL_REGION,
+        BOUNDARY_LEVEL,
     )
 }
 

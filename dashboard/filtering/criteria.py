@@ -161,27 +161,55 @@ class ListCriterion(Criterion):
 
 # The registry, in the sidebar's order. Widget keys and address words are fixed: tests, saved
 # sessions and shared links use them.
-CRITERIA: dict[str, Criterion] = {c.name: c for c in (
-    PlaceCriterion("countries", "country", "pais", "filter_country", "filters.country", 4, level=1,
-                   single_hidden=True),
-    PlaceCriterion("regions", "region", "region", "filter_region", "filters.region", 4, level=2,
-                   chart="region"),
-    PlaceCriterion("provinces", "province", "provincia", "filter_province", "filters.province", 4,
-                   within=("regions",), level=3),
-    PlaceCriterion("districts", "district", "distrito", "filter_district", "filters.district", 4,
-                   within=("regions", "provinces"), level=4),
-    ListCriterion("crops", "crops", "cultivo", "filter_crop", "filters.crop", 1, chart="crop"),
-    ListCriterion("partners", "partners", "socio", "filter_partner", "filters.partner", 5, chart="partner"),
-    CodedCriterion("domains", "domain", "ambito", "filter_domain", "filters.domain", 3, more=True,
-                   chart="domain"),
-    ListCriterion("livestock", "livestock", "crianza", "filter_livestock", "filters.livestock", 2, more=True),
-    CodedCriterion("pid_stages", "pid_stage", "etapa", "filter_stage", "filters.pid_stage", 6, more=True,
-                   chart="pid_stage"),
-    CodedCriterion("innovator_types", "innovator_type", "innovador", "filter_innovator", "filters.innovator", 7,
-                   more=True, chart="innovator_type"),
-    PlaceCriterion("natural_regions", "natural_region", "piso", "filter_natural_region",
-                   "filters.natural_region", 8, more=True, chart="natural_region"),
-)}
+CRITERIA: dict[str, Criterion] = {
+    c.name: c
+    for c in (
+        PlaceCriterion(
+            "countries", "country", "pais", "filter_country", "filters.country", 4, level=1, single_hidden=True
+        ),
+        PlaceCriterion("regions", "region", "region", "filter_region", "filters.region", 4, level=2, chart="region"),
+        PlaceCriterion(
+            "provinces", "province", "provincia", "filter_province", "filters.province", 4, within=("regions",), level=3
+        ),
+        PlaceCriterion(
+            "districts",
+            "district",
+            "distrito",
+            "filter_district",
+            "filters.district",
+            4,
+            within=("regions", "provinces"),
+            level=4,
+        ),
+        ListCriterion("crops", "crops", "cultivo", "filter_crop", "filters.crop", 1, chart="crop"),
+        ListCriterion("partners", "partners", "socio", "filter_partner", "filters.partner", 5, chart="partner"),
+        CodedCriterion("domains", "domain", "ambito", "filter_domain", "filters.domain", 3, more=True, chart="domain"),
+        ListCriterion("livestock", "livestock", "crianza", "filter_livestock", "filters.livestock", 2, more=True),
+        CodedCriterion(
+            "pid_stages", "pid_stage", "etapa", "filter_stage", "filters.pid_stage", 6, more=True, chart="pid_stage"
+        ),
+        CodedCriterion(
+            "innovator_types",
+            "innovator_type",
+            "innovador",
+            "filter_innovator",
+            "filters.innovator",
+            7,
+            more=True,
+            chart="innovator_type",
+        ),
+        PlaceCriterion(
+            "natural_regions",
+            "natural_region",
+            "piso",
+            "filter_natural_region",
+            "filters.natural_region",
+            8,
+            more=True,
+            chart="natural_region",
+        ),
+    )
+}
 
 
 def by_column(column: str) -> Criterion | None:

@@ -37,14 +37,28 @@ class Filters:
     area: Area
     bounds: Bounds | None
 
-    def __init__(self, *, year_from: int | None = None, year_to: int | None = None, text: str = "",
-                 area: Area = (), bounds: Bounds | None = None, **chosen: Iterable[str]) -> None:
+    def __init__(
+        self,
+        *,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        text: str = "",
+        area: Area = (),
+        bounds: Bounds | None = None,
+        **chosen: Iterable[str],
+    ) -> None:
         unknown = sorted(set(chosen) - set(CRITERIA))
         if unknown:
             raise TypeError(f"unknown filter criterion: {', '.join(unknown)}")
         codes = tuple((name, tuple(chosen[name])) for name in CRITERIA if chosen.get(name))
-        for attribute, value in (("codes", codes), ("year_from", year_from), ("year_to", year_to),
-                                 ("text", text), ("area", tuple(area)), ("bounds", bounds)):
+        for attribute, value in (
+            ("codes", codes),
+            ("year_from", year_from),
+            ("year_to", year_to),
+            ("text", text),
+            ("area", tuple(area)),
+            ("bounds", bounds),
+        ):
             object.__setattr__(self, attribute, value)
 
     def __getattr__(self, name: str) -> Codes:
@@ -58,8 +72,14 @@ class Filters:
 
     def replaced(self, **changes: object) -> Filters:
         """This filter with some criteria (or the years, text, area, bounds) changed."""
-        current = {**dict(self.codes), "year_from": self.year_from, "year_to": self.year_to, "text": self.text,
-                   "area": self.area, "bounds": self.bounds}
+        current = {
+            **dict(self.codes),
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "text": self.text,
+            "area": self.area,
+            "bounds": self.bounds,
+        }
         return Filters(**{**current, **changes})
 
     @property
@@ -76,6 +96,7 @@ def _year_test(index: FilterIndex, first: int | None, last: int | None) -> Test:
         if last is not None:
             passes &= year <= last
         return passes
+
     return test
 
 
@@ -91,6 +112,7 @@ def _where_test(index: FilterIndex, filters: Filters) -> Test:
             west, south, east, north = filters.bounds
             passes &= (x >= west) & (x <= east) & (y >= south) & (y <= north)
         return passes
+
     return test
 
 

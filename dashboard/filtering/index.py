@@ -63,8 +63,7 @@ class FilterIndex:
         for column in list_columns():
             lengths = innovations[column].map(len).to_numpy(np.int64)  # an empty atlas maps to floats
             rows = np.repeat(np.arange(len(innovations)), lengths)
-            codes, values = pd.factorize(np.array([v for listed in innovations[column] for v in listed],
-                                                  dtype=object))
+            codes, values = pd.factorize(np.array([v for listed in innovations[column] for v in listed], dtype=object))
             links[column] = (rows, codes, pd.Index(values, dtype=object))
             pattern, lists = pd.factorize(innovations[column].map(tuple))
             incidence = np.zeros((len(lists), len(values)), dtype=bool)
@@ -73,23 +72,34 @@ class FilterIndex:
             patterns[column] = (pattern.astype(np.int32), incidence)
         by_id = communities.set_index("community_id")
         where = innovations["community_id"]
-        names = [innovations["title"], innovations["title_local"], innovations["description"],
-                 where.map(by_id["name"]), where.map(by_id["name_local"])]
+        names = [
+            innovations["title"],
+            innovations["title_local"],
+            innovations["description"],
+            where.map(by_id["name"]),
+            where.map(by_id["name_local"]),
+        ]
         joined = names[0].fillna("").astype("string[pyarrow]")
         for column in names[1:]:
             joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
         points = public_points(innovations, communities)
         years = innovations[YEAR_COLUMN].dropna()
         community, community_names = pd.factorize(where)
-        return cls(links=links, patterns=patterns, community=community.astype(np.int32),
-                   search=WordIndex.build(fold(joined).reset_index(drop=True)),
-                   x=points.x.to_numpy(), y=points.y.to_numpy(),
-                   places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
-                   years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR),
-                   **_profile(innovations), community_names=pd.Index(community_names),
-                   community_frame=_community_frame(innovations, community, len(community_names)),
-                   year=innovations[YEAR_COLUMN].astype("Int64").fillna(MISSING_YEAR).to_numpy(np.int32),
-                   coded={column: _codes(innovations[column]) for column in coded_columns()})
+        return cls(
+            links=links,
+            patterns=patterns,
+            community=community.astype(np.int32),
+            search=WordIndex.build(fold(joined).reset_index(drop=True)),
+            x=points.x.to_numpy(),
+            y=points.y.to_numpy(),
+            places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
+            years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR),
+            **_profile(innovations),
+            community_names=pd.Index(community_names),
+            community_frame=_community_frame(innovations, community, len(community_names)),
+            year=innovations[YEAR_COLUMN].astype("Int64").fillna(MISSING_YEAR).to_numpy(np.int32),
+            coded={column: _codes(innovations[column]) for column in coded_columns()},
+        )
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:

@@ -32,8 +32,13 @@ class Selection:
     @classmethod
     def of(cls, data: Dataset, index: FilterIndex, filters: Filters) -> Selection:
         """What `filters` keeps of the store."""
-        return cls(data=data, index=index, filters=filters, keep=mask(data.innovations, index, filters),
-                   partner_names=partner_names(data))
+        return cls(
+            data=data,
+            index=index,
+            filters=filters,
+            keep=mask(data.innovations, index, filters),
+            partner_names=partner_names(data),
+        )
 
     @property
     def rows(self) -> np.ndarray:

@@ -34,7 +34,7 @@ def _gather(starts: np.ndarray, values: np.ndarray, keys: np.ndarray) -> np.ndar
     """The values of every key in `keys`, concatenated (repeats possible)."""
     if not keys.size:
         return np.zeros(0, dtype=np.int64)
-    return np.concatenate([values[starts[k]:starts[k + 1]] for k in keys])
+    return np.concatenate([values[starts[k] : starts[k + 1]] for k in keys])
 
 
 def _words_of(tokens: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -44,8 +44,9 @@ def _words_of(tokens: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     flat = pc.list_flatten(pieces)
     kept = pc.not_equal(flat, "")  # a break at either end of a token leaves an empty piece
     words = pc.dictionary_encode(flat.filter(kept))
-    starts, owned = _grouped(words.indices.to_numpy(zero_copy_only=False),
-                             owners[kept.to_numpy(zero_copy_only=False)], len(words.dictionary))
+    starts, owned = _grouped(
+        words.indices.to_numpy(zero_copy_only=False), owners[kept.to_numpy(zero_copy_only=False)], len(words.dictionary)
+    )
     return words.dictionary, starts, owned
 
 
@@ -78,8 +79,9 @@ class WordIndex:
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         starts, rows = _grouped(codes, parents, len(encoded.dictionary))
         words, word_starts, word_tokens = _words_of(encoded.dictionary)
-        return cls(words=words, word_starts=word_starts, word_tokens=word_tokens,
-                   starts=starts, rows=rows, size=len(folded))
+        return cls(
+            words=words, word_starts=word_starts, word_tokens=word_tokens, starts=starts, rows=rows, size=len(folded)
+        )
 
     def terms(self, query: str) -> list[str]:
         """The words of an already folded query."""

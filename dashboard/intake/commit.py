@@ -18,8 +18,13 @@ from dashboard.intake.report import Report
 
 
 def commit_checked(
-    check: Callable[[Dataset], Report], source: Source, editor: str, *, store: AtlasStore | None = None,
-    expected: dict[str, int] | None = None, now: datetime | None = None,
+    check: Callable[[Dataset], Report],
+    source: Source,
+    editor: str,
+    *,
+    store: AtlasStore | None = None,
+    expected: dict[str, int] | None = None,
+    now: datetime | None = None,
 ) -> tuple[Report, str | None]:
     """Check a file against the store and write what it finds under the lock; the report and the entry's id."""
     # `expected`, the counts of the report a person confirmed, refuses the import if checking again now

@@ -25,8 +25,19 @@ WORDS = {"NORTE": "N", "NORTH": "N", "SUR": "S", "SOUTH": "S", "ESTE": "E", "EAS
 
 # every dash a keyboard, a word processor or a PDF makes of a minus sign, and every way of writing ° ' "
 _SYMBOLS = str.maketrans(
-    {**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-"),
-     "º": "°", "˚": "°", "′": "'", "’": "'", "‘": "'", "´": "'", "`": "'", "″": '"', "”": '"', "“": '"'}
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-"),
+        "º": "°",
+        "˚": "°",
+        "′": "'",
+        "’": "'",
+        "‘": "'",
+        "´": "'",
+        "`": "'",
+        "″": '"',
+        "”": '"',
+        "“": '"',
+    }
 )
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"  # one number: a comma is a decimal separator, never a list
 _HEMISPHERE = r"(?:NORTE|NORTH|SUR|SOUTH|ESTE|EAST|OESTE|WEST|[NSEWO])"
@@ -219,9 +230,15 @@ def _regions(boundaries: Boundaries) -> gpd.GeoDataFrame | None:
 
 
 def check_point(
-    lat: float, lon: float, *, country: str | None = None, region: str | None = None,
-    accuracy_m: float | None = None, boundaries: Boundaries | RegionShapes = None,
-    row: int | None = None, field: str | None = None,
+    lat: float,
+    lon: float,
+    *,
+    country: str | None = None,
+    region: str | None = None,
+    accuracy_m: float | None = None,
+    boundaries: Boundaries | RegionShapes = None,
+    row: int | None = None,
+    field: str | None = None,
 ) -> list[Issue]:
     """Every problem of a point: not a place, outside the network's countries, its country or region, or imprecise."""
     if country is None and region is not None and region[:2] in COUNTRIES:

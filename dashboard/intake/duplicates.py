@@ -12,8 +12,9 @@ from dashboard.intake.matching import TIEBREAKERS, normalised_text
 from dashboard.intake.row_context import RowContext
 
 
-def identity_of(record_id: str | None, record: dict, source_key: str | None, key: tuple[str, ...] | None,
-             entity: Entity) -> tuple | None:
+def identity_of(
+    record_id: str | None, record: dict, source_key: str | None, key: tuple[str, ...] | None, entity: Entity
+) -> tuple | None:
     """What makes two rows of one file the same record: its stored id, else its id, key or natural `key`."""
     if record_id is not None:
         return ("stored", record_id)
@@ -49,8 +50,12 @@ class EarlierRows:
                 first, position = self.rows[identity]
                 if same_values(self.again(position), merged):
                     return True, None
-                return False, Issue(row, ctx.columns.get(ctx.entity.id_field), "validate.duplicate_in_file",
-                                    {"value": _shown_identity(identity), "first": first})
+                return False, Issue(
+                    row,
+                    ctx.columns.get(ctx.entity.id_field),
+                    "validate.duplicate_in_file",
+                    {"value": _shown_identity(identity), "first": first},
+                )
         return False, None
 
     def remember(self, identities: list[tuple], row: int, position: int) -> None:

@@ -29,8 +29,9 @@ def shown_point(entity: Entity, record: pd.Series | None) -> tuple[str, str]:
     return (f"{record.geometry.y:.6f}", f"{record.geometry.x:.6f}") if own else ("", "")
 
 
-def typed_point(lat: str, lon: str, entity: Entity, entered: dict, data: Dataset,
-                lang: str) -> tuple[shapely.Point | None, list[str]]:
+def typed_point(
+    lat: str, lon: str, entity: Entity, entered: dict, data: Dataset, lang: str
+) -> tuple[shapely.Point | None, list[str]]:
     """The typed point (any accepted format), checked against its place, and what stops it; (None, []) if empty."""
     if not lat.strip() and not lon.strip():
         return None, []
@@ -48,8 +49,9 @@ def typed_point(lat: str, lon: str, entity: Entity, entered: dict, data: Dataset
     return (None if blocking else shapely.Point(lon_value, lat_value)), blocking
 
 
-def record_row(entity: Entity, record: pd.Series | None, entered: dict, point: shapely.Point | None,
-               data: Dataset) -> gpd.GeoDataFrame:
+def record_row(
+    entity: Entity, record: pd.Series | None, entered: dict, point: shapely.Point | None, data: Dataset
+) -> gpd.GeoDataFrame:
     """The whole record after the form, shaped like the store's frame."""
     like = data.frame(entity)
     base = {} if record is None else {k: record[k] for k in record.index}
@@ -63,12 +65,25 @@ def record_row(entity: Entity, record: pd.Series | None, entered: dict, point: s
     if entity is COMMUNITIES:
         merged["country"] = entered["region"][:2]
     columns = [c for c in like.columns if c != "geometry"]
-    return gpd.GeoDataFrame([{c: merged.get(c) for c in columns} | {"geometry": merged.get("geometry")}],
-                            columns=[*columns, "geometry"], geometry="geometry", crs=CRS)
+    return gpd.GeoDataFrame(
+        [{c: merged.get(c) for c in columns} | {"geometry": merged.get("geometry")}],
+        columns=[*columns, "geometry"],
+        geometry="geometry",
+        crs=CRS,
+    )
 
 
-def form_change(entity: Entity, record_id: str, record: pd.Series | None, entered: dict, lat: str, lon: str,
-                data: Dataset, seen: int | None, lang: str) -> tuple[Changes | None, list[str]]:
+def form_change(
+    entity: Entity,
+    record_id: str,
+    record: pd.Series | None,
+    entered: dict,
+    lat: str,
+    lon: str,
+    data: Dataset,
+    seen: int | None,
+    lang: str,
+) -> tuple[Changes | None, list[str]]:
     """The change saving the form makes (a new record, or the record as the editor saw it replaced); else why not."""
     point, problems = typed_point(lat, lon, entity, entered, data, lang)
     if problems:

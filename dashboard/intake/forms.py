@@ -35,8 +35,10 @@ GROUP_SEPARATORS = {KOBO: "/", ODK: "-"}
 CHOICE_SEPARATOR = "/"  # "<question>/<choice>"; Kobo uses its group separator there too
 KOBO_MISSING = "n/a"
 PARTS = ("latitude", "longitude", "altitude", "accuracy")
-SPLIT_SUFFIXES = {KOBO: ("latitude", "longitude", "altitude", "precision"),
-                  ODK: ("Latitude", "Longitude", "Altitude", "Accuracy")}
+SPLIT_SUFFIXES = {
+    KOBO: ("latitude", "longitude", "altitude", "precision"),
+    ODK: ("Latitude", "Longitude", "Altitude", "Accuracy"),
+}
 CHOSEN = frozenset({"1", "True", "true"})  # older KoboToolbox (KoBoCAT) exports wrote True/False
 CHOICE_VALUES = CHOSEN | {"0", "False", "false", None}
 # The first word of an XLSForm `type` cell ("select_one cultivos", "begin group").
@@ -44,7 +46,8 @@ XLSFORM_TYPES = frozenset(
     "integer decimal range text select_one select_multiple select_one_from_file select_multiple_from_file rank "
     "note geopoint geotrace geoshape date time datetime image audio background-audio video file barcode calculate "
     "acknowledge hidden xml-external csv-external begin_group end_group begin_repeat end_repeat begin end start "
-    "today deviceid phonenumber username email audit start-geopoint simserial subscriberid trigger".split())
+    "today deviceid phonenumber username email audit start-geopoint simserial subscriberid trigger".split()
+)
 # A repeat's own table links each row to its submission: Kobo XLSX sheets, ODK Central CSV files.
 REPEAT_LINKS = {"_parent_index": {"_parent_index", "_parent_table_name"}, "PARENT_KEY": {"PARENT_KEY"}}
 # A repeat flattened into columns by Kobo's legacy CSV: "children[1]/name", "household/children[2]/age".
@@ -89,8 +92,11 @@ def detect_flavour(columns: Sequence[str]) -> str | None:
 
 def _geopoints(columns: list[str], flavour: str, separator: str) -> list[Question]:
     suffixes = SPLIT_SUFFIXES[flavour]
-    pattern = (re.compile(rf"(?P<prefix>(?:.*{re.escape(separator)})?)_(?P<name>.+)_latitude") if flavour == KOBO
-               else re.compile(r"(?P<prefix>)(?P<name>.+)-Latitude"))
+    pattern = (
+        re.compile(rf"(?P<prefix>(?:.*{re.escape(separator)})?)_(?P<name>.+)_latitude")
+        if flavour == KOBO
+        else re.compile(r"(?P<prefix>)(?P<name>.+)-Latitude")
+    )
     found = []
     for column in columns:
         match = pattern.fullmatch(column)
@@ -112,8 +118,11 @@ def _choices(frame: pd.DataFrame, taken: set[str], separators: tuple[str, ...]) 
         parts = {}
         for separator in separators:
             prefix = column + separator
-            parts |= {c[len(prefix):]: c for c in columns
-                      if c.startswith(prefix) and not any(s in c[len(prefix):] for s in separators)}
+            parts |= {
+                c[len(prefix) :]: c
+                for c in columns
+                if c.startswith(prefix) and not any(s in c[len(prefix) :] for s in separators)
+            }
         if parts and all(set(frame[c]) <= CHOICE_VALUES for c in parts.values()):
             found.append(Question(column, "choices", parts, column))
             taken.update(parts.values())
@@ -135,8 +144,9 @@ def _geopoint_names(question: Question, base: str, single: bool, taken: set[str]
     return names if not taken & set(names.values()) else {part: f"{question.path}_{part}" for part in PARTS}
 
 
-def _geopoint_values(frame: pd.DataFrame, q: Question, rows: Sequence[int],
-                     issues: list[Issue]) -> dict[str, list[str | None]]:
+def _geopoint_values(
+    frame: pd.DataFrame, q: Question, rows: Sequence[int], issues: list[Issue]
+) -> dict[str, list[str | None]]:
     """Each part of a geopoint per row: from its split column, else from the combined "lat lon alt acc"."""
     split = {part: list(frame[c]) if c else [None] * len(frame) for part, c in q.parts.items()}
     combined = list(frame[q.combined]) if q.combined else [None] * len(frame)
@@ -145,8 +155,15 @@ def _geopoint_values(frame: pd.DataFrame, q: Question, rows: Sequence[int],
             continue
         tokens = text.split()
         if not 2 <= len(tokens) <= 4:
-            issues.append(Issue(row, q.combined, "readers.form.bad_geopoint",
-                                {"row": row, "field": q.combined, "value": text[:60]}, REJECT))
+            issues.append(
+                Issue(
+                    row,
+                    q.combined,
+                    "readers.form.bad_geopoint",
+                    {"row": row, "field": q.combined, "value": text[:60]},
+                    REJECT,
+                )
+            )
             continue
         for part, token in zip(PARTS, tokens, strict=False):
             split[part][position] = split[part][position] or token
@@ -163,9 +180,15 @@ def _choice_values(frame: pd.DataFrame, q: Question, rows: Sequence[int], issues
         if all(cell is None for cell in cells.values()):
             chosen = summary.split() if summary else []
         elif summary is not None and set(summary.split()) != set(chosen):
-            issues.append(Issue(row, q.combined, "readers.form.choices_disagree",
-                                {"row": row, "field": q.combined, "summary": summary,
-                                 "chosen": " ".join(chosen)}, FLAG))
+            issues.append(
+                Issue(
+                    row,
+                    q.combined,
+                    "readers.form.choices_disagree",
+                    {"row": row, "field": q.combined, "summary": summary, "chosen": " ".join(chosen)},
+                    FLAG,
+                )
+            )
         values.append(LIST_SEPARATOR.join(chosen) or None)
     return values
 
@@ -182,8 +205,9 @@ def _questions(frame: pd.DataFrame, flavour: str, separator: str) -> list[Questi
     return sorted(geopoints + choices + plain, key=lambda q: min(first[c] for c in q.sources))
 
 
-def normalise_form(frame: pd.DataFrame, rows: Sequence[int], flavour: str, *,
-                   separator: str | None = None) -> tuple[pd.DataFrame, FormReport, list[Issue]]:
+def normalise_form(
+    frame: pd.DataFrame, rows: Sequence[int], flavour: str, *, separator: str | None = None
+) -> tuple[pd.DataFrame, FormReport, list[Issue]]:
     """A form export with one column per question, the report of what was merged and renamed, and row issues."""
     separator = separator or GROUP_SEPARATORS[flavour]
     if flavour == KOBO:
@@ -230,8 +254,11 @@ def _lowered(header: Sequence[object]) -> set[str]:
 def is_form_definition(sheets: Mapping[str, Sequence[object]]) -> bool:
     """Whether a workbook (sheet title -> header) is an XLSForm: `survey` with type and name, choices or settings."""
     headers = {title.strip().lower(): header for title, header in sheets.items()}
-    return ("survey" in headers and bool({"choices", "settings"} & headers.keys())
-            and {"type", "name"} <= _lowered(headers["survey"]))
+    return (
+        "survey" in headers
+        and bool({"choices", "settings"} & headers.keys())
+        and {"type", "name"} <= _lowered(headers["survey"])
+    )
 
 
 def _is_survey(frame: pd.DataFrame) -> bool:
@@ -262,8 +289,11 @@ def only_submissions(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, li
     repeats = {c: match["group"] for c in frame.columns if (match := REPEAT_COLUMN.match(str(c)))}
     if not repeats:
         return frame, []
-    params = {"groups": ", ".join(dict.fromkeys(repeats.values())), "count": len(repeats),
-              "example": next(iter(repeats))}
+    params = {
+        "groups": ", ".join(dict.fromkeys(repeats.values())),
+        "count": len(repeats),
+        "example": next(iter(repeats)),
+    }
     issue = Issue(None, None, "readers.form_exports.repeat_columns", params, FLAG)
     return frame.drop(columns=list(repeats)), [issue]
 
@@ -273,5 +303,6 @@ def left_out_sheets(sheets: Mapping[str, Sequence[object]], chosen: str) -> list
     repeats = [title for title, header in sheets.items() if title != chosen and repeat_link(header)]
     if not repeats:
         return []
-    return [Issue(None, None, "readers.form_exports.repeat_sheets", {"sheets": ", ".join(repeats), "sheet": chosen},
-                  FLAG)]
+    return [
+        Issue(None, None, "readers.form_exports.repeat_sheets", {"sheets": ", ".join(repeats), "sheet": chosen}, FLAG)
+    ]

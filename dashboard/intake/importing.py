@@ -35,8 +35,14 @@ def mappings_folder() -> Path:
 
 def read(upload: Upload, entity: Entity, options: Options) -> RawTable:
     """The upload as a table; a GeoPackage's layer named like the entity is read if it has one."""
-    return read_table(upload.path, name=upload.name, encoding=options.encoding, delimiter=options.delimiter,
-                      sheet=options.sheet, layer=layer_for(upload.path, upload.name, entity.layer))
+    return read_table(
+        upload.path,
+        name=upload.name,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        sheet=options.sheet,
+        layer=layer_for(upload.path, upload.name, entity.layer),
+    )
 
 
 def first_mapping(table: RawTable, entity: Entity) -> tuple[Mapping, str | None]:
@@ -58,8 +64,14 @@ def save_mapping(name: str, chosen: Mapping, table: RawTable, entity: Entity) ->
     return mapping.save(mappings_folder(), name, chosen, list(table.frame.columns), entity)
 
 
-def check(table: RawTable, chosen: Mapping, entity: Entity, options: Options, data: Dataset,
-          progress: Callable[[int], None] | None = None) -> Report:
+def check(
+    table: RawTable,
+    chosen: Mapping,
+    entity: Entity,
+    options: Options,
+    data: Dataset,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
     """Every row of `table`, mapped by `chosen`, checked against the store `data`."""
     return validate(table, chosen, data, entity=entity, default_zone=options.zone, progress=progress)
 

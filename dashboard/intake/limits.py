@@ -17,8 +17,22 @@ from dashboard.intake.issues import IntakeError
 
 MEGABYTE = 1_000_000
 # Members that are archives themselves: never opened, so a bomb cannot hide one level down.
-ARCHIVE_EXTENSIONS = (".zip", ".kmz", ".xlsx", ".xlsm", ".ods", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2",
-                      ".xz", ".zst", ".jar")
+ARCHIVE_EXTENSIONS = (
+    ".zip",
+    ".kmz",
+    ".xlsx",
+    ".xlsm",
+    ".ods",
+    ".7z",
+    ".rar",
+    ".gz",
+    ".tgz",
+    ".tar",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".jar",
+)
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -82,14 +96,16 @@ def _check_member(info: zipfile.ZipInfo, source: str, limits: Limits, nested: bo
         raise IntakeError(source, "readers.archive.encrypted", member=name)
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
-        raise IntakeError(source, "readers.archive.ratio", member=name, ratio=f"{ratio:.0f}",
-                          limit=f"{limits.max_ratio:.0f}")
+        raise IntakeError(
+            source, "readers.archive.ratio", member=name, ratio=f"{ratio:.0f}", limit=f"{limits.max_ratio:.0f}"
+        )
     if not nested and name.lower().endswith(ARCHIVE_EXTENSIONS):
         raise IntakeError(source, "readers.archive.nested", member=name)
 
 
-def check_archive(path: Path, source: str, limits: Limits = DEFAULT_LIMITS, *,
-                  nested: bool = False) -> list[zipfile.ZipInfo]:
+def check_archive(
+    path: Path, source: str, limits: Limits = DEFAULT_LIMITS, *, nested: bool = False
+) -> list[zipfile.ZipInfo]:
     """The members of a zip archive, after refusing bombs, escaping names and (unless `nested`) inner archives.
 
     Only the central directory is read, so the sizes weighed are the ones it declares; reading the members
@@ -104,8 +120,9 @@ def check_archive(path: Path, source: str, limits: Limits = DEFAULT_LIMITS, *,
         raise IntakeError(source, "readers.archive.too_many_members", count=len(members), limit=limits.max_members)
     unpacked = sum(info.file_size for info in members)
     if unpacked > limits.max_unpacked:
-        raise IntakeError(source, "readers.archive.too_large_unpacked", size=size_text(unpacked),
-                          limit=size_text(limits.max_unpacked))
+        raise IntakeError(
+            source, "readers.archive.too_large_unpacked", size=size_text(unpacked), limit=size_text(limits.max_unpacked)
+        )
     for info in members:
         _check_member(info, source, limits, nested)
     return members
@@ -123,8 +140,9 @@ class CheckedZipFile(zipfile.ZipFile):
         super().__init__(path)
         self.source = source
 
-    def open(self, name: str | zipfile.ZipInfo, mode: str = "r", pwd: bytes | None = None, *,
-             force_zip64: bool = False) -> IO[bytes]:
+    def open(
+        self, name: str | zipfile.ZipInfo, mode: str = "r", pwd: bytes | None = None, *, force_zip64: bool = False
+    ) -> IO[bytes]:
         """A member to read, as a `CountedMember`; writing is zipfile's own."""
         if mode != "r":
             return super().open(name, mode, pwd, force_zip64=force_zip64)
@@ -156,12 +174,16 @@ class CountedMember(io.RawIOBase):
             raise IntakeError(self._source, "readers.archive.corrupt") from None
         self._size += len(data)
         if self._size > self._info.file_size:
-            raise IntakeError(self._source, "readers.hostile_archive.size_lie", member=self._info.filename,
-                              size=size_text(self._info.file_size))
+            raise IntakeError(
+                self._source,
+                "readers.hostile_archive.size_lie",
+                member=self._info.filename,
+                size=size_text(self._info.file_size),
+            )
         self._crc = zlib.crc32(data, self._crc)
         if not data and len(buffer) and self._crc != self._info.CRC:
             raise IntakeError(self._source, "readers.archive.corrupt")
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def close(self) -> None:

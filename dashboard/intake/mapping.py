@@ -23,8 +23,18 @@ from dashboard.i18n import catalogue, t
 Mapping = dict[str, str | None]  # input column -> target (None: not imported)
 
 # targets that are not contract fields but that intake understands
-EXTRA_TARGETS = ("latitude", "longitude", "geopoint", "utm_easting", "utm_northing", "utm_zone", "accuracy",
-                 "community_name", "source_key", "location_shown")
+EXTRA_TARGETS = (
+    "latitude",
+    "longitude",
+    "geopoint",
+    "utm_easting",
+    "utm_northing",
+    "utm_zone",
+    "accuracy",
+    "community_name",
+    "source_key",
+    "location_shown",
+)
 IGNORED_FIELDS = {"has_own_point"}  # derived, never read from a file
 EXPORT_COLUMNS = "export.column."  # catalogue keys of the headers the atlas's own exports write
 
@@ -39,8 +49,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "crops": ("cultivo", "cultivos", "crop", "crops"),
     "livestock": ("crianza", "crianzas", "ganado", "animales", "livestock", "animals"),
     "community_id": ("id comunidad", "codigo comunidad", "community id"),
-    "community_name": ("comunidad", "comunidad campesina", "community", "nombre comunidad", "nombre de la comunidad",
-                       "community name", "name of the community"),
+    "community_name": (
+        "comunidad",
+        "comunidad campesina",
+        "community",
+        "nombre comunidad",
+        "nombre de la comunidad",
+        "community name",
+        "name of the community",
+    ),
     "partners": ("socio", "socios", "aliado", "aliados", "institucion", "instituciones", "partner", "partners"),
     "year_started": ("ano inicio", "ano de inicio", "inicio", "year started", "start year"),
     "year_documented": ("ano", "anio", "ano documentado", "ano de documentacion", "year", "year documented"),
@@ -82,8 +99,11 @@ def targets(entity: Entity) -> tuple[str, ...]:
     """Every target a column of an `entity` file can be mapped to."""
     own = tuple(f.name for f in entity.fields if f.name not in IGNORED_FIELDS)
     # an innovation's place comes from its community; its region only tells same-named communities apart
-    extra = (*EXTRA_TARGETS, "region") if entity is INNOVATIONS else \
-        tuple(t for t in EXTRA_TARGETS if t != "community_name")
+    extra = (
+        (*EXTRA_TARGETS, "region")
+        if entity is INNOVATIONS
+        else tuple(t for t in EXTRA_TARGETS if t != "community_name")
+    )
     return own + extra
 
 
@@ -147,15 +167,20 @@ def suggest(column: str, entity: Entity, taken: set[str]) -> str | None:
     if str(column).startswith("_"):
         return None  # a form tool's own column (Kobo _id, _index…): never an atlas field
     words = fold(column).split()
-    joined = {"".join(words[i:i + 2]) for i in range(len(words))} | set(words)  # "utm x" -> "utmx"
+    joined = {"".join(words[i : i + 2]) for i in range(len(words))} | set(words)  # "utm x" -> "utmx"
     allowed = [t for t in targets(entity) if t not in taken]
     for target, known in COORDINATE_WORDS.items():
         if target in allowed and joined & known:
             return target
     own_name = {"name": (*SYNONYMS["community_name"], *SYNONYMS["name"])} if entity is COMMUNITIES else {}
     names = {**SYNONYMS, **own_name}
-    found = [(len(name.split()), target) for target, listed in names.items() if target in allowed
-             for name in listed if set(name.split()) <= set(words)]
+    found = [
+        (len(name.split()), target)
+        for target, listed in names.items()
+        if target in allowed
+        for name in listed
+        if set(name.split()) <= set(words)
+    ]
     return max(found)[1] if found else None
 
 
@@ -184,8 +209,11 @@ def load(path: Path) -> dict:
 def saved_for(folder: Path, columns: list[str], entity: Entity) -> dict | None:
     """The saved mapping made for a file with exactly these columns, if any (the newest)."""
     wanted = signature(columns)
-    found = [load(p) for p in sorted(Path(folder).glob("*.json"), key=lambda p: p.stat().st_mtime)
-             if p.is_file()] if Path(folder).is_dir() else []
+    found = (
+        [load(p) for p in sorted(Path(folder).glob("*.json"), key=lambda p: p.stat().st_mtime) if p.is_file()]
+        if Path(folder).is_dir()
+        else []
+    )
     matches = [r for r in found if r["signature"] == wanted and r.get("entity") == entity.layer]
     return matches[-1] if matches else None
 

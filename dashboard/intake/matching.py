@@ -88,8 +88,7 @@ class Matcher:
         """Natural key -> the stored ids that share it; built once, on the first row without id or known key."""
         names = NATURAL_KEYS[self.entity.layer]
         found: dict[tuple[str, ...], list[str]] = {}
-        for record_id, *values in zip(self.stored[self.entity.id_field], *(self.stored[n] for n in names),
-                                      strict=True):
+        for record_id, *values in zip(self.stored[self.entity.id_field], *(self.stored[n] for n in names), strict=True):
             key = natural_key(self.entity, dict(zip(names, values, strict=True)))
             if key is not None:
                 found.setdefault(key, []).append(record_id)
@@ -108,8 +107,9 @@ class Matcher:
         position = self._positions[record_id]
         return {column: values[position] for column, values in self._columns.items()}
 
-    def find(self, record: dict, source_key: str | None, row: int, column: str | None,
-             key: tuple[str, ...] | None = None) -> Match:
+    def find(
+        self, record: dict, source_key: str | None, row: int, column: str | None, key: tuple[str, ...] | None = None
+    ) -> Match:
         """The stored record `record` (one parsed row, with its `source_key` and natural `key`) stands for."""
         given = record.get(self.entity.id_field)
         if given is not None and given in self.stored.index:
@@ -120,8 +120,9 @@ class Matcher:
             return Match(self.source_keys[source_key], BY_SOURCE_KEY)
         return self._by_natural_key(record, source_key, row, column, key)
 
-    def _by_natural_key(self, record: dict, source_key: str | None, row: int, column: str | None,
-                        key: tuple[str, ...] | None) -> Match:
+    def _by_natural_key(
+        self, record: dict, source_key: str | None, row: int, column: str | None, key: tuple[str, ...] | None
+    ) -> Match:
         candidates = self.by_natural_key.get(key, []) if key is not None else []
         for name in TIEBREAKERS[self.entity.layer]:
             if len(candidates) > 1 and record.get(name) is not None:
@@ -129,11 +130,15 @@ class Matcher:
         if not candidates:
             return Match()
         if len(candidates) > 1:
-            return Match(issue=Issue(row, column, "matching.ambiguous",
-                                     {"ids": ", ".join(candidates), "id_field": self.entity.id_field}))
+            return Match(
+                issue=Issue(
+                    row, column, "matching.ambiguous", {"ids": ", ".join(candidates), "id_field": self.entity.id_field}
+                )
+            )
         found = candidates[0]
         other = self.keys_of.get(found)
         if source_key and other and other != source_key:
-            return Match(issue=Issue(row, column, "matching.other_submission",
-                                     {"id": found, "key": source_key, "other": other}))
+            return Match(
+                issue=Issue(row, column, "matching.other_submission", {"id": found, "key": source_key, "other": other})
+            )
         return Match(found, BY_NATURAL_KEY)

@@ -59,8 +59,9 @@ class Outcome:
         """A row refused with its issues (naming the stored record it matched, if any)."""
         self.results.append(RowResult(row, REJECTED, record_id, tuple(issues)))
 
-    def accept(self, row: int, status: str, record_id: str | None, merged: dict, source_key: str | None,
-               issues: list[Issue]) -> None:
+    def accept(
+        self, row: int, status: str, record_id: str | None, merged: dict, source_key: str | None, issues: list[Issue]
+    ) -> None:
         """A row taken as it is: a new record, an update of a stored one, or one that changes nothing."""
         if status == NEW:
             self.added.append(merged | {"source_key": source_key})
@@ -73,7 +74,10 @@ class Outcome:
 
     def report(self, source: str, file_issues: tuple[Issue, ...], unmapped: tuple[str, ...]) -> Report:
         """Every row's result and the changes committing them would make."""
-        changes = Changes(added={self.layer: self.added.frame()} if len(self.added) else {},
-                          updated={self.layer: self.updated.frame()} if len(self.updated) else {},
-                          seen=self.seen, source_keys=self.source_keys)
+        changes = Changes(
+            added={self.layer: self.added.frame()} if len(self.added) else {},
+            updated={self.layer: self.updated.frame()} if len(self.updated) else {},
+            seen=self.seen,
+            source_keys=self.source_keys,
+        )
         return Report(source, self.layer, tuple(self.results), changes, file_issues, unmapped)

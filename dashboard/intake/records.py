@@ -25,20 +25,29 @@ class Lookups:
 
     def __init__(self, data: Dataset) -> None:
         partners = data.partners
-        self.partners = {fold(v): pid for column in ("partner_id", "acronym", "name")
-                         for pid, v in zip(partners["partner_id"], partners[column], strict=True) if isinstance(v, str)}
+        self.partners = {
+            fold(v): pid
+            for column in ("partner_id", "acronym", "name")
+            for pid, v in zip(partners["partner_id"], partners[column], strict=True)
+            if isinstance(v, str)
+        }
         communities = data.communities
         self.community_ids = set(communities["community_id"])
         self.communities_by_name: dict[str, list[tuple[str, str]]] = {}
-        for cid, name, local, region in zip(communities["community_id"], communities["name"],
-                                            communities["name_local"], communities["region"].astype(str),
-                                            strict=True):
+        for cid, name, local, region in zip(
+            communities["community_id"],
+            communities["name"],
+            communities["name_local"],
+            communities["region"].astype(str),
+            strict=True,
+        ):
             for written in {name, local} - {None}:
                 if isinstance(written, str):
                     self.communities_by_name.setdefault(fold(written), []).append((cid, region))
         self.regions = {fold(code): code for code in regions()} | {fold(n): c for c, n in regions().items()}
-        self.countries = {fold(c): c for c in COUNTRIES} | {fold(country_label(c, lang)): c
-                                                           for c in COUNTRIES for lang in ("es", "en")}
+        self.countries = {fold(c): c for c in COUNTRIES} | {
+            fold(country_label(c, lang)): c for c in COUNTRIES for lang in ("es", "en")
+        }
         self._read: dict[str, dict[str, tuple[object, values.ValueProblem | None]]] = {}
 
     def read(self, field: Field, text: str) -> object:
@@ -101,18 +110,23 @@ def parser(field: Field, lookups: Lookups) -> Callable[[str], object]:
     """How the text of `field` becomes its value."""
     latest = dt.date.today().year
     return {
-        "id": str.strip, "text": str.strip,
+        "id": str.strip,
+        "text": str.strip,
         "code": lambda text: values.code(text, field.vocabulary),
         "codes": lambda text: values.codes(text, field.vocabulary),
         "year": lambda text: values.year(text, EARLIEST_YEAR, latest),
-        "int": values.whole_number, "bool": values.yes_no,
-        "region": lambda text: _region(text, lookups), "country": lambda text: _country(text, lookups),
-        "ref": lambda text: _ref(text, lookups), "refs": lambda text: _partners(text, lookups),
+        "int": values.whole_number,
+        "bool": values.yes_no,
+        "region": lambda text: _region(text, lookups),
+        "country": lambda text: _country(text, lookups),
+        "ref": lambda text: _ref(text, lookups),
+        "refs": lambda text: _partners(text, lookups),
     }[field.type]
 
 
-def parse_fields(entity: Entity, texts: Texts, columns: dict[str, str], row: int,
-                 lookups: Lookups) -> tuple[dict[str, object], list[Issue]]:
+def parse_fields(
+    entity: Entity, texts: Texts, columns: dict[str, str], row: int, lookups: Lookups
+) -> tuple[dict[str, object], list[Issue]]:
     """The contract fields of one row, and an issue for every field that cannot be read."""
     record: dict[str, object] = {}
     issues: list[Issue] = []
@@ -123,13 +137,20 @@ def parse_fields(entity: Entity, texts: Texts, columns: dict[str, str], row: int
         try:
             record[field.name] = lookups.read(field, text)
         except values.ValueProblem as problem:
-            issues.append(Issue(row, columns.get(field.name, field.name), problem.reason,
-                                {"field": columns.get(field.name, field.name), **problem.params}))
+            issues.append(
+                Issue(
+                    row,
+                    columns.get(field.name, field.name),
+                    problem.reason,
+                    {"field": columns.get(field.name, field.name), **problem.params},
+                )
+            )
     return record, issues
 
 
-def community_of(texts: Texts, record: dict, columns: dict[str, str], row: int,
-                 lookups: Lookups) -> tuple[str | None, list[Issue]]:
+def community_of(
+    texts: Texts, record: dict, columns: dict[str, str], row: int, lookups: Lookups
+) -> tuple[str | None, list[Issue]]:
     """The community an innovation row names, by id or by name (with its region when names repeat)."""
     if "community_id" in record:
         return str(record["community_id"]), []
@@ -147,11 +168,13 @@ def community_of(texts: Texts, record: dict, columns: dict[str, str], row: int,
     return None, [Issue(row, column, reason, {"value": name, "field": column})]
 
 
-def missing_required(entity: Entity, record: dict, columns: dict[str, str], row: int,
-                     skip: set[str]) -> list[Issue]:
+def missing_required(entity: Entity, record: dict, columns: dict[str, str], row: int, skip: set[str]) -> list[Issue]:
     """An issue for every required field the row leaves empty (except those `skip` fills otherwise)."""
-    return [Issue(row, columns.get(f.name, f.name), "records.required", {"field": columns.get(f.name, f.name)})
-            for f in entity.fields if f.required and f.name not in record and f.name not in skip]
+    return [
+        Issue(row, columns.get(f.name, f.name), "records.required", {"field": columns.get(f.name, f.name)})
+        for f in entity.fields
+        if f.required and f.name not in record and f.name not in skip
+    ]
 
 
 def consent_defaults(record: dict, row: int) -> list[Issue]:

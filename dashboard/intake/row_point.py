@@ -23,8 +23,9 @@ def _degrees(texts: Texts, ctx: RowContext, row: int) -> tuple[float | None, flo
     return read.get("latitude"), read.get("longitude"), issues
 
 
-def row_point(texts: Texts, ctx: RowContext, row: int, country: str | None,
-              region: str | None) -> tuple[shapely.Point | None, list[Issue]]:
+def row_point(
+    texts: Texts, ctx: RowContext, row: int, country: str | None, region: str | None
+) -> tuple[shapely.Point | None, list[Issue]]:
     """The row's own point from degrees, a geopoint or UTM metres, checked against its place; None if none."""
     column = ctx.columns.get
     accuracy, zone_issues, where = None, [], "latitude"
@@ -50,10 +51,19 @@ def row_point(texts: Texts, ctx: RowContext, row: int, country: str | None,
         try:
             accuracy = float(texts["accuracy"].replace(",", "."))
         except ValueError:
-            return None, [Issue(row, column("accuracy", "accuracy"), "validate.bad_accuracy",
-                                {"value": texts["accuracy"]})]
-    issues = coords.check_point(lat, lon, country=country, region=region, accuracy_m=accuracy,
-                                boundaries=ctx.boundaries, row=row, field=column(where, where))
+            return None, [
+                Issue(row, column("accuracy", "accuracy"), "validate.bad_accuracy", {"value": texts["accuracy"]})
+            ]
+    issues = coords.check_point(
+        lat,
+        lon,
+        country=country,
+        region=region,
+        accuracy_m=accuracy,
+        boundaries=ctx.boundaries,
+        row=row,
+        field=column(where, where),
+    )
     return shapely.Point(lon, lat), zone_issues + issues
 
 
@@ -62,8 +72,11 @@ def shown_point(record: dict, texts: Texts, existing: dict | None, ctx: RowConte
     # Public exports mark each point (`location_shown`) and place a restricted record at its district's
     # centre. Such a point, or one that is the community's own point while the stored record has none,
     # never replaces the stored point: the row keeps it, and the report says so.
-    if ctx.entity is not INNOVATIONS or not record.get("has_own_point") or (
-            existing is None and "location_shown" not in texts):  # a new point, said to be its own
+    if (
+        ctx.entity is not INNOVATIONS
+        or not record.get("has_own_point")
+        or (existing is None and "location_shown" not in texts)
+    ):  # a new point, said to be its own
         return []
     try:
         shown = values.code(texts["location_shown"], "location_shown") if "location_shown" in texts else None
@@ -72,10 +85,15 @@ def shown_point(record: dict, texts: Texts, existing: dict | None, ctx: RowConte
         return [Issue(row, column, problem.reason, {"field": column, **problem.params})]
     point, community = plain(record.get("geometry")), record.get("community_id")
     generalised = shown == "generalised" or (
-        existing is not None and plain(existing.get("consent_public")) is not True and community in ctx.generalised
-        and point == ctx.generalised[community] and point != plain(existing.get("geometry")))
+        existing is not None
+        and plain(existing.get("consent_public")) is not True
+        and community in ctx.generalised
+        and point == ctx.generalised[community]
+        and point != plain(existing.get("geometry"))
+    )
     at_community = shown == "community" or (
-        existing is not None and not existing.get("has_own_point") and point == plain(existing.get("geometry")))
+        existing is not None and not existing.get("has_own_point") and point == plain(existing.get("geometry"))
+    )
     if not (generalised or at_community):
         return []
     place = place_of(ctx, community)
@@ -84,5 +102,4 @@ def shown_point(record: dict, texts: Texts, existing: dict | None, ctx: RowConte
     if not generalised:
         return []
     reason = "validate.generalised_kept" if existing is not None else "validate.generalised_new"
-    return [Issue(row, ctx.columns.get("latitude", ctx.columns.get("location_shown", "latitude")), reason, {},
-                  FLAG)]
+    return [Issue(row, ctx.columns.get("latitude", ctx.columns.get("location_shown", "latitude")), reason, {}, FLAG)]

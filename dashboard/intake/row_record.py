@@ -21,8 +21,9 @@ def innovation_record(texts: Texts, ctx: RowContext, row: int) -> tuple[dict, li
     if community is not None:
         record["community_id"] = community
     place = place_of(ctx, community)
-    point, more = row_point(texts, ctx, row, None if place is None else place.country,
-                            None if place is None else place.region)
+    point, more = row_point(
+        texts, ctx, row, None if place is None else place.country, None if place is None else place.region
+    )
     issues += more
     if point is not None:
         record["has_own_point"], record["geometry"] = True, point

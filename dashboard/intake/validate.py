@@ -38,8 +38,11 @@ PROGRESS_FROM = 2000  # rows: a longer file shows a progress bar while it is che
 def _mapped_columns(frame: pd.DataFrame, mapping: Mapping, start: int) -> list[tuple[str, list]]:
     """Each mapped target with the cells of rows `start` … `start + CHUNK` as a plain list."""
     # Read a chunk at a time: a Python string per cell of a 200,000-row file would cost hundreds of megabytes.
-    return [(target, frame[column].iloc[start:start + CHUNK].tolist()) for column, target in mapping.items()
-            if target and column in frame]
+    return [
+        (target, frame[column].iloc[start : start + CHUNK].tolist())
+        for column, target in mapping.items()
+        if target and column in frame
+    ]
 
 
 def _texts(columns: list[tuple[str, list]], position: int) -> Texts:
@@ -52,8 +55,9 @@ def _texts(columns: list[tuple[str, list]], position: int) -> Texts:
     return texts
 
 
-def _check_row(texts: Texts, ctx: RowContext, row: int,
-               build: RecordBuilder) -> tuple[str, str | None, dict, list[Issue], tuple | None]:
+def _check_row(
+    texts: Texts, ctx: RowContext, row: int, build: RecordBuilder
+) -> tuple[str, str | None, dict, list[Issue], tuple | None]:
     """One readable row: its status, the stored id it matched, the whole record to store, its issues and natural key."""
     record, issues = build(texts, ctx, row)
     source_key = texts.get("source_key")
@@ -86,8 +90,9 @@ class _FileCheck:
 
     def _again(self, position: int) -> dict:
         """The whole record the row at `position` makes, read from the file again."""
-        return _check_row(_texts(_mapped_columns(self.table.frame, self.mapping, position), 0), self.ctx, 0,
-                          self.build)[2]
+        return _check_row(
+            _texts(_mapped_columns(self.table.frame, self.mapping, position), 0), self.ctx, 0, self.build
+        )[2]
 
     def row(self, row: int, position: int, columns: list[tuple[str, list]]) -> None:
         """The result of the row at `position`, whose chunk of mapped `columns` holds its cells."""
@@ -99,8 +104,14 @@ class _FileCheck:
         status, record_id, whole, more, key = _check_row(given, self.ctx, row, self.build)
         issues += more
         source_key = given.get("source_key")
-        identities = [i for i in (identity_of(record_id, whole, source_key, key, self.ctx.entity),
-                                  ("source_key", source_key) if source_key else None) if i is not None]
+        identities = [
+            i
+            for i in (
+                identity_of(record_id, whole, source_key, key, self.ctx.entity),
+                ("source_key", source_key) if source_key else None,
+            )
+            if i is not None
+        ]
         repeated, twice = self.earlier.check(identities, whole, row, self.ctx)
         if twice is not None:
             issues.append(twice)
@@ -111,15 +122,28 @@ class _FileCheck:
         self.outcome.accept(row, UNCHANGED if repeated else status, record_id, whole, source_key, issues)
 
 
-def validate(table: RawTable, mapping: Mapping, data: Dataset, *, entity: Entity = INNOVATIONS,
-             default_zone: str | None = None, progress: Callable[[int], None] | None = None) -> Report:
+def validate(
+    table: RawTable,
+    mapping: Mapping,
+    data: Dataset,
+    *,
+    entity: Entity = INNOVATIONS,
+    default_zone: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
     """Check every row of `table` (a readers.RawTable) mapped by `mapping` against the store `data`.
 
     Every problem of a row is listed, not only the first. `progress`, if given, is told how many
     more rows were checked, every `PROGRESS_STEP` rows.
     """
-    ctx = RowContext(entity, data, Lookups(data), {target: col for col, target in mapping.items() if target},
-                     default_zone, coords.RegionShapes(data.boundaries))
+    ctx = RowContext(
+        entity,
+        data,
+        Lookups(data),
+        {target: col for col, target in mapping.items() if target},
+        default_zone,
+        coords.RegionShapes(data.boundaries),
+    )
     outcome = Outcome(data, entity)
     check = _FileCheck(table, mapping, ctx, outcome)
     for position, row in enumerate(table.rows):
@@ -141,8 +165,15 @@ def _unmapped(mapping: Mapping, entity: Entity) -> list[Issue]:
             continue
         probable = suggest(str(column), entity, taken)
         if probable:
-            hinted.append(Issue(None, column, "validate.unmapped_hint", {"column": column, "target": probable,
-                                                                          "field": probable}, FLAG))
+            hinted.append(
+                Issue(
+                    None,
+                    column,
+                    "validate.unmapped_hint",
+                    {"column": column, "target": probable, "field": probable},
+                    FLAG,
+                )
+            )
         else:
             plain.append(str(column))
     together = [Issue(None, None, "validate.unmapped", {"columns": ", ".join(f"«{c}»" for c in plain)}, FLAG)]

@@ -25,8 +25,16 @@ def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[s
         return {}
     item = data.innovations.iloc[row]
     community = data.communities.set_index("community_id").loc[item["community_id"]]
-    place = ", ".join(str(p) for p in (community["name"], community["district"], community["province"],
-                                       region_label(str(item["region"]), lang)) if pd.notna(p))
+    place = ", ".join(
+        str(p)
+        for p in (
+            community["name"],
+            community["district"],
+            community["province"],
+            region_label(str(item["region"]), lang),
+        )
+        if pd.notna(p)
+    )
     fields = {
         "title": item["title"],
         "title_local": item["title_local"],
@@ -44,6 +52,8 @@ def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[s
         "innovation_id": item["innovation_id"],
         "source_key": source_key(data, "innovations", item["innovation_id"]),
     }
-    return {t(f"columns.{key}", lang): str(value) for key, value in fields.items()
-            if value is not None and not (isinstance(value, float) and pd.isna(value))
-            and str(value) not in ("", "<NA>")}
+    return {
+        t(f"columns.{key}", lang): str(value)
+        for key, value in fields.items()
+        if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value) not in ("", "<NA>")
+    }

@@ -30,8 +30,13 @@ from dashboard.safe_text import for_map
 def region_counts(selection: Selection) -> pd.DataFrame:
     """Innovations per region, placed at the centroid of that region's communities."""
     communities = selection.data.communities
-    centre = pd.DataFrame({"x": communities.geometry.x, "y": communities.geometry.y,
-                           "region": communities["region"].astype(str)}).groupby("region").mean()
+    centre = (
+        pd.DataFrame(
+            {"x": communities.geometry.x, "y": communities.geometry.y, "region": communities["region"].astype(str)}
+        )
+        .groupby("region")
+        .mean()
+    )
     regions = selection.data.innovations["region"].astype(str).to_numpy()[selection.keep]
     counts = pd.Series(regions).value_counts().rename("count")
     return centre.join(counts, how="inner").reset_index().rename(columns={"index": "region"})
@@ -48,9 +53,12 @@ def partner_links(selection: Selection) -> pd.DataFrame:
     communities = selection.data.communities.set_index("community_id")
     colours = partner_colours(selection.data)
     return pairs.assign(
-        name=pairs["partner_id"].map(selection.partner_names), colour=pairs["partner_id"].map(colours),
-        hq_x=pairs["partner_id"].map(partners.geometry.x), hq_y=pairs["partner_id"].map(partners.geometry.y),
-        x=pairs["community_id"].map(communities.geometry.x), y=pairs["community_id"].map(communities.geometry.y),
+        name=pairs["partner_id"].map(selection.partner_names),
+        colour=pairs["partner_id"].map(colours),
+        hq_x=pairs["partner_id"].map(partners.geometry.x),
+        hq_y=pairs["partner_id"].map(partners.geometry.y),
+        x=pairs["community_id"].map(communities.geometry.x),
+        y=pairs["community_id"].map(communities.geometry.y),
     )
 
 
@@ -153,8 +161,10 @@ class Points(Layer):
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:
-        return Key(t("map.legend.points", lang),
-                   tuple(Swatch(DOMAIN_COLOURS[c], DOMAIN.label(c, lang), circle=True) for c in DOMAIN.codes))
+        return Key(
+            t("map.legend.points", lang),
+            tuple(Swatch(DOMAIN_COLOURS[c], DOMAIN.label(c, lang), circle=True) for c in DOMAIN.codes),
+        )
 
 
 class Regions(Layer):
@@ -168,8 +178,13 @@ class Regions(Layer):
         for row in counts.itertuples():
             label = t("map.region_tooltip", lang, region=region_label(row.region, lang), count=row.count)
             folium.CircleMarker(
-                location=(row.y, row.x), radius=6 + 34 * (row.count / largest) ** 0.5,
-                color=palette.REGION_COLOUR, weight=1.5, fill=True, fill_opacity=0.45, tooltip=for_map(label),
+                location=(row.y, row.x),
+                radius=6 + 34 * (row.count / largest) ** 0.5,
+                color=palette.REGION_COLOUR,
+                weight=1.5,
+                fill=True,
+                fill_opacity=0.45,
+                tooltip=for_map(label),
             ).add_to(group)
         return group
 
@@ -205,14 +220,17 @@ class Links(Layer):
             label = t("map.link_tooltip", lang, partner=name, communities=len(rows))
             folium.PolyLine(segments, color=colour, weight=1.6, opacity=0.75, tooltip=for_map(label)).add_to(group)
             hq = rows.iloc[0]
-            folium.CircleMarker((hq.hq_y, hq.hq_x), radius=6, color=colour, fill=True, fill_opacity=1.0,
-                                tooltip=for_map(name)).add_to(group)
+            folium.CircleMarker(
+                (hq.hq_y, hq.hq_x), radius=6, color=colour, fill=True, fill_opacity=1.0, tooltip=for_map(name)
+            ).add_to(group)
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:
         colours = partner_colours(selection.data)
-        return Key(t("map.legend.links", lang),
-                   tuple(Swatch(colour, selection.partner_names.get(p, p)) for p, colour in colours.items()))
+        return Key(
+            t("map.legend.links", lang),
+            tuple(Swatch(colour, selection.partner_names.get(p, p)) for p, colour in colours.items()),
+        )
 
 
 class Choropleth(Layer):
@@ -227,20 +245,25 @@ class Choropleth(Layer):
         bins, colours = choropleth_bins(counted["count"]), palette.CHOROPLETH_COLOURS
         shown = counted.assign(
             colour=[colours[int(np.searchsorted(bins, c, side="right")) - 1] for c in counted["count"]],
-            label=[for_map(t("map.choropleth_tooltip", lang, name=n, count=c))
-                   for n, c in zip(counted["name"], counted["count"], strict=True)],
+            label=[
+                for_map(t("map.choropleth_tooltip", lang, name=n, count=c))
+                for n, c in zip(counted["name"], counted["count"], strict=True)
+            ],
         )[["label", "colour", "geometry"]]
         group = self.group(lang)
         folium.GeoJson(
-            shown, style_function=lambda f: {**palette.BOUNDARY_STYLE, "fillColor": f["properties"]["colour"]},
+            shown,
+            style_function=lambda f: {**palette.BOUNDARY_STYLE, "fillColor": f["properties"]["colour"]},
             tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         ).add_to(group)
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:
         classes = t("map.legend.classes", lang).split("|")
-        return Key(t("map.legend.choropleth", lang),
-                   tuple(Swatch(c, label) for c, label in zip(palette.CHOROPLETH_COLOURS, classes, strict=True)))
+        return Key(
+            t("map.legend.choropleth", lang),
+            tuple(Swatch(c, label) for c, label in zip(palette.CHOROPLETH_COLOURS, classes, strict=True)),
+        )
 
 
 # Layer code -> layer, in the order the map stacks them and the legend lists them.
@@ -250,7 +273,7 @@ DEFAULT_LAYERS: tuple[str, ...] = ("points",)  # what a bare address shows
 
 
 def build_layers(
-    codes: tuple[str, ...], selection: Selection, lang: str, level: str | None = None,
+    codes: tuple[str, ...], selection: Selection, lang: str, level: str | None = None
 ) -> list[folium.FeatureGroup]:
     """The chosen layers, in registry order, for the current selection; a choropleth colours by `level`."""
     groups = [layer.build(selection, lang, level) for code, layer in LAYERS.items() if code in codes]

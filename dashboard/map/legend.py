@@ -12,9 +12,11 @@ from dashboard.map.layers import LAYERS, Key, Swatch
 
 def _swatch(swatch: Swatch) -> str:
     radius = "50%" if swatch.circle else "2px"
-    return (f'<div style="display:flex;align-items:center;gap:.4em;margin:.1em 0">'
-            f'<span style="width:.9em;height:.9em;border-radius:{radius};background:{swatch.colour};'
-            f'display:inline-block;border:1px solid {palette.WHITE}"></span>{html.escape(swatch.label)}</div>')
+    return (
+        f'<div style="display:flex;align-items:center;gap:.4em;margin:.1em 0">'
+        f'<span style="width:.9em;height:.9em;border-radius:{radius};background:{swatch.colour};'
+        f'display:inline-block;border:1px solid {palette.WHITE}"></span>{html.escape(swatch.label)}</div>'
+    )
 
 
 def _part(key: Key) -> str:

@@ -29,8 +29,10 @@ BACKGROUND_PANE = "background"
 OUTLINES_URL = "/app/static/countries.geojson"
 DOMAIN_COLOURS = dict(zip(DOMAIN.codes, palette.DOMAIN_COLOURS, strict=True))  # domain code -> point colour
 # The box that says the map fell back to the bundled outlines.
-NOTICE_STYLE = (f"background:{palette.PAPER};padding:4px 8px;border:1px solid {palette.OUTLINE};"
-                "border-radius:4px;font:13px sans-serif")
+NOTICE_STYLE = (
+    f"background:{palette.PAPER};padding:4px 8px;border:1px solid {palette.OUTLINE};"
+    "border-radius:4px;font:13px sans-serif"
+)
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,14 @@ class Outlines(MacroElement):
         self.style, self.url, self.pane = style, url, pane
 
 
-def base_map(
-    basemap: str, lang: str, centre: tuple[float, float] | None = None, zoom: int | None = None,
-) -> folium.Map:
+def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None, zoom: int | None = None) -> folium.Map:
     """The map every layer is drawn on: a background, the drawing tools, offline assets."""
-    fmap = folium.Map(location=centre or DEFAULT_CENTRE, zoom_start=zoom or DEFAULT_ZOOM, tiles=None,
-                      maxZoom=18, control_scale=True)
-    fmap.get_root().header.add_child(folium.Element(
-        f"<style>.leaflet-container {{ background: {palette.WATER}; }}</style>"))
+    fmap = folium.Map(
+        location=centre or DEFAULT_CENTRE, zoom_start=zoom or DEFAULT_ZOOM, tiles=None, maxZoom=18, control_scale=True
+    )
+    fmap.get_root().header.add_child(
+        folium.Element(f"<style>.leaflet-container {{ background: {palette.WATER}; }}</style>")
+    )
     tiles = BASEMAPS[basemap].tiles
     layer = folium.TileLayer(tiles, name=t(f"map.basemap.{basemap}", lang), max_zoom=18) if tiles else None
     if layer:
@@ -148,10 +150,19 @@ def base_map(
     drawn = Outlines(style, pane=BACKGROUND_PANE).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
-    Draw(export=False, position="topleft", draw_options={
-        "polyline": False, "circle": False, "marker": False, "circlemarker": False,
-        "polygon": {"allowIntersection": False}, "rectangle": {},
-    }, edit_options={"edit": False}).add_to(fmap)
+    Draw(
+        export=False,
+        position="topleft",
+        draw_options={
+            "polyline": False,
+            "circle": False,
+            "marker": False,
+            "circlemarker": False,
+            "polygon": {"allowIntersection": False},
+            "rectangle": {},
+        },
+        edit_options={"edit": False},
+    ).add_to(fmap)
     _Assets().add_to(fmap)
     _ViewInAddress().add_to(fmap)
     return serve_locally(fmap)

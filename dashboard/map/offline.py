@@ -53,39 +53,99 @@ DRAW = ("leaflet-draw", "1.0.2", "MIT")
 
 # folium's name for each script or stylesheet -> the local copy that replaces its CDN URL
 ASSETS: dict[str, Asset] = {
-    "leaflet": Asset(*LEAFLET[:2], "package/dist/leaflet.js", LEAFLET[2],
-                          "5819285cec137b229c94e1ee5ad73e8b6b84345a4367d60f75fe477fe0fb7b03"),
-    "leaflet_css": Asset(*LEAFLET[:2], "package/dist/leaflet.css", LEAFLET[2],
-                          "90b693d86392a4779c861b28cf307e7e59c3fb35328c4d8b95f58f814d38c722"),
-    "leaflet_layers_png": Asset(*LEAFLET[:2], "package/dist/images/layers.png", LEAFLET[2],
-                          "1dbbe9d028e292f36fcba8f8b3a28d5e8932754fc2215b9ac69e4cdecf5107c6"),
-    "leaflet_layers_2x_png": Asset(*LEAFLET[:2], "package/dist/images/layers-2x.png", LEAFLET[2],
-                          "066daca850d8ffbef007af00b06eac0015728dee279c51f3cb6c716df7c42edf"),
-    "markerclusterjs": Asset(*CLUSTER[:2], "package/dist/leaflet.markercluster.js", CLUSTER[2],
-                          "7e1a592d5bf4b1698700edecc0ac091166d41d3c31373611627b4e7b9faef067"),
-    "markerclustercss": Asset(*CLUSTER[:2], "package/dist/MarkerCluster.css", CLUSTER[2],
-                          "f9b756b96397305917d2ff42bebdce58294f89879f0d0cfd18664fffbc59c5d7"),
-    "markerclusterdefaultcss": Asset(*CLUSTER[:2], "package/dist/MarkerCluster.Default.css", CLUSTER[2],
-                          "2d687359a406651b1616bac9c60fba667f134fce24d3fb6bb621c173aa9c1a96"),
-    "leaflet-heat.js": Asset(*HEAT[:2], "package/dist/leaflet-heat.js", HEAT[2],
-                          "eb952aae5806a1102729f291bab887dde783ace859819a354827a776e73e486a"),
-    "leaflet_draw_js": Asset(*DRAW[:2], "package/dist/leaflet.draw.js", DRAW[2],
-                          "8f3981eb1cba2f460fccf7aef9c71488f2a9dd413ea919a8e719aae416e74afd"),
-    "leaflet_draw_css": Asset(*DRAW[:2], "package/dist/leaflet.draw.css", DRAW[2],
-                          "5f30f74696873efee5cd7f6ab7eda7d63e5c5a3e3c3b6e0ab2068662928df31f"),
-    "leaflet_draw_sprite_png": Asset(*DRAW[:2], "package/dist/images/spritesheet.png", DRAW[2],
-                          "a8978a1d3d21d8ee6f16cce342ff67fc47c4241f52161f05baf88f15e1058199"),
-    "leaflet_draw_sprite_2x_png": Asset(*DRAW[:2], "package/dist/images/spritesheet-2x.png", DRAW[2],
-                          "fa2c95e0610f3787c879645e42b86ad010c305f8312e116841730d00d4ab72b7"),
-    "leaflet_draw_sprite_svg": Asset(*DRAW[:2], "package/dist/images/spritesheet.svg", DRAW[2],
-                          "7077bae968047180921324df351d95fe2f021cdaefa01e20645162402f767da4"),
+    "leaflet": Asset(
+        *LEAFLET[:2],
+        "package/dist/leaflet.js",
+        LEAFLET[2],
+        "5819285cec137b229c94e1ee5ad73e8b6b84345a4367d60f75fe477fe0fb7b03",
+    ),
+    "leaflet_css": Asset(
+        *LEAFLET[:2],
+        "package/dist/leaflet.css",
+        LEAFLET[2],
+        "90b693d86392a4779c861b28cf307e7e59c3fb35328c4d8b95f58f814d38c722",
+    ),
+    "leaflet_layers_png": Asset(
+        *LEAFLET[:2],
+        "package/dist/images/layers.png",
+        LEAFLET[2],
+        "1dbbe9d028e292f36fcba8f8b3a28d5e8932754fc2215b9ac69e4cdecf5107c6",
+    ),
+    "leaflet_layers_2x_png": Asset(
+        *LEAFLET[:2],
+        "package/dist/images/layers-2x.png",
+        LEAFLET[2],
+        "066daca850d8ffbef007af00b06eac0015728dee279c51f3cb6c716df7c42edf",
+    ),
+    "markerclusterjs": Asset(
+        *CLUSTER[:2],
+        "package/dist/leaflet.markercluster.js",
+        CLUSTER[2],
+        "7e1a592d5bf4b1698700edecc0ac091166d41d3c31373611627b4e7b9faef067",
+    ),
+    "markerclustercss": Asset(
+        *CLUSTER[:2],
+        "package/dist/MarkerCluster.css",
+        CLUSTER[2],
+        "f9b756b96397305917d2ff42bebdce58294f89879f0d0cfd18664fffbc59c5d7",
+    ),
+    "markerclusterdefaultcss": Asset(
+        *CLUSTER[:2],
+        "package/dist/MarkerCluster.Default.css",
+        CLUSTER[2],
+        "2d687359a406651b1616bac9c60fba667f134fce24d3fb6bb621c173aa9c1a96",
+    ),
+    "leaflet-heat.js": Asset(
+        *HEAT[:2],
+        "package/dist/leaflet-heat.js",
+        HEAT[2],
+        "eb952aae5806a1102729f291bab887dde783ace859819a354827a776e73e486a",
+    ),
+    "leaflet_draw_js": Asset(
+        *DRAW[:2],
+        "package/dist/leaflet.draw.js",
+        DRAW[2],
+        "8f3981eb1cba2f460fccf7aef9c71488f2a9dd413ea919a8e719aae416e74afd",
+    ),
+    "leaflet_draw_css": Asset(
+        *DRAW[:2],
+        "package/dist/leaflet.draw.css",
+        DRAW[2],
+        "5f30f74696873efee5cd7f6ab7eda7d63e5c5a3e3c3b6e0ab2068662928df31f",
+    ),
+    "leaflet_draw_sprite_png": Asset(
+        *DRAW[:2],
+        "package/dist/images/spritesheet.png",
+        DRAW[2],
+        "a8978a1d3d21d8ee6f16cce342ff67fc47c4241f52161f05baf88f15e1058199",
+    ),
+    "leaflet_draw_sprite_2x_png": Asset(
+        *DRAW[:2],
+        "package/dist/images/spritesheet-2x.png",
+        DRAW[2],
+        "fa2c95e0610f3787c879645e42b86ad010c305f8312e116841730d00d4ab72b7",
+    ),
+    "leaflet_draw_sprite_svg": Asset(
+        *DRAW[:2],
+        "package/dist/images/spritesheet.svg",
+        DRAW[2],
+        "7077bae968047180921324df351d95fe2f021cdaefa01e20645162402f767da4",
+    ),
 }
 # Scripts and styles folium adds by default that the atlas's maps never use
 # (Bootstrap, jQuery, Font Awesome markers): left out rather than fetched from a CDN.
-UNUSED = frozenset({
-    "jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
-    "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css",
-})
+UNUSED = frozenset(
+    {
+        "jquery",
+        "bootstrap",
+        "awesome_markers",
+        "bootstrap_css",
+        "glyphicons_css",
+        "awesome_markers_font_css",
+        "awesome_markers_css",
+        "awesome_rotate_css",
+    }
+)
 
 
 def _elements(element: folium.Element):
@@ -119,14 +179,16 @@ def fetch(npm: str = "npm") -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as work:
         for package, version in sorted({(a.package, a.version) for a in ASSETS.values()}):
-            subprocess.run([npm, "pack", f"{package}@{version}", "--silent"], cwd=work, check=True,
-                           capture_output=True)
+            subprocess.run([npm, "pack", f"{package}@{version}", "--silent"], cwd=work, check=True, capture_output=True)
             tarball = next(Path(work).glob(f"{package}-{version}.tgz"))
             with tarfile.open(tarball) as archive:
                 for asset in (a for a in ASSETS.values() if (a.package, a.version) == (package, version)):
                     asset.file.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.extractfile(asset.source) as source, files.replacing(asset.file) as partial, \
-                            partial.open("wb") as target:
+                    with (
+                        archive.extractfile(asset.source) as source,
+                        files.replacing(asset.file) as partial,
+                        partial.open("wb") as target,
+                    ):
                         shutil.copyfileobj(source, target)
                     if sha256(asset.file) != asset.sha256:
                         raise ValueError(f"{asset.file}: hash differs from the one recorded in ASSETS")

@@ -30,11 +30,13 @@ def encode(rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: np.ndarr
     places_lat = (unique >> 32).astype("<i4")
     places_lon = (unique & 0xFFFFFFFF).astype(np.uint32).view("<i4")
     steps = np.diff(np.asarray(rows, dtype=np.int64), prepend=0).astype("<i4")
-    raw = b"".join([
-        np.array([VERSION, len(rows), len(unique)], dtype="<i4").tobytes(),
-        *(_planes(a) for a in (places_lat, places_lon, place.astype("<i4"), steps)),
-        np.asarray(domains, dtype=np.uint8).tobytes(),
-    ])
+    raw = b"".join(
+        [
+            np.array([VERSION, len(rows), len(unique)], dtype="<i4").tobytes(),
+            *(_planes(a) for a in (places_lat, places_lon, place.astype("<i4"), steps)),
+            np.asarray(domains, dtype=np.uint8).tobytes(),
+        ]
+    )
     return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
 
 
@@ -70,5 +72,4 @@ def decode(payload: str) -> Points:
         at += 4 * count
     places_lat, places_lon, place, steps = arrays
     domains = np.frombuffer(raw, dtype=np.uint8, count=n, offset=at)
-    return Points(rows=np.cumsum(steps), lat=places_lat[place] / SCALE, lon=places_lon[place] / SCALE,
-                  domains=domains)
+    return Points(rows=np.cumsum(steps), lat=places_lat[place] / SCALE, lon=places_lon[place] / SCALE, domains=domains)

@@ -23,16 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Flowable,
-    Image,
-    KeepInFrame,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, Image, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dashboard import palette
 from dashboard.data.vocab import PID_STAGE
@@ -70,19 +61,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5)
     return {
         "body": base,
-        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=17, leading=21,
-                                textColor=GREEN),
-        "filter": ParagraphStyle("filter", base, fontName=BOLD, fontSize=11.5, leading=15,
-                                 spaceBefore=6),
+        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=17, leading=21, textColor=GREEN),
+        "filter": ParagraphStyle("filter", base, fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=6),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5, textColor=GREY),
-        "heading": ParagraphStyle("heading", base, fontName=BOLD, fontSize=10.5, leading=14,
-                                  textColor=GREEN, spaceAfter=3),
-        "partner": ParagraphStyle("partner", base, fontSize=8.5, leading=11, leftIndent=8,
-                                  firstLineIndent=-8),
-        "figure": ParagraphStyle("figure", base, fontName=BOLD, fontSize=15, leading=18,
-                                 alignment=TA_CENTER),
-        "label": ParagraphStyle("label", base, fontSize=7, leading=8.5, alignment=TA_CENTER,
-                                textColor=GREY),
+        "heading": ParagraphStyle(
+            "heading", base, fontName=BOLD, fontSize=10.5, leading=14, textColor=GREEN, spaceAfter=3
+        ),
+        "partner": ParagraphStyle("partner", base, fontSize=8.5, leading=11, leftIndent=8, firstLineIndent=-8),
+        "figure": ParagraphStyle("figure", base, fontName=BOLD, fontSize=15, leading=18, alignment=TA_CENTER),
+        "label": ParagraphStyle("label", base, fontSize=7, leading=8.5, alignment=TA_CENTER, textColor=GREY),
     }
 
 
@@ -102,17 +89,22 @@ def long_date(day: date, lang: str) -> str:
 
 def _header(selection: Selection, lang: str, today: date) -> list[Flowable]:
     """Title, the filter sentence and the date."""
-    return [_para(t("brief.title", lang), "title"),
-            _para(f"{t('app.subtitle', lang)} · {t('app.title', lang)}", "small"),
-            _para(describe(selection.filters, lang, selection.partner_names), "filter"),
-            _para(t("brief.made", lang, date=long_date(today, lang)), "small"), Spacer(1, 8)]
+    return [
+        _para(t("brief.title", lang), "title"),
+        _para(f"{t('app.subtitle', lang)} · {t('app.title', lang)}", "small"),
+        _para(describe(selection.filters, lang, selection.partner_names), "filter"),
+        _para(t("brief.made", lang, date=long_date(today, lang)), "small"),
+        Spacer(1, 8),
+    ]
 
 
 def headline_figures(summary: Summary, lang: str) -> dict[str, str]:
     """The boxed figures as printed, by catalogue name."""
     figures = summary.headline
-    shown = {name: shown_figure(figures, name, lang)
-             for name in ("innovations", "communities", "regions", "partners", "women")}
+    shown = {
+        name: shown_figure(figures, name, lang)
+        for name in ("innovations", "communities", "regions", "partners", "women")
+    }
     # a box has room for the share only, not the count beside it as on the page
     advanced = percent(figures.advanced, figures.innovations, lang) if figures.innovations else NO_VALUE
     return shown | {"advanced": advanced, "newest": shown_figure(figures, "newest_year", lang)}
@@ -120,14 +112,22 @@ def headline_figures(summary: Summary, lang: str) -> dict[str, str]:
 
 def _figures(summary: Summary, lang: str) -> Table:
     """The headline figures in a row of boxes."""
-    cells = [[_para(value, "figure"), _para(t(f"brief.figure_{name}", lang), "label")]
-             for name, value in headline_figures(summary, lang).items()]
+    cells = [
+        [_para(value, "figure"), _para(t(f"brief.figure_{name}", lang), "label")]
+        for name, value in headline_figures(summary, lang).items()
+    ]
     table = Table([cells], colWidths=[WIDTH / len(cells)] * len(cells))
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), PALE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEAFTER", (0, 0), (-2, -1), 3, HexColor(palette.WHITE)),
-        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PALE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEAFTER", (0, 0), (-2, -1), 3, HexColor(palette.WHITE)),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return table
 
 
@@ -139,8 +139,7 @@ def _png(data: bytes, width: float, height: float) -> Image:
 def full_names(partners: pd.DataFrame) -> dict[str, str]:
     """Each partner's name, with its acronym where it has a different one."""
     names = {}
-    for code, name, acronym in zip(partners["partner_id"], partners["name"], partners["acronym"],
-                                   strict=True):
+    for code, name, acronym in zip(partners["partner_id"], partners["name"], partners["acronym"], strict=True):
         short = acronym if isinstance(acronym, str) and acronym not in ("", name) else None
         names[code] = f"{name} ({short})" if short else str(name)
     return names
@@ -149,15 +148,17 @@ def full_names(partners: pd.DataFrame) -> dict[str, str]:
 def _partners(selection: Selection, summary: Summary, lang: str) -> list[Flowable]:
     """The partners of the kept innovations, most innovations first, with their full names."""
     table = summary.table("partners", full_names(selection.data.partners))
-    lines = [_para(t("brief.partner_line", lang, name=name,
-                     count=counted("innovations", int(count), lang)), "partner")
-             for name, count in zip(table["label"], table["count"], strict=True)]
-    return [_para(t("brief.partners_heading", lang), "heading"),
-            *(lines or [_para(t("brief.partners_none", lang), "body")])]
+    lines = [
+        _para(t("brief.partner_line", lang, name=name, count=counted("innovations", int(count), lang)), "partner")
+        for name, count in zip(table["label"], table["count"], strict=True)
+    ]
+    return [
+        _para(t("brief.partners_heading", lang), "heading"),
+        *(lines or [_para(t("brief.partners_none", lang), "body")]),
+    ]
 
 
-def _map_and_text(selection: Selection, summary: Summary, lang: str,
-                  beside: list[Flowable]) -> Table:
+def _map_and_text(selection: Selection, summary: Summary, lang: str, beside: list[Flowable]) -> Table:
     """The map (with its caption) beside the paragraph and whatever else fits there."""
     height = MAP_WIDTH * 1.08
     drawn = region_map_png(selection, lang, size=(MAP_WIDTH / 72, height / 72))
@@ -165,24 +166,33 @@ def _map_and_text(selection: Selection, summary: Summary, lang: str,
     left = [_para(t("brief.map_title", lang), "heading"), picture, Spacer(1, 3)]
     if summary.headline.innovations:  # nothing drawn, nothing to explain
         left.append(_para(t("brief.map_caption", lang), "small"))
-    right = [_para(t("brief.in_brief", lang), "heading"),
-             _para(paragraph(summary, lang, selection.partner_names), "body"), Spacer(1, 10),
-             *beside]
+    right = [
+        _para(t("brief.in_brief", lang), "heading"),
+        _para(paragraph(summary, lang, selection.partner_names), "body"),
+        Spacer(1, 10),
+        *beside,
+    ]
     width = WIDTH - MAP_WIDTH - 14
     # a table row cannot break across pages: pathological text shrinks instead of failing the build
-    table = Table([[left, KeepInFrame(width, MAX_CELL_HEIGHT, right, mode="shrink")]],
-                  colWidths=[MAP_WIDTH + 14, width])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (0, -1), 0),
-                               ("RIGHTPADDING", (-1, 0), (-1, -1), 0)]))
+    table = Table(
+        [[left, KeepInFrame(width, MAX_CELL_HEIGHT, right, mode="shrink")]], colWidths=[MAP_WIDTH + 14, width]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table
 
 
 def _stage_counts(summary: Summary, lang: str) -> pd.DataFrame:
     """Innovations per PID stage in the stages' own order, zeros kept: a funnel."""
     counts = summary.counts["pid_stage"].reindex(PID_STAGE.codes, fill_value=0)
-    return pd.DataFrame({"label": [PID_STAGE.label(c, lang) for c in counts.index],
-                         "count": counts.to_numpy()})
+    return pd.DataFrame({"label": [PID_STAGE.label(c, lang) for c in counts.index], "count": counts.to_numpy()})
 
 
 def _chart_title(name: str, values: int, lang: str) -> str:
@@ -200,13 +210,15 @@ def _charts(selection: Selection, summary: Summary, lang: str) -> Table:
         "region": summary.table("region", labels_for("region", lang, selection.partner_names)),
         "crop": summary.table("crops", labels_for("crops", lang, selection.partner_names)),
     }
-    pictures = [bar_png(table, _chart_title(name, len(table), lang), empty, top=CHART_BARS, size=size, lang=lang)
-                for name, table in tables.items()]
-    pictures.append(bar_png(_stage_counts(summary, lang), t("brief.chart_stage", lang), empty,
-                            ordered=True, size=size, lang=lang))
+    pictures = [
+        bar_png(table, _chart_title(name, len(table), lang), empty, top=CHART_BARS, size=size, lang=lang)
+        for name, table in tables.items()
+    ]
+    pictures.append(
+        bar_png(_stage_counts(summary, lang), t("brief.chart_stage", lang), empty, ordered=True, size=size, lang=lang)
+    )
     table = Table([[_png(png, width, CHART_HEIGHT) for png in pictures]], colWidths=[width] * 3)
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 
 
@@ -222,12 +234,12 @@ def _about(selection: Selection, lang: str) -> list[Flowable]:
     if selection.data.is_demo:
         lines.append(t("brief.demo", lang))
     lines += [t("brief.privacy", lang), t("brief.outlines", lang)]
-    return [Spacer(1, 8), _para(t("brief.about_heading", lang), "heading"),
-            *(_para(line, "small") for line in lines)]
+    return [Spacer(1, 8), _para(t("brief.about_heading", lang), "heading"), *(_para(line, "small") for line in lines)]
 
 
 def _footer(lang: str):
     """A page decoration: the platform's name and the page number at the foot."""
+
     def draw(canvas: Canvas, document: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7)
@@ -235,6 +247,7 @@ def _footer(lang: str):
         text = t("brief.footer", lang, platform=t("app.subtitle", lang), page=document.page)
         canvas.drawRightString(A4[0] - MARGIN, MARGIN / 2, text)
         canvas.restoreState()
+
     return draw
 
 
@@ -245,15 +258,27 @@ def policy_brief(selection: Selection, lang: str = "es", today: date | None = No
     summary = summarise(selection.index, selection.keep)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN * 0.9,
-        bottomMargin=MARGIN, title=t("brief.title", lang), author=t("app.subtitle", lang),
-        creator=t("app.title", lang), subject=describe(selection.filters, lang, selection.partner_names),
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN * 0.9,
+        bottomMargin=MARGIN,
+        title=t("brief.title", lang),
+        author=t("app.subtitle", lang),
+        creator=t("app.title", lang),
+        subject=describe(selection.filters, lang, selection.partner_names),
         lang=lang,
     )
     partners = _partners(selection, summary, lang) if summary.headline.innovations else []
     beside = len(partners) <= PARTNERS_BESIDE_MAP + 1  # the heading and a short list
-    story = [*_header(selection, lang, today), _figures(summary, lang), Spacer(1, 12),
-             _map_and_text(selection, summary, lang, partners if beside else []), Spacer(1, 10)]
+    story = [
+        *_header(selection, lang, today),
+        _figures(summary, lang),
+        Spacer(1, 12),
+        _map_and_text(selection, summary, lang, partners if beside else []),
+        Spacer(1, 10),
+    ]
     if summary.headline.innovations:  # empty charts would only say "no data" three times
         story.append(_charts(selection, summary, lang))
     if not beside:

@@ -143,7 +143,8 @@ class ChartPng(Download):
 
 
 # Download code -> download, in the order the pages offer them.
-PACK: dict[str, Download] = {download.code: download for download in (
-    Csv(), Xlsx(), GeoJson(), GeoPackage(), Kml(), MapHtml(), BriefPdf(), ChartPng(),
-)}
+PACK: dict[str, Download] = {
+    download.code: download
+    for download in (Csv(), Xlsx(), GeoJson(), GeoPackage(), Kml(), MapHtml(), BriefPdf(), ChartPng())
+}
 DATA_FORMATS = tuple(code for code, download in PACK.items() if isinstance(download, DataDownload))

@@ -36,8 +36,17 @@ SHEETS = (INNOVATIONS, COMMUNITIES, PARTNERS)
 # metadata keys the readme sheet reports when the store has them
 README_METADATA = ("source", "licence", "updated")
 # rows of the table in a KML balloon, under the innovation's description
-BALLOON = ("community_name", "region_name", "domain_label", "crop_labels", "livestock_labels",
-           "partner_names", "year_started", "year_documented", "pid_stage_label")
+BALLOON = (
+    "community_name",
+    "region_name",
+    "domain_label",
+    "crop_labels",
+    "livestock_labels",
+    "partner_names",
+    "year_started",
+    "year_documented",
+    "pid_stage_label",
+)
 # openpyxl takes colours as hex digits without the "#"
 HEADER_FONT = Font(bold=True, color=palette.WHITE.lstrip("#"))
 HEADER_FILL = PatternFill("solid", fgColor=palette.GREEN.lstrip("#"))
@@ -89,8 +98,7 @@ def _innovation_helpers(view: Dataset, lang: str) -> dict[str, pd.Series]:
 
 HELPERS: dict[str, Callable[[Dataset, str], dict[str, pd.Series]]] = {
     INNOVATIONS.layer: _innovation_helpers,
-    COMMUNITIES.layer: lambda view, lang: {"region_name": _labels(view.communities["region"],
-                                                                 region_label)},
+    COMMUNITIES.layer: lambda view, lang: {"region_name": _labels(view.communities["region"], region_label)},
 }
 
 
@@ -151,11 +159,14 @@ def _style(sheet: Worksheet) -> None:
 
 def _readme_lines(view: Dataset, lang: str) -> list[str]:
     counts = {e.layer: len(view.frame(e)) for e in SHEETS}
-    lines = [t("export.readme.title", lang),
-             t("export.readme.date", lang, date=dt.date.today().isoformat()),
-             t("export.readme.rows", lang, **counts)]
-    lines += [t(f"export.readme.{key}", lang, value=view.metadata[key])
-              for key in README_METADATA if view.metadata.get(key)]
+    lines = [
+        t("export.readme.title", lang),
+        t("export.readme.date", lang, date=dt.date.today().isoformat()),
+        t("export.readme.rows", lang, **counts),
+    ]
+    lines += [
+        t(f"export.readme.{key}", lang, value=view.metadata[key]) for key in README_METADATA if view.metadata.get(key)
+    ]
     if view.is_demo:
         lines.append(t("export.readme.demo", lang))
     return lines + [t("export.readme.restricted", lang), t("export.readme.formulas", lang)]
@@ -215,8 +226,10 @@ def _shown(value: object) -> str:
 
 def _balloon(row: dict, lang: str) -> str:
     """The HTML a KML viewer shows for an innovation, every value escaped as text."""
-    cells = "".join(f"<tr><th>{html.escape(t(f'export.column.{name}', lang))}</th>"
-                    f"<td>{html.escape(_shown(row[name]))}</td></tr>" for name in BALLOON)
+    cells = "".join(
+        f"<tr><th>{html.escape(t(f'export.column.{name}', lang))}</th><td>{html.escape(_shown(row[name]))}</td></tr>"
+        for name in BALLOON
+    )
     return f"<p>{html.escape(_shown(row['description']))}</p><table>{cells}</table>"
 
 

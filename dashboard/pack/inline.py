@@ -28,8 +28,7 @@ def _mixins(element: Element) -> Iterator[JSCSSMixin]:
 def _bundled(links: list[tuple[str, str]]) -> list[str]:
     unknown = [name for name, _ in links if name not in ASSETS and name not in UNUSED]
     if unknown:
-        raise KeyError(f"no bundled copy of map asset {unknown[0]!r} to inline; "
-                       "add it to dashboard.map.offline.ASSETS")
+        raise KeyError(f"no bundled copy of map asset {unknown[0]!r} to inline; add it to dashboard.map.offline.ASSETS")
     return [name for name, _ in links if name in ASSETS]
 
 
@@ -37,8 +36,7 @@ def _bundled(links: list[tuple[str, str]]) -> list[str]:
 def _script_text(asset: Asset) -> str:
     text = asset.file.read_text(encoding="utf-8")
     if re.search(r"</script|<!--", text, flags=re.IGNORECASE):
-        raise ValueError(f"{asset.file}: contains '</script' or '<!--', "
-                         "so it cannot be written into a page")
+        raise ValueError(f"{asset.file}: contains '</script' or '<!--', so it cannot be written into a page")
     return text
 
 

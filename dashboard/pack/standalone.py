@@ -155,7 +155,8 @@ def detail_payload(selection: Selection, lang: str) -> dict[str, list[str | int 
     kept = selection.data.innovations.iloc[selection.rows]
     names = selection.data.communities.set_index("community_id")["name"]
     columns = [
-        _texts(kept["title"]), _texts(kept["community_id"].map(names)),
+        _texts(kept["title"]),
+        _texts(kept["community_id"].map(names)),
         _texts(kept["region"].astype(str).map(lambda code: region_label(code, lang))),
         _labels(kept["domain"], DOMAIN, lang),
         [None if pd.isna(v) else int(v) for v in kept["year_documented"]],
@@ -168,8 +169,7 @@ def detail_payload(selection: Selection, lang: str) -> dict[str, list[str | int 
 def caption(data: Dataset, lang: str, made: datetime.date) -> str:
     """When the file was made, from what, and whether the data are illustrative, as one line."""
     source = f"{t('app.title', lang)}, {t('app.subtitle', lang)}"
-    parts = [t("standalone.made", lang, date=made.isoformat()),
-             t("standalone.source", lang, source=source)]
+    parts = [t("standalone.made", lang, date=made.isoformat()), t("standalone.source", lang, source=source)]
     if data.metadata.get("updated"):
         parts.append(t("standalone.updated", lang, date=str(data.metadata["updated"])[:10]))
     if data.is_demo:
@@ -177,25 +177,29 @@ def caption(data: Dataset, lang: str, made: datetime.date) -> str:
     return " · ".join(parts)
 
 
-def _frame(fmap: folium.Map, selection: Selection, lang: str, title: str, layers: tuple[str, ...],
-           made: datetime.date) -> None:
+def _frame(
+    fmap: folium.Map, selection: Selection, lang: str, title: str, layers: tuple[str, ...], made: datetime.date
+) -> None:
     """Title, count and caption above the map, the legend over it, the page's own style."""
     data = selection.data
     shown = t("filters.showing", lang, shown=int(selection.keep.sum()), total=len(data.innovations))
     root = fmap.get_root()
     root.title = for_map(f"{title} — {t('app.title', lang)}")
     root.header.add_child(Element(PAGE_STYLE), name="standalone_style")
-    head = (f'<header class="atlas-head"><h1>{for_map(title)}</h1><p><span class="atlas-count">'
-            f"{for_map(shown)}</span> · {for_map(caption(data, lang, made))}</p></header>")
+    head = (
+        f'<header class="atlas-head"><h1>{for_map(title)}</h1><p><span class="atlas-count">'
+        f"{for_map(shown)}</span> · {for_map(caption(data, lang, made))}</p></header>"
+    )
     root.html.add_child(Element(head), name="standalone_head")
     legend = legend_html(layers, selection, lang)
     root.html.add_child(Element(f'<aside class="atlas-legend">{legend}</aside>'), name="legend")
 
 
-def _with_point_details(fmap: folium.Map, groups: list[folium.FeatureGroup], selection: Selection,
-                        lang: str) -> None:
-    points = next((child for group in groups for child in group._children.values()
-                   if isinstance(child, maps.ClusteredPoints)), None)
+def _with_point_details(fmap: folium.Map, groups: list[folium.FeatureGroup], selection: Selection, lang: str) -> None:
+    points = next(
+        (child for group in groups for child in group._children.values() if isinstance(child, maps.ClusteredPoints)),
+        None,
+    )
     if points is None:
         return
     ClusterAssets().add_to(fmap)
@@ -223,7 +227,10 @@ def _check(layers: tuple[str, ...], lang: str) -> None:
 
 
 def standalone_map(
-    selection: Selection, lang: str, title: str, layers: tuple[str, ...] = ("points", "regions"),
+    selection: Selection,
+    lang: str,
+    title: str,
+    layers: tuple[str, ...] = ("points", "regions"),
     made: datetime.date | None = None,
 ) -> bytes:
     """One self-contained UTF-8 HTML page of the selection's map that draws with no network.
@@ -234,8 +241,9 @@ def standalone_map(
     caption gives (today if None). The background is the bundled outlines: no tiles.
     """
     _check(layers, lang)
-    fmap = folium.Map(location=maps.DEFAULT_CENTRE, zoom_start=maps.DEFAULT_ZOOM, tiles=None,
-                      maxZoom=18, control_scale=True)
+    fmap = folium.Map(
+        location=maps.DEFAULT_CENTRE, zoom_start=maps.DEFAULT_ZOOM, tiles=None, maxZoom=18, control_scale=True
+    )
     folium.map.CustomPane(maps.BACKGROUND_PANE, z_index=250).add_to(fmap)
     EmbeddedOutlines().add_to(fmap)
     PlainAttribution().add_to(fmap)

@@ -16,9 +16,15 @@ LABEL_WIDTH = 18  # characters of a bar label per line
 MIN_SLOTS = 5  # bars are as thick as in a chart of this many
 WRAP_UP_TO = 8  # bars whose long labels may take two lines
 # Record text is data: "$x$" must not become mathematics, nor a missing glyph a crash.
-PRINT_STYLE = {"text.parse_math": False, "font.family": "DejaVu Sans", "font.size": 8,
-               "axes.edgecolor": palette.GRID, "text.color": palette.TEXT,
-               "xtick.color": palette.TEXT, "ytick.color": palette.TEXT}
+PRINT_STYLE = {
+    "text.parse_math": False,
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.edgecolor": palette.GRID,
+    "text.color": palette.TEXT,
+    "xtick.color": palette.TEXT,
+    "ytick.color": palette.TEXT,
+}
 
 
 def to_png(figure: Figure, dpi: int) -> bytes:
@@ -28,8 +34,17 @@ def to_png(figure: Figure, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def bar_png(counts: pd.DataFrame, title: str, empty: str, *, top: int = 10, ordered: bool = False,
-            size: tuple[float, float] = (3.5, 2.5), dpi: int = 200, lang: str = "es") -> bytes:
+def bar_png(
+    counts: pd.DataFrame,
+    title: str,
+    empty: str,
+    *,
+    top: int = 10,
+    ordered: bool = False,
+    size: tuple[float, float] = (3.5, 2.5),
+    dpi: int = 200,
+    lang: str = "es",
+) -> bytes:
     """Horizontal bars of `counts` (columns label, count), largest first or in the given order."""
     shown = counts if ordered else counts.sort_values("count", ascending=False, kind="stable")
     shown = shown.head(top)

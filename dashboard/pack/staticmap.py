@@ -37,14 +37,12 @@ MIN_SPAN = 7.0  # degrees: a selection in one valley still shows the country aro
 HALO = [patheffects.withStroke(linewidth=2.2, foreground=palette.WHITE)]
 
 
-def region_map_png(selection: Selection, lang: str, size: tuple[float, float] = (3.6, 3.9),
-                   dpi: int = 200) -> bytes:
+def region_map_png(selection: Selection, lang: str, size: tuple[float, float] = (3.6, 3.9), dpi: int = 200) -> bytes:
     """The map as PNG bytes: circles sized by innovations per region over the public points."""
     counts = region_counts(selection)
     x, y = shown_points(selection)
     countries = outlines()
-    view = _view(np.concatenate([x, counts["x"]]), np.concatenate([y, counts["y"]]), countries,
-                 size[1] / size[0])
+    view = _view(np.concatenate([x, counts["x"]]), np.concatenate([y, counts["y"]]), countries, size[1] / size[0])
     with matplotlib.rc_context(PRINT_STYLE):
         figure = Figure(figsize=size)
         axes = figure.add_axes((0, 0, 1, 1))
@@ -53,8 +51,15 @@ def region_map_png(selection: Selection, lang: str, size: tuple[float, float] = 
         axes.apply_aspect()
         taken = []
         if counts.empty:
-            message = axes.text(0.5, 0.5, t("brief.map_empty", lang), ha="center", va="center",
-                                transform=axes.transAxes, path_effects=HALO)
+            message = axes.text(
+                0.5,
+                0.5,
+                t("brief.map_empty", lang),
+                ha="center",
+                va="center",
+                transform=axes.transAxes,
+                path_effects=HALO,
+            )
             taken.append(message.get_window_extent(renderer))
         else:
             axes.scatter(x, y, s=3.5, color=palette.GREEN, alpha=0.55, linewidths=0, zorder=2)
@@ -71,8 +76,7 @@ def shown_points(selection: Selection) -> tuple[np.ndarray, np.ndarray]:
     return points[:, 0], points[:, 1]
 
 
-def _view(x: np.ndarray, y: np.ndarray, countries: gpd.GeoDataFrame,
-          ratio: float) -> tuple[float, float, float, float]:
+def _view(x: np.ndarray, y: np.ndarray, countries: gpd.GeoDataFrame, ratio: float) -> tuple[float, float, float, float]:
     """West, south, east, north around the points, padded, shaped like the figure (height/width)."""
     if len(x):
         west, east, south, north = x.min(), x.max(), y.min(), y.max()
@@ -87,14 +91,17 @@ def _view(x: np.ndarray, y: np.ndarray, countries: gpd.GeoDataFrame,
     return middle_x - half_x, middle_y - half_y, middle_x + half_x, middle_y + half_y
 
 
-def _basemap(axes: Axes, countries: gpd.GeoDataFrame,
-             view: tuple[float, float, float, float]) -> None:
+def _basemap(axes: Axes, countries: gpd.GeoDataFrame, view: tuple[float, float, float, float]) -> None:
     """Water, land and borders in the view; the focus country lighter."""
     west, south, east, north = view
     axes.set_facecolor(palette.PRINT_WATER)
     focus = (countries["iso_a2"] == FOCUS_COUNTRY).to_numpy()
-    countries.plot(ax=axes, color=np.where(focus, palette.PRINT_FOCUS_LAND, palette.PRINT_LAND),
-                   edgecolor=palette.PRINT_BORDER, linewidth=0.6)
+    countries.plot(
+        ax=axes,
+        color=np.where(focus, palette.PRINT_FOCUS_LAND, palette.PRINT_LAND),
+        edgecolor=palette.PRINT_BORDER,
+        linewidth=0.6,
+    )
     axes.set_xlim(west, east)
     axes.set_ylim(south, north)
     axes.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
@@ -104,14 +111,22 @@ def _basemap(axes: Axes, countries: gpd.GeoDataFrame,
         spine.set_edgecolor(palette.PRINT_BORDER)
 
 
-def _country_names(axes: Axes, countries: gpd.GeoDataFrame, renderer, taken: list[Bbox],
-                   lang: str) -> None:
+def _country_names(axes: Axes, countries: gpd.GeoDataFrame, renderer, taken: list[Bbox], lang: str) -> None:
     """Each country's name at a point inside it, where it hides no region's name or circle."""
     west, east, south, north = (*axes.get_xlim(), *axes.get_ylim())
     for code, point in zip(countries["iso_a2"], countries.representative_point(), strict=True):
         if west < point.x < east and south < point.y < north:
-            name = axes.text(point.x, point.y, country_label(code, lang), ha="center", va="center",
-                             fontsize=LABEL_SIZE, color=palette.COUNTRY_NAME, style="italic", zorder=1)
+            name = axes.text(
+                point.x,
+                point.y,
+                country_label(code, lang),
+                ha="center",
+                va="center",
+                fontsize=LABEL_SIZE,
+                color=palette.COUNTRY_NAME,
+                style="italic",
+                zorder=1,
+            )
             if any(name.get_window_extent(renderer).overlaps(other) for other in taken):
                 name.remove()
 
@@ -125,8 +140,16 @@ def _circles(axes: Axes, counts: pd.DataFrame, renderer, lang: str) -> list[Bbox
     """A circle per region, largest below, the largest named where it fits; the space they take."""
     counts = counts.sort_values("count", ascending=False, ignore_index=True)
     diameters = _diameters(counts["count"])
-    axes.scatter(counts["x"], counts["y"], s=diameters**2, color=palette.REGION_COLOUR, alpha=0.6,
-                 edgecolors=palette.WHITE, linewidths=0.8, zorder=3)
+    axes.scatter(
+        counts["x"],
+        counts["y"],
+        s=diameters**2,
+        color=palette.REGION_COLOUR,
+        alpha=0.6,
+        edgecolors=palette.WHITE,
+        linewidths=0.8,
+        zorder=3,
+    )
     legend = _legend(axes, counts["count"], lang)
     centres = axes.transData.transform(counts[["x", "y"]].to_numpy())
     taken = [Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in centres]
@@ -135,22 +158,28 @@ def _circles(axes: Axes, counts: pd.DataFrame, renderer, lang: str) -> list[Bbox
         text = f"{region_label(row.region, lang)} ({number(int(row.count), lang)})"
         _place_label(axes, renderer, text, (row.x, row.y), diameter / 2 + 2, taken)
     radii = diameters / 2 * axes.figure.dpi / 72  # points to pixels
-    return taken + [Bbox.from_extents(x - r, y - r, x + r, y + r)
-                    for (x, y), r in zip(centres, radii, strict=True)]
+    return taken + [Bbox.from_extents(x - r, y - r, x + r, y + r) for (x, y), r in zip(centres, radii, strict=True)]
 
 
 # Where a region's name may go around its circle: offset direction and alignment.
-_SPOTS = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
-          (0, -1, "center", "top"))
+_SPOTS = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"), (0, -1, "center", "top"))
 
 
-def _place_label(axes: Axes, renderer, text: str, point: tuple[float, float], gap: float,
-                 taken: list[Bbox]) -> None:
+def _place_label(axes: Axes, renderer, text: str, point: tuple[float, float], gap: float, taken: list[Bbox]) -> None:
     """The label at the first spot around `point` clear of other labels and centres; else none."""
     frame = axes.get_window_extent(renderer)
     for dx, dy, ha, va in _SPOTS:
-        label = axes.annotate(text, point, xytext=(dx * gap, dy * gap), textcoords="offset points",
-                              ha=ha, va=va, fontsize=LABEL_SIZE, path_effects=HALO, zorder=4)
+        label = axes.annotate(
+            text,
+            point,
+            xytext=(dx * gap, dy * gap),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=LABEL_SIZE,
+            path_effects=HALO,
+            zorder=4,
+        )
         box = label.get_window_extent(renderer)
         clear = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
         if clear and not any(box.overlaps(other) for other in taken):
@@ -167,8 +196,15 @@ def _legend(axes: Axes, counts: pd.Series, lang: str) -> AnchoredOffsetbox:
     diameters = _diameters(pd.Series([*values, largest]))[:-1]
     for value, diameter in zip(values, diameters, strict=True):
         area = DrawingArea(LARGEST_CIRCLE, diameter)  # in points
-        area.add_artist(Circle((LARGEST_CIRCLE / 2, diameter / 2), diameter / 2, color=palette.REGION_COLOUR,
-                               alpha=0.6, ec=palette.WHITE))
+        area.add_artist(
+            Circle(
+                (LARGEST_CIRCLE / 2, diameter / 2),
+                diameter / 2,
+                color=palette.REGION_COLOUR,
+                alpha=0.6,
+                ec=palette.WHITE,
+            )
+        )
         label = _text_area(number(value, lang))
         rows.append(HPacker(children=[area, label], align="center", sep=4))
     key = VPacker(children=[_text_area(t("summary.count", lang)), *rows], align="left", sep=4)

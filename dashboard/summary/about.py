@@ -21,11 +21,13 @@ HISTORY = (
 
 def partner_table(partners: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """Partners with kind, role and head-office town, host first."""
-    table = pd.DataFrame({
-        t("about.partner_name", lang): partners["name"],
-        t("about.partner_kind", lang): partners["kind"].astype(str).map(lambda c: PARTNER_KIND.label(c, lang)),
-        t("about.partner_role", lang): partners["role"].astype(str).map(lambda c: PARTNER_ROLE.label(c, lang)),
-        t("about.partner_town", lang): partners["hq_town"],
-    })
+    table = pd.DataFrame(
+        {
+            t("about.partner_name", lang): partners["name"],
+            t("about.partner_kind", lang): partners["kind"].astype(str).map(lambda c: PARTNER_KIND.label(c, lang)),
+            t("about.partner_role", lang): partners["role"].astype(str).map(lambda c: PARTNER_ROLE.label(c, lang)),
+            t("about.partner_town", lang): partners["hq_town"],
+        }
+    )
     order = (partners["role"].astype(str) != "host").to_numpy().argsort(kind="stable")
     return table.iloc[order].reset_index(drop=True)

@@ -40,11 +40,17 @@ FUNNELS = ("pid_stage",)  # charts of stages that follow one another: drawn in t
 
 def specs() -> dict[str, ChartSpec]:
     """One chart per criterion that names one (`Criterion.chart`), in the registry's order, then the years."""
-    return {spec.name: spec for spec in (
-        *(ChartSpec(c.chart, c.column, c.name, kind="funnel" if c.chart in FUNNELS else "ranking")
-          for c in CRITERIA.values() if c.chart),
-        ChartSpec("year", "year", "domains", kind="years"),
-    )}
+    return {
+        spec.name: spec
+        for spec in (
+            *(
+                ChartSpec(c.chart, c.column, c.name, kind="funnel" if c.chart in FUNNELS else "ranking")
+                for c in CRITERIA.values()
+                if c.chart
+            ),
+            ChartSpec("year", "year", "domains", kind="years"),
+        )
+    }
 
 
 CHARTS = specs()
@@ -75,17 +81,26 @@ def bar_chart(counts: pd.DataFrame, title: str, axis_title: str, top: int = TOP)
 def funnel_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt.Chart:
     """PID stages from identified to spreading as centred bars, widest the most frequent."""
     counts = summary.counts["pid_stage"].reindex(PID_STAGE.codes, fill_value=0)
-    frame = pd.DataFrame({"code": PID_STAGE.codes, "label": [PID_STAGE.label(c, lang) for c in PID_STAGE.codes],
-                          "count": counts.to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "code": PID_STAGE.codes,
+            "label": [PID_STAGE.label(c, lang) for c in PID_STAGE.codes],
+            "count": counts.to_numpy(),
+        }
+    )
     pick = _selection()
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         tooltip=[alt.Tooltip("label:N", title=title), alt.Tooltip("count:Q", title=axis_title)],
     )
     base = base.transform_calculate(left="-datum.count / 2", right="datum.count / 2")
-    bars = base.mark_bar(color=BAR_COLOUR, cursor="pointer").encode(
-        x=alt.X("left:Q", axis=None), x2="right:Q",
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))).add_params(pick)
+    bars = (
+        base.mark_bar(color=BAR_COLOUR, cursor="pointer")
+        .encode(
+            x=alt.X("left:Q", axis=None), x2="right:Q", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))
+        )
+        .add_params(pick)
+    )
     numbers = base.mark_text(align="left", dx=4, color=BAR_TEXT).encode(x="right:Q", text="count:Q")
     return alt.layer(bars, numbers).properties(height=alt.Step(BAR_STEP + 6))
 
@@ -106,12 +121,18 @@ def years_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt
         .encode(
             x=alt.X("year:O", title=None),
             y=alt.Y("sum(count):Q", title=axis_title, axis=alt.Axis(format="d", tickMinStep=1)),
-            color=alt.Color("label:N", title=domain,
-                            scale=alt.Scale(domain=labels, range=list(DOMAIN_COLOURS.values())),
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+            color=alt.Color(
+                "label:N",
+                title=domain,
+                scale=alt.Scale(domain=labels, range=list(DOMAIN_COLOURS.values())),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+            ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-            tooltip=[alt.Tooltip("year:O", title=t("summary.year", lang)), alt.Tooltip("label:N", title=domain),
-                     alt.Tooltip("count:Q", title=axis_title)],
+            tooltip=[
+                alt.Tooltip("year:O", title=t("summary.year", lang)),
+                alt.Tooltip("label:N", title=domain),
+                alt.Tooltip("count:Q", title=axis_title),
+            ],
         )
         .add_params(pick)
         .properties(height=280)
@@ -144,6 +165,9 @@ def picked_filters(name: str, picked: list[dict], filters: Filters) -> Filters:
 
 def presented(chart: alt.Chart, font_size: int) -> alt.Chart:
     """`chart` with text large enough for a projector."""
-    return chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size).configure_title(
-        fontSize=font_size + 4).configure_legend(labelFontSize=font_size - 4, titleFontSize=font_size - 2) \
+    return (
+        chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size)
+        .configure_title(fontSize=font_size + 4)
+        .configure_legend(labelFontSize=font_size - 4, titleFontSize=font_size - 2)
         .configure_text(fontSize=font_size - 2)
+    )

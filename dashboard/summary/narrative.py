@@ -79,11 +79,14 @@ def _documented(summary: Summary, lang: str) -> str:
     figures = summary.headline
     places = counted("communities", figures.communities, lang)
     if figures.regions:
-        places = t("narrative.places", lang, communities=places,
-                   regions=counted("regions", figures.regions, lang))
+        places = t("narrative.places", lang, communities=places, regions=counted("regions", figures.regions, lang))
     form = "one" if figures.innovations == 1 else "other"
-    documented = t(f"narrative.documented_{form}", lang,
-                   innovations=counted("innovations", figures.innovations, lang), places=places)
+    documented = t(
+        f"narrative.documented_{form}",
+        lang,
+        innovations=counted("innovations", figures.innovations, lang),
+        places=places,
+    )
     first, last = figures.first_year, figures.newest_year
     if first is None or last is None:
         sentence = t("narrative.undated", lang, documented=documented)
@@ -118,5 +121,4 @@ def _leaders(topic: str, table: pd.DataFrame, lang: str) -> str | None:
     count = counted("innovations", top, lang)
     if len(leaders) > 1:
         count = t("narrative.each", lang, count=count)
-    return t(f"narrative.{topic}_{kind}_{form}", lang, names=join(list(leaders["label"]), lang),
-             count=count)
+    return t(f"narrative.{topic}_{kind}_{form}", lang, names=join(list(leaders["label"]), lang), count=count)

@@ -56,8 +56,13 @@ class Summary:
         values = counts.to_numpy(np.int64)[present]
         shown = [labels.get(code, code) for code in codes]
         order = np.arange(len(codes)) if field == "year" else np.lexsort((shown, -values))
-        return pd.DataFrame({"code": np.array(codes, dtype=object)[order], "count": values[order],
-                             "label": np.array(shown, dtype=object)[order]})
+        return pd.DataFrame(
+            {
+                "code": np.array(codes, dtype=object)[order],
+                "count": values[order],
+                "label": np.array(shown, dtype=object)[order],
+            }
+        )
 
 
 def _taken(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
@@ -114,8 +119,10 @@ def _summarise(index: FilterIndex, keep: np.ndarray, rows: np.ndarray | None) ->
     axes = index.profile_axes
     joint = np.bincount(_taken(index.profile, rows), minlength=int(np.prod([len(a) for a in axes])))
     joint = joint.reshape([len(a) for a in axes])
-    counts = {field: pd.Series(joint.sum(axis=tuple(a for a in range(joint.ndim) if a != axis)), index=axes[axis])
-              for axis, field in enumerate((*PROFILE_FIELDS, "year"))}
+    counts = {
+        field: pd.Series(joint.sum(axis=tuple(a for a in range(joint.ndim) if a != axis)), index=axes[axis])
+        for axis, field in enumerate((*PROFILE_FIELDS, "year"))
+    }
     per_community = np.bincount(_taken(index.community, rows), minlength=len(index.community_names))
     counts |= _place_counts(index, per_community) | _list_counts(index, rows)
     counts |= _coded_counts(index, rows, set(counts))

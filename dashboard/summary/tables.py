@@ -9,8 +9,21 @@ from dashboard.data.vocab import labelled, region_label
 from dashboard.i18n import t
 
 # The innovation fields a public table shows, in order; innovator names and points never appear.
-PUBLIC_COLUMNS = ("innovation_id", "title", "title_local", "community", "region", "domain", "crops",
-                  "livestock", "partners", "year_started", "year_documented", "pid_stage", "innovator_type")
+PUBLIC_COLUMNS = (
+    "innovation_id",
+    "title",
+    "title_local",
+    "community",
+    "region",
+    "domain",
+    "crops",
+    "livestock",
+    "partners",
+    "year_started",
+    "year_documented",
+    "pid_stage",
+    "innovator_type",
+)
 CODED = ("domain", "crops", "livestock", "pid_stage", "innovator_type")  # shown by their labels
 
 
@@ -19,16 +32,18 @@ def public_table(
 ) -> pd.DataFrame:
     """The innovations as a plain table with translated headers and labels."""
     names = communities.set_index("community_id")["name"]
-    table = pd.DataFrame({
-        "innovation_id": innovations["innovation_id"],
-        "title": innovations["title"],
-        "title_local": innovations["title_local"].fillna(""),
-        "community": innovations["community_id"].map(names),
-        "region": innovations["region"].astype(str).map(region_label),
-        "partners": innovations["partners"].map(lambda ids: ", ".join(partner_names.get(p, p) for p in ids)),
-        "year_started": innovations["year_started"],
-        "year_documented": innovations["year_documented"],
-    })
+    table = pd.DataFrame(
+        {
+            "innovation_id": innovations["innovation_id"],
+            "title": innovations["title"],
+            "title_local": innovations["title_local"].fillna(""),
+            "community": innovations["community_id"].map(names),
+            "region": innovations["region"].astype(str).map(region_label),
+            "partners": innovations["partners"].map(lambda ids: ", ".join(partner_names.get(p, p) for p in ids)),
+            "year_started": innovations["year_started"],
+            "year_documented": innovations["year_documented"],
+        }
+    )
     for field in CODED:
         table[field] = innovations[field].map(lambda value, f=field: labelled(f, value, lang))
     table = table[list(PUBLIC_COLUMNS)]

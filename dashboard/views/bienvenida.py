@@ -12,8 +12,16 @@ path = store_path()
 
 st.title(t("welcome.heading", lang))
 st.markdown(t("welcome.intro", lang))
-st.caption(t("welcome.counts", lang, store=path.name, partners=len(data.partners),
-             communities=len(data.communities), innovations=len(data.innovations)))
+st.caption(
+    t(
+        "welcome.counts",
+        lang,
+        store=path.name,
+        partners=len(data.partners),
+        communities=len(data.communities),
+        innovations=len(data.innovations),
+    )
+)
 if data.partners.empty:
     st.warning(t("welcome.no_partners", lang))
 st.markdown(t("welcome.steps", lang, store=path))

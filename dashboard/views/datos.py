@@ -16,14 +16,25 @@ data = chosen.data
 st.title(t("data.heading", lang))
 st.caption(t("data.caption", lang))
 st.markdown(t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations)))
-st.dataframe(public_table(chosen.frame, data.communities, chosen.partner_names, lang),
-             hide_index=True, width="stretch", key="data_table")
+st.dataframe(
+    public_table(chosen.frame, data.communities, chosen.partner_names, lang),
+    hide_index=True,
+    width="stretch",
+    key="data_table",
+)
 
 st.subheader(t("pack.data_heading", lang))
 editor = state.editor() is not None  # editors take away the full records, names and exact points included
 st.caption(t("pack.data_caption_editor" if editor else "pack.data_caption", lang))
 for column, code in zip(st.columns(len(DATA_FORMATS)), DATA_FORMATS, strict=True):
     download = PACK[code]
-    column.download_button(download.label(lang), partial(download.make, chosen, lang, editor),
-                           file_name=download.filename(lang), mime=download.mime, key=f"download_{code}",
-                           on_click="ignore", icon=":material/download:", width="stretch")
+    column.download_button(
+        download.label(lang),
+        partial(download.make, chosen, lang, editor),
+        file_name=download.filename(lang),
+        mime=download.mime,
+        key=f"download_{code}",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )

@@ -20,15 +20,21 @@ from dashboard.safe_text import for_markdown
 ENTITIES = {"innovations": INNOVATIONS, "communities": COMMUNITIES}
 NEW = ""  # the choice that starts a new record
 LAT, LON, SEEN, OPENED = "edit_lat", "edit_lon", "edit_seen", "edit_opened"
-CODED = {"innovations": ("kind", "domain", "pid_stage", "innovator_type"), "communities": ("people", "slope",
-                                                                                          "location_source")}
+CODED = {
+    "innovations": ("kind", "domain", "pid_stage", "innovator_type"),
+    "communities": ("people", "slope", "location_source"),
+}
 
 
 def _choose(frame, entity, lang: str) -> str:
     ids = [NEW, *frame[entity.id_field]]
     names = dict(zip(frame[entity.id_field], frame["title" if entity is INNOVATIONS else "name"], strict=True))
-    return st.selectbox(t("manage.edit.choose", lang), ids, key=f"edit_choice_{entity.layer}",
-                        format_func=lambda i: t("manage.edit.new", lang) if i == NEW else f"{i} · {names[i]}")
+    return st.selectbox(
+        t("manage.edit.choose", lang),
+        ids,
+        key=f"edit_choice_{entity.layer}",
+        format_func=lambda i: t("manage.edit.new", lang) if i == NEW else f"{i} · {names[i]}",
+    )
 
 
 def _opened(entity, record_id: str, record, data) -> None:
@@ -43,8 +49,13 @@ def _opened(entity, record_id: str, record, data) -> None:
 def _map_click(lang: str) -> None:
     """A small map: a click puts its point in the coordinate fields."""
     st.caption(t("manage.edit.map_hint", lang))
-    clicked = st_folium(maps.base_map("outlines", lang, None, None), key="edit_map", height=320,
-                        use_container_width=True, returned_objects=["last_clicked"])
+    clicked = st_folium(
+        maps.base_map("outlines", lang, None, None),
+        key="edit_map",
+        height=320,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
     point = (clicked or {}).get("last_clicked")
     if point and point != st.session_state.get("edit_last_click"):
         st.session_state["edit_last_click"] = point
@@ -58,6 +69,7 @@ def field_key(layer: str, record_id: str | None, name: str) -> str:
 
 def _fields(entity, record, data, lang: str) -> dict:
     """The form's widgets, filled with the record's values; returns what the editor entered."""
+
     def value(name: str, default=None):
         found = None if record is None else record.get(name)
         missing = found is None or (not isinstance(found, list | tuple) and pd.isna(found))
@@ -70,51 +82,89 @@ def _fields(entity, record, data, lang: str) -> dict:
     if entity is INNOVATIONS:
         for name in ("title", "title_local"):
             entered[name] = st.text_input(t(f"columns.{name}", lang), value=value(name, "") or "", key=key(name))
-        entered["description"] = st.text_area(t("manage.edit.description", lang), value=value("description", "") or "",
-                                               key=key("description"))
+        entered["description"] = st.text_area(
+            t("manage.edit.description", lang), value=value("description", "") or "", key=key("description")
+        )
         communities = list(data.communities["community_id"])
-        entered["community_id"] = st.selectbox(t("columns.community", lang), communities,
-                                               index=communities.index(value("community_id", communities[0])),
-                                               key=key("community_id"))
+        entered["community_id"] = st.selectbox(
+            t("columns.community", lang),
+            communities,
+            index=communities.index(value("community_id", communities[0])),
+            key=key("community_id"),
+        )
         partners = list(data.partners["partner_id"])
-        entered["partners"] = st.multiselect(t("columns.partners", lang), partners, default=list(value("partners", [])),
-                                             format_func=partner_names(data).get, key=key("partners"))
+        entered["partners"] = st.multiselect(
+            t("columns.partners", lang),
+            partners,
+            default=list(value("partners", [])),
+            format_func=partner_names(data).get,
+            key=key("partners"),
+        )
         for name in ("crops", "livestock"):
             vocabulary = vocabulary_of(name)
-            entered[name] = st.multiselect(t(f"columns.{name}", lang), vocabulary.codes, default=list(value(name, [])),
-                                           format_func=lambda c, v=vocabulary: v.label(c, lang), key=key(name))
+            entered[name] = st.multiselect(
+                t(f"columns.{name}", lang),
+                vocabulary.codes,
+                default=list(value(name, [])),
+                format_func=lambda c, v=vocabulary: v.label(c, lang),
+                key=key(name),
+            )
         for name in ("year_started", "year_documented"):
             year = value(name)
-            entered[name] = st.number_input(t(f"columns.{name}", lang), 1950, 2100, None if year is None else int(year),
-                                            key=key(name))
-        entered["innovator_name"] = st.text_input(t("manage.edit.innovator_name", lang),
-                                                  value=value("innovator_name", "") or "", key=key("innovator_name"))
+            entered[name] = st.number_input(
+                t(f"columns.{name}", lang), 1950, 2100, None if year is None else int(year), key=key(name)
+            )
+        entered["innovator_name"] = st.text_input(
+            t("manage.edit.innovator_name", lang), value=value("innovator_name", "") or "", key=key("innovator_name")
+        )
         for name in ("consent_public", "name_public"):
             entered[name] = st.checkbox(t(f"manage.edit.{name}", lang), value=bool(value(name, False)), key=key(name))
     else:
         for name in ("name", "name_local", "province", "district"):
             entered[name] = st.text_input(t(f"manage.edit.{name}", lang), value=value(name, "") or "", key=key(name))
         codes = list(regions())
-        entered["region"] = st.selectbox(t("columns.region", lang), codes, format_func=region_label,
-                                         index=codes.index(str(value("region", "PE-AYA"))), key=key("region"))
+        entered["region"] = st.selectbox(
+            t("columns.region", lang),
+            codes,
+            format_func=region_label,
+            index=codes.index(str(value("region", "PE-AYA"))),
+            key=key("region"),
+        )
         altitude = value("altitude_m")
-        entered["altitude_m"] = st.number_input(t("manage.edit.altitude_m", lang), 0, 7000,
-                                                None if altitude is None else int(altitude), key=key("altitude_m"))
+        entered["altitude_m"] = st.number_input(
+            t("manage.edit.altitude_m", lang),
+            0,
+            7000,
+            None if altitude is None else int(altitude),
+            key=key("altitude_m"),
+        )
     for name in CODED[entity.layer]:
         vocabulary = vocabulary_of(name)
         options = list(vocabulary.codes) if entity.field(name).required else ["", *vocabulary.codes]
         current = value(name, options[0])
-        entered[name] = st.selectbox(t(f"manage.edit.{name}", lang), options, index=options.index(str(current)),
-                                     format_func=lambda c, v=vocabulary: v.label(c, lang) if c else "–",
-                                     key=key(name)) or None
+        entered[name] = (
+            st.selectbox(
+                t(f"manage.edit.{name}", lang),
+                options,
+                index=options.index(str(current)),
+                format_func=lambda c, v=vocabulary: v.label(c, lang) if c else "–",
+                key=key(name),
+            )
+            or None
+        )
     return entered
 
 
 def show(editor: Editor, lang: str) -> None:
     """Choose a record (or a new one), change it in a form, save it or move it to the trash."""
     data = state.dataset()
-    layer = st.radio(t("manage.import.entity", lang), list(ENTITIES), horizontal=True, key="edit_entity",
-                     format_func=lambda e: t(f"manage.entity.{e}", lang))
+    layer = st.radio(
+        t("manage.import.entity", lang),
+        list(ENTITIES),
+        horizontal=True,
+        key="edit_entity",
+        format_func=lambda e: t(f"manage.entity.{e}", lang),
+    )
     entity = ENTITIES[layer]
     if entity is INNOVATIONS and data.communities.empty:  # every innovation names its community
         st.info(t("manage.empty_atlas.communities_first", lang))

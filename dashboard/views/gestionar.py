@@ -33,8 +33,9 @@ if editor is None:
             else:
                 st.rerun()
     for provider in auth.oidc_providers(secrets):
-        label = t("auth.sign_in_oidc", lang) if provider == "default" else t("auth.sign_in_with", lang,
-                                                                             provider=provider)
+        label = (
+            t("auth.sign_in_oidc", lang) if provider == "default" else t("auth.sign_in_with", lang, provider=provider)
+        )
         if st.button(label, key=f"oidc_{provider}"):
             st.login(provider)
     if getattr(st.user, "is_logged_in", False):  # signed in with a provider, but not an editor

@@ -41,13 +41,25 @@ def _options(lang: str) -> Options:
         first, second, third, fourth = st.columns(4)
         shown = {"": t("manage.import.detect", lang), "\t": "TAB"}
         return Options(
-            encoding=first.selectbox(t("manage.import.encoding", lang), ENCODINGS, key="import_encoding",
-                                     format_func=lambda v: shown.get(v, v)) or None,
-            delimiter=second.selectbox(t("manage.import.delimiter", lang), DELIMITERS, key="import_delimiter",
-                                       format_func=lambda v: shown.get(v, v)) or None,
+            encoding=first.selectbox(
+                t("manage.import.encoding", lang),
+                ENCODINGS,
+                key="import_encoding",
+                format_func=lambda v: shown.get(v, v),
+            )
+            or None,
+            delimiter=second.selectbox(
+                t("manage.import.delimiter", lang),
+                DELIMITERS,
+                key="import_delimiter",
+                format_func=lambda v: shown.get(v, v),
+            )
+            or None,
             sheet=third.text_input(t("manage.import.sheet", lang), key="import_sheet") or None,
-            zone=fourth.selectbox(t("manage.import.zone", lang), ZONES, key="import_zone",
-                                  format_func=lambda v: v or "–") or None,
+            zone=fourth.selectbox(
+                t("manage.import.zone", lang), ZONES, key="import_zone", format_func=lambda v: v or "–"
+            )
+            or None,
         )
 
 
@@ -57,18 +69,24 @@ def _mapping(table, entity, lang: str) -> dict:
     chosen, saved = importing.first_mapping(table, entity)
     if saved:
         st.caption(t("manage.import.saved_mapping_used", lang, name=literal(saved)))
-    editor = pd.DataFrame({"column": columns, "example": importing.examples(table),
-                           "target": [chosen[c] or "" for c in columns]})
+    editor = pd.DataFrame(
+        {"column": columns, "example": importing.examples(table), "target": [chosen[c] or "" for c in columns]}
+    )
     targets = ["", *mapping.targets(entity)]
     edited = st.data_editor(
-        editor, hide_index=True, width="stretch", key=f"mapping_{mapping.signature(columns)}_{entity.layer}",
+        editor,
+        hide_index=True,
+        width="stretch",
+        key=f"mapping_{mapping.signature(columns)}_{entity.layer}",
         disabled=["column", "example"],
         column_config={
             "column": st.column_config.TextColumn(t("manage.import.column", lang)),
             "example": st.column_config.TextColumn(t("manage.import.example", lang)),
-            "target": st.column_config.SelectboxColumn(t("manage.import.target", lang), options=targets,
-                                                       format_func=lambda target: mapping.label(target, lang)),
-        })
+            "target": st.column_config.SelectboxColumn(
+                t("manage.import.target", lang), options=targets, format_func=lambda target: mapping.label(target, lang)
+            ),
+        },
+    )
     result = {row.column: (row.target or None) for row in edited.itertuples()}
     name, save = st.columns([3, 1], vertical_alignment="bottom")
     label = name.text_input(t("manage.import.mapping_name", lang), key="mapping_name")
@@ -80,10 +98,20 @@ def _mapping(table, entity, lang: str) -> dict:
 
 def import_section(editor: Editor, lang: str) -> None:
     """Upload, map, check every row, then commit all at once after an explicit confirmation."""
-    upload = st.file_uploader(t("manage.import.file", lang), key="import_file",
-                              type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip", "kml", "kmz"])
-    entity = ENTITIES[st.radio(t("manage.import.entity", lang), list(ENTITIES), horizontal=True,
-                               key="import_entity", format_func=lambda e: t(f"manage.entity.{e}", lang))]
+    upload = st.file_uploader(
+        t("manage.import.file", lang),
+        key="import_file",
+        type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg", "zip", "kml", "kmz"],
+    )
+    entity = ENTITIES[
+        st.radio(
+            t("manage.import.entity", lang),
+            list(ENTITIES),
+            horizontal=True,
+            key="import_entity",
+            format_func=lambda e: t(f"manage.entity.{e}", lang),
+        )
+    ]
     if upload is None:
         uploads.forget(st.session_state.pop(UPLOAD, None))
         st.caption(t("manage.import.hint", lang))
@@ -105,8 +133,16 @@ def _read_and_check(upload, entity, options: Options, lang: str):
     """Read the upload, map its columns and check every row; shows the report, returns it and its recheck."""
     kept = _uploaded(upload)
     table = importing.read(kept, entity, options)
-    st.caption(t("manage.import.read", lang, rows=len(table.rows), kind=table.kind,
-                 flavour=table.flavour or "–", encoding=table.encoding or "–"))
+    st.caption(
+        t(
+            "manage.import.read",
+            lang,
+            rows=len(table.rows),
+            kind=table.kind,
+            flavour=table.flavour or "–",
+            encoding=table.encoding or "–",
+        )
+    )
     chosen = _mapping(table, entity, lang)
     report = _checked(table, chosen, entity, options, kept.digest)
     _show_report(report, lang)
@@ -126,6 +162,7 @@ def _checked(table, chosen: dict, entity, options: Options, digest: str):
     def advance(step: int) -> None:
         done[0] += step
         bar.progress(min(1.0, done[0] / len(table.rows)))
+
     report = importing.check(table, chosen, entity, options, data, progress=advance if bar else None)
     st.session_state[CHECKED] = (key, report)
     return report
@@ -138,8 +175,15 @@ def _show_report(report, lang: str) -> None:
     for issue in report.file_issues:  # the columns left out, with what they probably are: said whole, not in the grid
         st.warning(for_markdown(issue.message(lang)), icon=":material/view_column:")
     st.dataframe(report.table(lang), hide_index=True, width="stretch", key="import_report")
-    st.download_button(t("manage.import.download_report", lang), report.csv(lang), file_name="informe.csv",
-                       mime="text/csv", key="import_report_csv", on_click="ignore", icon=":material/download:")
+    st.download_button(
+        t("manage.import.download_report", lang),
+        report.csv(lang),
+        file_name="informe.csv",
+        mime="text/csv",
+        key="import_report_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def _confirm(report, recheck, name: str, digest: str, editor: Editor, lang: str) -> None:
@@ -147,8 +191,10 @@ def _confirm(report, recheck, name: str, digest: str, editor: Editor, lang: str)
     if report.changes.empty:
         st.info(t("manage.import.nothing", lang))
         return
-    sure = st.checkbox(t("manage.import.confirm", lang, new=counts["new"], update=counts["update"],
-                         rejected=counts["rejected"]), key="import_confirm")
+    sure = st.checkbox(
+        t("manage.import.confirm", lang, new=counts["new"], update=counts["update"], rejected=counts["rejected"]),
+        key="import_confirm",
+    )
     if state.dataset().is_demo:  # one's own data belong in an atlas of their own (`init`)
         st.warning(t("manage.demo_import.warning", lang))
         sure = st.checkbox(t("manage.demo_import.confirm", lang), key="import_demo_confirm") and sure

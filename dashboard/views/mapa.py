@@ -19,20 +19,27 @@ chosen = state.selection()
 data = chosen.data
 
 st.title(t("map.heading", lang))
-st.markdown(f"**{for_markdown(describe(chosen.filters, lang, chosen.partner_names))}** · "
-            + t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations)))
+st.markdown(
+    f"**{for_markdown(describe(chosen.filters, lang, chosen.partner_names))}** · "
+    + t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations))
+)
 layers_column, basemap_column, view_column = st.columns([3, 2, 1.3], vertical_alignment="bottom")
-layers = tuple(layers_column.multiselect(t("map.layers", lang), list(LAYERS), key=state.LAYERS,
-                                         format_func=lambda c: LAYERS[c].label(lang)))
-basemap = basemap_column.selectbox(t("map.basemap.label", lang), list(BASEMAPS), key=state.BASEMAP,
-                                   format_func=lambda c: t(f"map.basemap.{c}", lang))
+layers = tuple(
+    layers_column.multiselect(
+        t("map.layers", lang), list(LAYERS), key=state.LAYERS, format_func=lambda c: LAYERS[c].label(lang)
+    )
+)
+basemap = basemap_column.selectbox(
+    t("map.basemap.label", lang), list(BASEMAPS), key=state.BASEMAP, format_func=lambda c: t(f"map.basemap.{c}", lang)
+)
 in_view = view_column.toggle(t("map.in_view", lang), key=state.IN_VIEW)
 if "choropleth" in layers and data.boundaries is None:
     st.info(t("map.no_boundaries", lang))
 levels, level = state.level_choices(data), None
 if "choropleth" in layers and len(levels) > 1:
-    level = st.selectbox(t("boundaries_check.level", lang), levels, key=state.LEVEL,
-                         format_func=lambda c: BOUNDARY_LEVEL.label(c, lang))
+    level = st.selectbox(
+        t("boundaries_check.level", lang), levels, key=state.LEVEL, format_func=lambda c: BOUNDARY_LEVEL.label(c, lang)
+    )
 if not chosen.keep.any():
     st.info(t("map.empty", lang))
 
@@ -41,9 +48,14 @@ centre, zoom = mapframe.start_view(basemap)
 base, new = mapframe.base_map(basemap, lang, centre, zoom)
 with map_column:
     st_folium(
-        base, key=state.MAP, height=600, render=new,
-        use_container_width=True, feature_group_to_add=build_layers(layers, chosen, lang, level),
-        returned_objects=mapframe.map_events(in_view), on_change=mapframe.on_map_change,
+        base,
+        key=state.MAP,
+        height=600,
+        render=new,
+        use_container_width=True,
+        feature_group_to_add=build_layers(layers, chosen, lang, level),
+        returned_objects=mapframe.map_events(in_view),
+        on_change=mapframe.on_map_change,
     )
     st.caption(t("map.caption", lang))
 with side_column:

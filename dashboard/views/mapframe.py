@@ -35,10 +35,12 @@ def on_map_change() -> None:
     value = st.session_state.get(state.MAP) or {}
     drawings = value.get("all_drawings")
     if drawings is not None:
-        polygons = [d["geometry"]["coordinates"][0] for d in drawings
-                    if (d.get("geometry") or {}).get("type") == "Polygon"]
-        st.session_state[state.AREA] = tuple(tuple(round(c, 5) for c in vertex[:2]) for vertex in polygons[-1]) \
-            if polygons else ()
+        polygons = [
+            d["geometry"]["coordinates"][0] for d in drawings if (d.get("geometry") or {}).get("type") == "Polygon"
+        ]
+        st.session_state[state.AREA] = (
+            tuple(tuple(round(c, 5) for c in vertex[:2]) for vertex in polygons[-1]) if polygons else ()
+        )
     clicked = value.get("last_active_drawing") or {}
     row = (clicked.get("properties") or {}).get("i")
     if (clicked.get("geometry") or {}).get("type") == "Point" and isinstance(row, int):

@@ -44,11 +44,17 @@ for column, name in zip(st.columns(len(PRESENTED)), PRESENTED, strict=True):
 map_column, charts_column = st.columns([3, 2])
 with map_column:
     base, new = mapframe.base_map("outlines", lang, None, None)
-    st_folium(base, key="present_map", height=430, render=new, use_container_width=True,
-              feature_group_to_add=build_layers(PRESENTED_LAYERS, chosen, lang), returned_objects=[])
+    st_folium(
+        base,
+        key="present_map",
+        height=430,
+        render=new,
+        use_container_width=True,
+        feature_group_to_add=build_layers(PRESENTED_LAYERS, chosen, lang),
+        returned_objects=[],
+    )
     st.html(legend_html(PRESENTED_LAYERS, chosen, lang))
 with charts_column:
     for name in PRESENTED_CHARTS:
         chart = summary_chart(name, summary, lang, chosen.partner_names, top=PRESENTED_BARS)
-        st.altair_chart(presented(chart, FONT_PX - 6),
-                        width="stretch")
+        st.altair_chart(presented(chart, FONT_PX - 6), width="stretch")

@@ -27,29 +27,48 @@ if filters.active:
 
 for row in (HEADLINE[:4], HEADLINE[4:]):
     for column, name in zip(st.columns(4), row, strict=False):
-        column.metric(t(f"summary.{name}", lang), shown_figure(summary.headline, name, lang),
-                      help=t(f"summary.help_{name}", lang))
+        column.metric(
+            t(f"summary.{name}", lang), shown_figure(summary.headline, name, lang), help=t(f"summary.help_{name}", lang)
+        )
 
 st.markdown(for_markdown(paragraph(summary, lang, chosen.partner_names)))
 st.caption(t("summary.click_hint", lang))
 names = list(CHARTS)
-for pair in (names[i:i + 2] for i in range(0, len(names), 2)):
+for pair in (names[i : i + 2] for i in range(0, len(names), 2)):
     for column, name in zip(st.columns(2), pair, strict=False):
-        column.altair_chart(summary_chart(name, summary, lang, chosen.partner_names), width="stretch",
-                            key=state.chart_key(name), on_select=partial(state.on_chart_pick, name),
-                            selection_mode=PICK)
+        column.altair_chart(
+            summary_chart(name, summary, lang, chosen.partner_names),
+            width="stretch",
+            key=state.chart_key(name),
+            on_select=partial(state.on_chart_pick, name),
+            selection_mode=PICK,
+        )
 
 st.subheader(t("pack.meeting_heading", lang))
 st.caption(t("pack.meeting_caption", lang))
 brief, html_map, chart_column = st.columns(3, vertical_alignment="bottom")
 for column, code in ((brief, "pdf"), (html_map, "html")):
     download = PACK[code]
-    column.download_button(download.label(lang), partial(download.make, chosen, lang),
-                           file_name=download.filename(lang), mime=download.mime, key=f"download_{code}",
-                           on_click="ignore", icon=":material/download:", width="stretch")
+    column.download_button(
+        download.label(lang),
+        partial(download.make, chosen, lang),
+        file_name=download.filename(lang),
+        mime=download.mime,
+        key=f"download_{code}",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
 with chart_column:
     name = st.selectbox(t("pack.chart", lang), names, key="png_chart", format_func=lambda n: t(f"summary.by_{n}", lang))
     png = ChartPng(name)
-    st.download_button(png.label(lang), partial(png.make, chosen, lang),
-                       file_name=png.filename(lang), mime=png.mime, key="download_png",
-                       on_click="ignore", icon=":material/image:", width="stretch")
+    st.download_button(
+        png.label(lang),
+        partial(png.make, chosen, lang),
+        file_name=png.filename(lang),
+        mime=png.mime,
+        key="download_png",
+        on_click="ignore",
+        icon=":material/image:",
+        width="stretch",
+    )

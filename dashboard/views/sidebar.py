@@ -14,9 +14,13 @@ def _criterion(criterion: Criterion, chosen: Selection, lang: str, container) ->
     options = criterion.options(chosen.data, chosen.index, chosen.filters)
     if criterion.single_hidden and len(options) <= 1:
         return
-    container.multiselect(t(criterion.label, lang), options, key=criterion.widget,
-                          format_func=lambda code: criterion.show(code, lang, chosen.partner_names),
-                          placeholder=t("filters.all", lang))
+    container.multiselect(
+        t(criterion.label, lang),
+        options,
+        key=criterion.widget,
+        format_func=lambda code: criterion.show(code, lang, chosen.partner_names),
+        placeholder=t("filters.all", lang),
+    )
 
 
 def draw(chosen: Selection, page: str) -> None:
@@ -39,8 +43,9 @@ def draw(chosen: Selection, page: str) -> None:
             _criterion(criterion, chosen, lang, more)
     if chosen.filters.area:
         st.sidebar.caption(t("filters.area_active", lang))
-    if st.sidebar.button(t("present.switch", lang), key=state.PRESENT, help=t("present.help", lang),
-                         icon=":material/co_present:"):
+    if st.sidebar.button(
+        t("present.switch", lang), key=state.PRESENT, help=t("present.help", lang), icon=":material/co_present:"
+    ):
         st.session_state[state.RETURN_PAGE] = page
         st.switch_page(state.PRESENT_FILE)
     st.sidebar.button(t("filters.clear", lang), key=state.CLEAR, on_click=state.clear_filters)

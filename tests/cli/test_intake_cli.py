@@ -10,19 +10,82 @@ from dashboard.data import store
 from dashboard.data.backend import open_store
 from dashboard.intake import mapping
 
-KOBO_HEADER = ["start", "end", "grupo_innovacion/titulo", "grupo_innovacion/comunidad", "grupo_innovacion/cultivos",
-               "grupo_innovacion/cultivos/papa_nativa", "grupo_innovacion/cultivos/quinua", "grupo_innovacion/socios",
-               "grupo_innovacion/anio", "grupo_innovacion/ambito", "grupo_innovacion/tipo", "grupo_innovacion/etapa",
-               "grupo_innovacion/tipo_innovador", "grupo_innovacion/consentimiento", "ubicacion",
-               "_ubicacion_latitude", "_ubicacion_longitude", "_ubicacion_altitude", "_ubicacion_precision",
-               "_id", "_uuid", "_submission_time", "_index"]
+KOBO_HEADER = [
+    "start",
+    "end",
+    "grupo_innovacion/titulo",
+    "grupo_innovacion/comunidad",
+    "grupo_innovacion/cultivos",
+    "grupo_innovacion/cultivos/papa_nativa",
+    "grupo_innovacion/cultivos/quinua",
+    "grupo_innovacion/socios",
+    "grupo_innovacion/anio",
+    "grupo_innovacion/ambito",
+    "grupo_innovacion/tipo",
+    "grupo_innovacion/etapa",
+    "grupo_innovacion/tipo_innovador",
+    "grupo_innovacion/consentimiento",
+    "ubicacion",
+    "_ubicacion_latitude",
+    "_ubicacion_longitude",
+    "_ubicacion_altitude",
+    "_ubicacion_precision",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_index",
+]
 KOBO_ROWS = [
-    ["2026-05-01", "2026-05-01", "Qocha de Ñawpa", "Huanta", "papa_nativa quinua", "1", "1", "cedap", "2024",
-     "water_irrigation", "technical", "documented", "woman", "si", "-12.940123 -74.250456 2640 4.5",
-     "-12.940123", "-74.250456", "2640", "4.5", "101", "1b2c-aaa", "2026-05-01T10:00:00", "1"],
-    ["2026-05-02", "2026-05-02", "Semillero NA", "Socos", "quinua", "0", "1", "aba", "2025", "seeds_varieties",
-     "technical", "spreading", "womens_group", "no", "n/a", "n/a", "n/a", "n/a", "n/a", "102", "1b2c-bbb",
-     "2026-05-02T10:00:00", "2"],
+    [
+        "2026-05-01",
+        "2026-05-01",
+        "Qocha de Ñawpa",
+        "Huanta",
+        "papa_nativa quinua",
+        "1",
+        "1",
+        "cedap",
+        "2024",
+        "water_irrigation",
+        "technical",
+        "documented",
+        "woman",
+        "si",
+        "-12.940123 -74.250456 2640 4.5",
+        "-12.940123",
+        "-74.250456",
+        "2640",
+        "4.5",
+        "101",
+        "1b2c-aaa",
+        "2026-05-01T10:00:00",
+        "1",
+    ],
+    [
+        "2026-05-02",
+        "2026-05-02",
+        "Semillero NA",
+        "Socos",
+        "quinua",
+        "0",
+        "1",
+        "aba",
+        "2025",
+        "seeds_varieties",
+        "technical",
+        "spreading",
+        "womens_group",
+        "no",
+        "n/a",
+        "n/a",
+        "n/a",
+        "n/a",
+        "n/a",
+        "102",
+        "1b2c-bbb",
+        "2026-05-02T10:00:00",
+        "2",
+    ],
 ]
 ODK = """SubmissionDate,grupo-titulo,grupo-comunidad,grupo-cultivos,grupo-socios,grupo-anio,grupo-ambito,grupo-tipo,\
 grupo-etapa,grupo-tipo_innovador,grupo-consentimiento,lugar-Latitude,lugar-Longitude,lugar-Altitude,lugar-Accuracy,\
@@ -54,8 +117,9 @@ def test_a_kobo_export_imports_with_every_value_as_written(atlas, tmp_path, smal
     qocha = stored[stored["title"] == "Qocha de Ñawpa"].iloc[0]
     assert (qocha["crops"], qocha["partners"], qocha["year_documented"]) == (["papa_nativa", "quinua"], ["cedap"], 2024)
     assert (qocha["domain"], qocha["pid_stage"], qocha["innovator_type"]) == ("water_irrigation", "documented", "woman")
-    assert qocha["has_own_point"] and (qocha.geometry.y, qocha.geometry.x) == pytest.approx((-12.940123, -74.250456),
-                                                                                          abs=1e-9)
+    assert qocha["has_own_point"] and (qocha.geometry.y, qocha.geometry.x) == pytest.approx(
+        (-12.940123, -74.250456), abs=1e-9
+    )
     assert bool(qocha["consent_public"]) and qocha["community_id"] == "PE-AYA-001"
     named = stored[stored["title"] == "Semillero NA"].iloc[0]  # "NA" in a title stays text
     assert not named["has_own_point"] and not bool(named["consent_public"])  # n/a location: the community's point
@@ -73,8 +137,9 @@ def test_reimporting_the_same_kobo_export_adds_nothing_and_a_corrected_one_updat
     fixed_rows = [row[:] for row in KOBO_ROWS]
     fixed_rows[0][2] = "Qocha de Ñawpa (corregida)"
     fixed = tmp_path / "kobo-2.csv"
-    fixed.write_text("\n".join(";".join(f'"{v}"' for v in r) for r in [KOBO_HEADER, *fixed_rows]) + "\n",
-                     encoding="utf-8")
+    fixed.write_text(
+        "\n".join(";".join(f'"{v}"' for v in r) for r in [KOBO_HEADER, *fixed_rows]) + "\n", encoding="utf-8"
+    )
     updated = _run("import", fixed, "--store", atlas, "--editor", "Ana")
     assert "actualizadas: 1" in updated.output  # matched by the submission's _uuid, not by the changed title
     titles = set(store.load(atlas).innovations["title"])
@@ -95,8 +160,11 @@ def test_an_odk_central_export_imports_and_keeps_its_instance_id(atlas, tmp_path
 
 def test_validate_exits_non_zero_when_a_row_would_be_rejected_and_writes_nothing(atlas, tmp_path):
     bad = tmp_path / "malo.csv"
-    bad.write_text("Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios\n"
-                   "Helada,Huanta,cinco,climate_risk,technical,documented,woman,cedap\n", encoding="utf-8")
+    bad.write_text(
+        "Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios\n"
+        "Helada,Huanta,cinco,climate_risk,technical,documented,woman,cedap\n",
+        encoding="utf-8",
+    )
     before = atlas.read_bytes()
     result = _run("validate", bad, "--store", atlas, "--lang", "en")
     assert result.exit_code == 1
@@ -119,14 +187,21 @@ def test_a_dry_run_writes_nothing_and_undo_takes_an_import_back(atlas, tmp_path,
 
 def test_a_saved_mapping_is_used_from_the_command_line(atlas, tmp_path):
     path = tmp_path / "raro.csv"
-    path.write_text("Nombre de la práctica;Lugar;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;Socios\n"
-                    "Zanjas;Huanta;2022;water_irrigation;technical;documented;man;cedap\n", encoding="utf-8")
+    path.write_text(
+        "Nombre de la práctica;Lugar;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;Socios\n"
+        "Zanjas;Huanta;2022;water_irrigation;technical;documented;man;cedap\n",
+        encoding="utf-8",
+    )
     columns = ["Nombre de la práctica", "Lugar", "Año", "Ámbito", "Tipo", "Etapa DPI", "Tipo de innovador", "Socios"]
     guessed = mapping.guess(columns)
     assert guessed["Nombre de la práctica"] is None and guessed["Lugar"] is None
-    saved = mapping.save(tmp_path / "asignaciones", "Formulario raro",
-                         guessed | {"Nombre de la práctica": "title", "Lugar": "community_name"}, columns,
-                         mapping.INNOVATIONS)
+    saved = mapping.save(
+        tmp_path / "asignaciones",
+        "Formulario raro",
+        guessed | {"Nombre de la práctica": "title", "Lugar": "community_name"},
+        columns,
+        mapping.INNOVATIONS,
+    )
     result = _run("import", path, "--store", atlas, "--editor", "Ana", "--mapping", saved)
     assert "Nuevas: 1" in result.output, result.output
     assert "Zanjas" in set(store.load(atlas).innovations["title"])

@@ -41,8 +41,7 @@ MARGIN = 0.05  # degrees of box around a region's communities
 AYACUCHO = shapely.box(-74.3, -13.2, -74.2, -13.1)  # around Huamanga, district 050101
 
 
-def _file(path: Path, columns: dict, geometry: list, crs: str | None = "EPSG:4326",
-          layer: str | None = None) -> Path:
+def _file(path: Path, columns: dict, geometry: list, crs: str | None = "EPSG:4326", layer: str | None = None) -> Path:
     """A one-layer vector file at `path`, its driver chosen by the suffix."""
     gpd.GeoDataFrame(columns, geometry=geometry, crs=crs).to_file(path, layer=layer)
     return path
@@ -110,10 +109,13 @@ def test_regions_import_from_every_format(small_dataset, tmp_path, kind):
 
 def test_a_layer_in_utm_is_reprojected(tmp_path):
     # UTM 18S: easting 500 000 m (the false easting) lies on the zone's central meridian, 75° W
-    corners = [(500_000, 8_500_000), (510_000, 8_500_000), (510_000, 8_510_000),
-               (500_000, 8_510_000)]
-    path = _file(tmp_path / "utm.gpkg", {"IDPROV": ["0501"], "NOMBPROV": ["Huamanga"]},
-                 [shapely.Polygon(corners)], crs="EPSG:32718")
+    corners = [(500_000, 8_500_000), (510_000, 8_500_000), (510_000, 8_510_000), (500_000, 8_510_000)]
+    path = _file(
+        tmp_path / "utm.gpkg",
+        {"IDPROV": ["0501"], "NOMBPROV": ["Huamanga"]},
+        [shapely.Polygon(corners)],
+        crs="EPSG:32718",
+    )
     imported = read_boundaries(path, "province", "IDPROV", "NOMBPROV")
     assert imported.crs.to_epsg() == 4326
     lon, lat = imported.geometry.iloc[0].exterior.coords[0]
@@ -123,9 +125,11 @@ def test_a_layer_in_utm_is_reprojected(tmp_path):
 
 @pytest.mark.parametrize("suffix", ["gpkg", "geojson"])
 def test_a_ubigeo_keeps_its_leading_zero(tmp_path, suffix):
-    path = _file(tmp_path / f"distritos.{suffix}",
-                 {"UBIGEO": ["050101", "050102"], "DISTRITO": ["Ayacucho", "Acocro"]},
-                 [AYACUCHO, shapely.box(-74.2, -13.2, -74.0, -13.1)])
+    path = _file(
+        tmp_path / f"distritos.{suffix}",
+        {"UBIGEO": ["050101", "050102"], "DISTRITO": ["Ayacucho", "Acocro"]},
+        [AYACUCHO, shapely.box(-74.2, -13.2, -74.0, -13.1)],
+    )
     imported = read_boundaries(path, "district", "UBIGEO", "DISTRITO")
     assert imported["code"].tolist() == ["050101", "050102"]
     assert imported["boundary_id"].tolist() == ["district-050101", "district-050102"]
@@ -133,8 +137,9 @@ def test_a_ubigeo_keeps_its_leading_zero(tmp_path, suffix):
 
 def _numeric_codes(tmp_path: Path) -> Path:
     """INEI's department layer as some tools export it: IDDPTO typed as a number."""
-    return _file(tmp_path / "departamentos.gpkg", {"IDDPTO": [5], "NOMBDEP": ["Ayacucho"]},
-                 [shapely.box(-75, -15, -73, -12)])
+    return _file(
+        tmp_path / "departamentos.gpkg", {"IDDPTO": [5], "NOMBDEP": ["Ayacucho"]}, [shapely.box(-75, -15, -73, -12)]
+    )
 
 
 def test_a_numeric_code_column_is_refused_naming_the_column(tmp_path):
@@ -149,9 +154,12 @@ def test_a_numeric_code_column_is_refused_naming_the_column(tmp_path):
 
 def test_a_point_layer_is_refused(small_dataset, tmp_path):
     communities = small_dataset.communities.head(3)
-    path = _file(tmp_path / "puntos.gpkg", {"id": communities["community_id"].tolist(),
-                                            "name": communities["name"].tolist()},
-                 communities.geometry.tolist(), layer="puntos")
+    path = _file(
+        tmp_path / "puntos.gpkg",
+        {"id": communities["community_id"].tolist(), "name": communities["name"].tolist()},
+        communities.geometry.tolist(),
+        layer="puntos",
+    )
     with pytest.raises(ContractError) as caught:
         read_boundaries(path, "district", "id", "name")
     assert (caught.value.layer, caught.value.row, caught.value.field) == ("puntos", 1, "geometry")
@@ -161,8 +169,12 @@ def test_a_point_layer_is_refused(small_dataset, tmp_path):
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_a_layer_without_crs_is_refused(tmp_path):
     # GeoJSON always means WGS 84, so a Shapefile without its .prj is the realistic case
-    path = _file(tmp_path / "sin_src.shp", {"ISO": ["PE-AYA"], "NOMBRE": ["Ayacucho"]},
-                 [shapely.box(-75, -15, -73, -12)], crs=None)
+    path = _file(
+        tmp_path / "sin_src.shp",
+        {"ISO": ["PE-AYA"], "NOMBRE": ["Ayacucho"]},
+        [shapely.box(-75, -15, -73, -12)],
+        crs=None,
+    )
     assert not path.with_suffix(".prj").exists()
     with pytest.raises(ContractError) as caught:
         read_boundaries(path, "region", "ISO", "NOMBRE")
@@ -170,8 +182,9 @@ def test_a_layer_without_crs_is_refused(tmp_path):
     assert "sin_src.shp" in str(caught.value) and "sistema de coordenadas" in str(caught.value)
 
 
-@pytest.mark.parametrize(("code_column", "name_column", "missing"),
-                         [("UBIGEO", "NOMBRE", "UBIGEO"), ("ISO", "NOMBRE_DEP", "NOMBRE_DEP")])
+@pytest.mark.parametrize(
+    ("code_column", "name_column", "missing"), [("UBIGEO", "NOMBRE", "UBIGEO"), ("ISO", "NOMBRE_DEP", "NOMBRE_DEP")]
+)
 def test_a_missing_column_is_named(small_dataset, tmp_path, code_column, name_column, missing):
     path = _write(region_boxes(small_dataset), tmp_path, "gpkg")
     with pytest.raises(ContractError) as caught:
@@ -183,9 +196,11 @@ def test_a_missing_column_is_named(small_dataset, tmp_path, code_column, name_co
 
 
 def test_a_missing_and_a_repeated_code_are_reported_together(tmp_path):
-    path = _file(tmp_path / "repetidos.geojson",
-                 {"UBIGEO": ["050101", "050102", "050101", ""], "NOMBRE": ["a", "b", "c", "d"]},
-                 [shapely.box(i, 0, i + 1, 1) for i in range(4)])
+    path = _file(
+        tmp_path / "repetidos.geojson",
+        {"UBIGEO": ["050101", "050102", "050101", ""], "NOMBRE": ["a", "b", "c", "d"]},
+        [shapely.box(i, 0, i + 1, 1) for i in range(4)],
+    )
     with pytest.raises(BoundaryProblems) as caught:
         read_boundaries(path, "district", "UBIGEO", "NOMBRE")
     assert caught.value.problems == (Problem("repeated_code", "050101", (1, 3)), Problem("no_code", "", (4,)))
@@ -219,17 +234,20 @@ def test_an_unknown_level_and_a_missing_file_are_refused(tmp_path):
 def _level(level: str, codes: list[str], boxes: list[tuple[float, ...]]) -> gpd.GeoDataFrame:
     """Boundaries of one level, already in the contract's shape."""
     return gpd.GeoDataFrame(
-        {"boundary_id": [f"{level}-{c}" for c in codes], "level": level, "code": codes,
-         "name": codes},
-        geometry=[shapely.box(*b) for b in boxes], crs="EPSG:4326",
+        {"boundary_id": [f"{level}-{c}" for c in codes], "level": level, "code": codes, "name": codes},
+        geometry=[shapely.box(*b) for b in boxes],
+        crs="EPSG:4326",
     )
 
 
 # Two provinces sharing the edge x = 1, a third apart, and a region over all (another level).
-SQUARES = pd.concat([
-    _level("province", ["A", "B", "C"], [(0, 0, 1, 1), (1, 0, 2, 1), (5, 5, 6, 6)]),
-    _level("region", ["R"], [(-1, -1, 7, 7)]),
-], ignore_index=True)
+SQUARES = pd.concat(
+    [
+        _level("province", ["A", "B", "C"], [(0, 0, 1, 1), (1, 0, 2, 1), (5, 5, 6, 6)]),
+        _level("region", ["R"], [(-1, -1, 7, 7)]),
+    ],
+    ignore_index=True,
+)
 
 
 @pytest.mark.parametrize(
@@ -285,8 +303,21 @@ def test_with_boundaries_replaces_only_the_same_level(small_dataset):
 
 
 def _import(target: Path, path: Path | str, level: str, code: str, name: str, *options: str):
-    arguments = ["boundaries", str(path), "--level", level, "--code-column", code,
-                 "--name-column", name, "--store", str(target), "--editor", "Ana", *options]
+    arguments = [
+        "boundaries",
+        str(path),
+        "--level",
+        level,
+        "--code-column",
+        code,
+        "--name-column",
+        name,
+        "--store",
+        str(target),
+        "--editor",
+        "Ana",
+        *options,
+    ]
     return CliRunner().invoke(main, arguments)
 
 
@@ -294,8 +325,7 @@ def test_cli_imports_boundaries_and_keeps_other_levels(small_dataset, small_stor
     target = tmp_path / "atlas.gpkg"
     shutil.copy(small_store, target)
     regions = _write(region_boxes(small_dataset), tmp_path, "zip")
-    districts = _file(tmp_path / "distritos.geojson",
-                      {"UBIGEO": ["050101"], "DISTRITO": ["Ayacucho"]}, [AYACUCHO])
+    districts = _file(tmp_path / "distritos.geojson", {"UBIGEO": ["050101"], "DISTRITO": ["Ayacucho"]}, [AYACUCHO])
 
     result = _import(target, regions, "region", "ISO", "NOMBRE")
     assert result.exit_code == 0, result.output
@@ -330,10 +360,16 @@ def test_cli_reports_a_broken_file_in_spanish_and_leaves_the_store(small_store, 
 UTM = "EPSG:32718"
 _PARTS = {1: (580_000, 8_540_000), 2: (600_000, 8_540_000), 3: (580_000, 8_560_000), 6: (600_000, 8_560_000)}
 DISTRICTS = gpd.GeoDataFrame(
-    {"UBIGEO": ["050101", "050102", "050101", "050103", "050104", "050102"],
-     "NOMBDIST": ["Ayacucho", "Acocro", "Ayacucho (anexo)", "Acos Vinchos", "Carmen Alto", "Acocro (anexo)"]},
-    geometry=[shapely.box(*_PARTS[n], _PARTS[n][0] + 10_000, _PARTS[n][1] + 10_000) if n in _PARTS
-              else (None if n == 4 else shapely.Polygon()) for n in range(1, 7)],
+    {
+        "UBIGEO": ["050101", "050102", "050101", "050103", "050104", "050102"],
+        "NOMBDIST": ["Ayacucho", "Acocro", "Ayacucho (anexo)", "Acos Vinchos", "Carmen Alto", "Acocro (anexo)"],
+    },
+    geometry=[
+        shapely.box(*_PARTS[n], _PARTS[n][0] + 10_000, _PARTS[n][1] + 10_000)
+        if n in _PARTS
+        else (None if n == 4 else shapely.Polygon())
+        for n in range(1, 7)
+    ],
     crs=UTM,
 )
 
@@ -352,13 +388,21 @@ def test_every_empty_geometry_and_repeated_code_is_reported_at_once(tmp_path, ki
     error = caught.value
     assert isinstance(error, ContractError) and error.column == "UBIGEO"
     assert error.problems == (
-        Problem("repeated_code", "050101", (1, 3)), Problem("repeated_code", "050102", (2, 6)),
-        Problem("empty_geometry", "050103", (4,)), Problem("empty_geometry", "050104", (5,)),
+        Problem("repeated_code", "050101", (1, 3)),
+        Problem("repeated_code", "050102", (2, 6)),
+        Problem("empty_geometry", "050103", (4,)),
+        Problem("empty_geometry", "050104", (5,)),
     )
     spanish = error.message("es")
-    for line in ("UBIGEO «050101» se repite en 2 elementos: 1, 3", "UBIGEO «050102» se repite en 2 elementos: 2, 6",
-                 "elemento 4, UBIGEO «050103»: no tiene geometría", "elemento 5, UBIGEO «050104»: no tiene geometría",
-                 "--skip-empty", "--dissolve-duplicates", "distritos"):
+    for line in (
+        "UBIGEO «050101» se repite en 2 elementos: 1, 3",
+        "UBIGEO «050102» se repite en 2 elementos: 2, 6",
+        "elemento 4, UBIGEO «050103»: no tiene geometría",
+        "elemento 5, UBIGEO «050104»: no tiene geometría",
+        "--skip-empty",
+        "--dissolve-duplicates",
+        "distritos",
+    ):
         assert line in spanish
     english = error.message("en")
     assert "UBIGEO «050102» is repeated in 2 features: 2, 6" in english
@@ -417,8 +461,11 @@ def _region_boxes(data: store.Dataset) -> gpd.GeoDataFrame:
     """The contract's region boundaries: a box per Peruvian region around its communities."""
     boxes = region_boxes(data)
     boxes = boxes[boxes["ISO"].str.startswith("PE-")]
-    return gpd.GeoDataFrame({"boundary_id": "region-" + boxes["ISO"], "level": "region", "code": boxes["ISO"],
-                             "name": boxes["NOMBRE"]}, geometry=boxes.geometry.values, crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"boundary_id": "region-" + boxes["ISO"], "level": "region", "code": boxes["ISO"], "name": boxes["NOMBRE"]},
+        geometry=boxes.geometry.values,
+        crs="EPSG:4326",
+    )
 
 
 def test_a_boundaries_change_is_in_the_history_and_undo_brings_back_the_previous_one(atlas, tmp_path):
@@ -453,12 +500,20 @@ def test_a_boundaries_change_is_in_the_history_and_undo_brings_back_the_previous
 def _province_patches(data: store.Dataset) -> gpd.GeoDataFrame:
     """Ayacucho's provinces only: small disjoint squares around each of their communities."""
     communities = data.communities[data.communities["region"] == "PE-AYA"]
-    squares = gpd.GeoSeries(shapely.box(communities.geometry.x - 0.01, communities.geometry.y - 0.01,
-                                        communities.geometry.x + 0.01, communities.geometry.y + 0.01))
+    squares = gpd.GeoSeries(
+        shapely.box(
+            communities.geometry.x - 0.01,
+            communities.geometry.y - 0.01,
+            communities.geometry.x + 0.01,
+            communities.geometry.y + 0.01,
+        )
+    )
     patches = squares.groupby(communities["province"].astype(str).to_numpy()).agg(shapely.union_all)
-    return gpd.GeoDataFrame({"boundary_id": "province-" + patches.index, "level": "province",
-                             "code": patches.index, "name": patches.index},
-                            geometry=patches.values, crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"boundary_id": "province-" + patches.index, "level": "province", "code": patches.index, "name": patches.index},
+        geometry=patches.values,
+        crs="EPSG:4326",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -478,8 +533,10 @@ def _hand_counts(boundaries: gpd.GeoDataFrame, points: gpd.GeoSeries, level: str
     outside = 0
     for point in points:
         # a point on a shared border goes to the first polygon, as count_by_boundary does
-        hit = next((code for code, shape in zip(polygons["code"], polygons.geometry, strict=True)
-                    if shape.intersects(point)), None)
+        hit = next(
+            (code for code, shape in zip(polygons["code"], polygons.geometry, strict=True) if shape.intersects(point)),
+            None,
+        )
         if hit is None:
             outside += 1
         else:

@@ -58,8 +58,12 @@ def test_add_update_delete_restore_round_trip(atlas):
     added = _new_innovations(atlas, ["Qocha nueva", "Semillero nuevo"])
     added["source_key"] = ["uuid:a", "uuid:b"]
     updated = _edited(atlas, "INN-000003", title="Título corregido", crops=["quinua", "oca"])
-    changes = Changes(added={"innovations": added}, updated={"innovations": updated},
-                      deleted={"innovations": (OWN_POINT_AND_LISTS,)}, seen={("innovations", "INN-000003"): 1})
+    changes = Changes(
+        added={"innovations": added},
+        updated={"innovations": updated},
+        deleted={"innovations": (OWN_POINT_AND_LISTS,)},
+        seen={("innovations", "INN-000003"): 1},
+    )
     GeoPackageStore(atlas).commit(changes, Source("import", "campo.csv", "ab" * 32, {"new": 2}), "ana", now=NOW)
 
     after = store.load(atlas)
@@ -71,19 +75,25 @@ def test_add_update_delete_restore_round_trip(atlas):
     assert by_id.at["INN-000003", "title"] == "Título corregido"
     assert by_id.at["INN-000003", "crops"] == ["quinua", "oca"]
     records = after.tables["atlas_records"].set_index("id")
-    assert records.loc["INN-000003", ["revision", "updated_by", "updated_at"]].tolist() == \
-        ["2", "ana", "2025-05-01T12:00:00Z"]
+    assert records.loc["INN-000003", ["revision", "updated_by", "updated_at"]].tolist() == [
+        "2",
+        "ana",
+        "2025-05-01T12:00:00Z",
+    ]
     assert records.loc[["INN-000081", OWN_POINT_AND_LISTS], "source_key"].tolist() == ["uuid:a", ""]
     assert after.metadata["updated"] == "2025-05-01T12:00:00Z"
     binned = GeoPackageStore(atlas).trash()
     assert binned[["entity", "id", "deleted_by"]].values.tolist() == [["innovations", OWN_POINT_AND_LISTS, "ana"]]
 
-    GeoPackageStore(atlas).commit(Changes(restored={"innovations": (OWN_POINT_AND_LISTS,)}),
-                                  Source("restore", "papelera"), "ben")
+    GeoPackageStore(atlas).commit(
+        Changes(restored={"innovations": (OWN_POINT_AND_LISTS,)}), Source("restore", "papelera"), "ben"
+    )
     restored = store.load(atlas)
     assert GeoPackageStore(atlas).trash().empty and len(restored.innovations) == 82
-    assert_geodataframe_equal(_only(restored.innovations, "innovation_id", OWN_POINT_AND_LISTS),
-                              _only(before.innovations, "innovation_id", OWN_POINT_AND_LISTS))
+    assert_geodataframe_equal(
+        _only(restored.innovations, "innovation_id", OWN_POINT_AND_LISTS),
+        _only(before.innovations, "innovation_id", OWN_POINT_AND_LISTS),
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,8 +119,13 @@ def test_records_added_without_ids_get_unique_padded_ids(atlas):
     community["community_id"] = None
     partner = before.partners.head(1).copy()
     partner["partner_id"] = None
-    changes = Changes(added={"innovations": _new_innovations(atlas, ["uno", "dos", "tres"]),
-                             "communities": community, "partners": partner})
+    changes = Changes(
+        added={
+            "innovations": _new_innovations(atlas, ["uno", "dos", "tres"]),
+            "communities": community,
+            "partners": partner,
+        }
+    )
     GeoPackageStore(atlas).commit(changes, Source("import", "nuevos.xlsx"), "ana", now=NOW)
     after = store.load(atlas)
     assert after.innovations["innovation_id"].tail(3).tolist() == ["INN-000081", "INN-000082", "INN-000083"]
@@ -148,17 +163,28 @@ def _moved(atlas: Path, record_id: str, new_id: str) -> gpd.GeoDataFrame:
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        pytest.param(lambda atlas: Changes(updated={"innovations": _moved(atlas, "INN-000003", "INN-999")}),
-                     "commit.gone", id="update-missing"),
+        pytest.param(
+            lambda atlas: Changes(updated={"innovations": _moved(atlas, "INN-000003", "INN-999")}),
+            "commit.gone",
+            id="update-missing",
+        ),
         pytest.param(lambda atlas: Changes(deleted={"innovations": ("INN-999",)}), "commit.gone", id="delete-missing"),
-        pytest.param(lambda atlas: Changes(added={"innovations": _edited(atlas, "INN-000003")}), "commit.exists",
-                     id="add-existing"),
-        pytest.param(lambda atlas: Changes(added={"innovations": _moved(atlas, "INN-000002", "INN-000001")}),
-                     "commit.exists", id="add-existing-other-row"),
-        pytest.param(lambda atlas: Changes(restored={"innovations": ("INN-000003",)}), "commit.exists",
-                     id="restore-live"),
-        pytest.param(lambda atlas: Changes(restored={"innovations": ("INN-999",)}), "commit.not_in_trash",
-                     id="restore-unknown"),
+        pytest.param(
+            lambda atlas: Changes(added={"innovations": _edited(atlas, "INN-000003")}),
+            "commit.exists",
+            id="add-existing",
+        ),
+        pytest.param(
+            lambda atlas: Changes(added={"innovations": _moved(atlas, "INN-000002", "INN-000001")}),
+            "commit.exists",
+            id="add-existing-other-row",
+        ),
+        pytest.param(
+            lambda atlas: Changes(restored={"innovations": ("INN-000003",)}), "commit.exists", id="restore-live"
+        ),
+        pytest.param(
+            lambda atlas: Changes(restored={"innovations": ("INN-999",)}), "commit.not_in_trash", id="restore-unknown"
+        ),
     ],
 )
 def test_records_that_are_gone_or_already_exist_are_conflicts(atlas, changes, reason):
@@ -179,13 +205,15 @@ def test_adding_a_record_whose_id_is_in_the_trash_is_a_conflict(atlas):
 def test_deleting_a_community_still_named_by_an_innovation_is_refused(atlas):
     before = atlas.read_bytes()
     with pytest.raises(CommitError) as caught:
-        GeoPackageStore(atlas).commit(Changes(deleted={"communities": ("PE-AYA-006",)}), Source("delete", "PE-AYA-006"),
-                                      "ana")
+        GeoPackageStore(atlas).commit(
+            Changes(deleted={"communities": ("PE-AYA-006",)}), Source("delete", "PE-AYA-006"), "ana"
+        )
     assert caught.value.reason == "commit.referenced" and atlas.read_bytes() == before
     assert "INN-000001" in caught.value.message("en") and "PE-AYA-006" in str(caught.value)
     named_by = tuple(_only(store.load(atlas).innovations, "community_id", "PE-AYA-006")["innovation_id"])
-    GeoPackageStore(atlas).commit(Changes(deleted={"communities": ("PE-AYA-006",), "innovations": named_by}),
-                                  Source("delete", "todo"), "ana")
+    GeoPackageStore(atlas).commit(
+        Changes(deleted={"communities": ("PE-AYA-006",), "innovations": named_by}), Source("delete", "todo"), "ana"
+    )
     assert "PE-AYA-006" not in set(store.load(atlas).communities["community_id"])
     assert len(GeoPackageStore(atlas).trash()) == 1 + len(named_by)
 
@@ -212,13 +240,22 @@ def test_the_audit_records_who_when_which_file_its_hash_and_counts(atlas):
     log = GeoPackageStore(atlas).history()
     assert log["id"].tolist() == [second, entry] == ["CHG-000002", "CHG-000001"]
     row = log.iloc[1]
-    assert row[["kind", "editor", "time", "file", "sha256", "undone_by", "undoes"]].tolist() == \
-        ["import", "ana", "2025-05-01T12:00:00Z", "kobo.xlsx", digest, "", ""]
+    assert row[["kind", "editor", "time", "file", "sha256", "undone_by", "undoes"]].tolist() == [
+        "import",
+        "ana",
+        "2025-05-01T12:00:00Z",
+        "kobo.xlsx",
+        digest,
+        "",
+        "",
+    ]
     assert json.loads(row["counts"]) == {**counts, "added": 2, "updated": 0, "deleted": 1, "restored": 0}
     assert row["backup"] == f"atlas-20250501T120000Z-{entry}.gpkg"
     assert sorted(map(tuple, json.loads(row["records"]))) == [
-        ("innovations", "INN-000005", "deleted", 2), ("innovations", "INN-000081", "added", 1),
-        ("innovations", "INN-000082", "added", 1)]
+        ("innovations", "INN-000005", "deleted", 2),
+        ("innovations", "INN-000081", "added", 1),
+        ("innovations", "INN-000082", "added", 1),
+    ]
 
 
 def test_undo_restores_exactly_the_previous_data(atlas):
@@ -237,8 +274,11 @@ def test_undo_restores_exactly_the_previous_data(atlas):
     log = GeoPackageStore(atlas).history().set_index("id")
     assert log.at[entry, "undone_by"] == reverse and log.at[reverse, "undoes"] == entry
     assert log.at[reverse, "kind"] == "undo" and log.at[reverse, "editor"] == "ben"
-    for target, reason in ((entry, "commit.already_undone"), (reverse, "commit.undo_of_undo"),
-                           ("CHG-999999", "commit.unknown_entry")):
+    for target, reason in (
+        (entry, "commit.already_undone"),
+        (reverse, "commit.undo_of_undo"),
+        ("CHG-999999", "commit.unknown_entry"),
+    ):
         with pytest.raises(CommitError) as caught:
             GeoPackageStore(atlas).undo(target, "ben")
         assert caught.value.reason == reason and target in caught.value.message("en")
@@ -248,8 +288,9 @@ def test_undo_of_a_restore_puts_the_record_back_in_the_trash(atlas):
     atlas_store = GeoPackageStore(atlas)
     atlas_store.commit(Changes(deleted={"innovations": ("INN-000007",)}), Source("delete", "INN-000007"), "ana")
     binned = atlas_store.trash()
-    entry = atlas_store.commit(Changes(restored={"innovations": ("INN-000007",)}), Source("restore", "INN-000007"),
-                               "ana")
+    entry = atlas_store.commit(
+        Changes(restored={"innovations": ("INN-000007",)}), Source("restore", "INN-000007"), "ana"
+    )
     atlas_store.undo(entry, "ana")
     assert "INN-000007" not in set(store.load(atlas).innovations["innovation_id"])
     assert GeoPackageStore(atlas).trash().equals(binned)
@@ -353,8 +394,14 @@ print(GeoPackageStore(atlas).commit(Changes(added={"innovations": rows}), Source
 
 def _python(script: str, *args: Path | str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(done, processes: list[subprocess.Popen]) -> None:

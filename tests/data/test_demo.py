@@ -82,7 +82,9 @@ def test_the_command_line_writes_a_valid_store(tmp_path):
     out = tmp_path / "demo.gpkg"
     result = subprocess.run(
         [sys.executable, "-m", "dashboard", "demo", "--innovations", "25", "--seed", "3", "--out", str(out)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "25 innovaciones" in result.stdout
     assert len(store.load(out).innovations) == 25
@@ -92,7 +94,8 @@ def test_the_command_line_writes_a_valid_store(tmp_path):
 def test_the_command_line_refuses_an_impossible_count(tmp_path, bad):
     result = subprocess.run(
         [sys.executable, "-m", "dashboard", "demo", "--innovations", bad, "--out", str(tmp_path / "x.gpkg")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2 and "--innovations" in result.stderr
     assert not (tmp_path / "x.gpkg").exists()

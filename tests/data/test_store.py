@@ -30,8 +30,14 @@ def test_round_trip_keeps_every_value_type_and_list(small_dataset, small_store):
 
 def test_layers_and_link_tables_are_normalised(small_dataset, small_store):
     layers = {str(name) for name, _ in pyogrio.list_layers(small_store)}
-    assert {"partners", "communities", "innovations", "innovation_crops",
-            "innovation_livestock", "innovation_partners"} <= layers
+    assert {
+        "partners",
+        "communities",
+        "innovations",
+        "innovation_crops",
+        "innovation_livestock",
+        "innovation_partners",
+    } <= layers
     links = pyogrio.read_dataframe(small_store, layer="innovation_partners")
     assert list(links.columns) == ["innovation_id", "partner_id"]
     assert len(links) == sum(map(len, small_dataset.innovations["partners"]))
@@ -47,8 +53,10 @@ def test_innovation_without_own_point_is_stored_without_geometry(small_dataset, 
     assert 0 < own.sum() < len(own)
 
 
-@pytest.mark.skipif(shutil.which("ogrinfo") is None and os.environ.get("CI") != "true",
-                    reason="ogrinfo (Debian gdal-bin) is not installed")
+@pytest.mark.skipif(
+    shutil.which("ogrinfo") is None and os.environ.get("CI") != "true",
+    reason="ogrinfo (Debian gdal-bin) is not installed",
+)
 def test_ogrinfo_lists_the_layers_without_warnings(small_store):
     result = subprocess.run(["ogrinfo", "-q", str(small_store)], capture_output=True, text=True, check=True)
     assert "innovations (Point)" in result.stdout
@@ -70,6 +78,7 @@ def _set(column: str, row: int, value):
         frame = frame.copy()
         frame.loc[row - 1, column] = value
         return frame
+
     return change
 
 
@@ -78,6 +87,7 @@ def _move_point(row: int, lon: float, lat: float):
         frame = frame.copy()
         frame.loc[row - 1, "geometry"] = shapely.Point(lon, lat)
         return frame
+
     return change
 
 
@@ -115,8 +125,10 @@ def test_a_broken_store_names_file_layer_row_and_field(small_store, tmp_path, la
 
 def test_a_point_in_another_crs_is_refused(small_store, tmp_path):
     broken = tmp_path / "utm.gpkg"
+
     def to_utm(frame):
         return frame.to_crs("EPSG:32718")
+
     _rewrite(small_store, broken, "communities", to_utm)
     with pytest.raises(ContractError) as caught:
         store.load(broken)
@@ -139,8 +151,12 @@ def test_interrupted_write_leaves_the_previous_store_intact(small_dataset, small
     target = tmp_path / "atlas.gpkg"
     shutil.copy(small_store, target)
     before = target.read_bytes()
-    smaller = store.Dataset(small_dataset.partners, small_dataset.communities,
-                            small_dataset.innovations.head(5), dict(small_dataset.metadata))
+    smaller = store.Dataset(
+        small_dataset.partners,
+        small_dataset.communities,
+        small_dataset.innovations.head(5),
+        dict(small_dataset.metadata),
+    )
 
     def crash(*args):
         raise KeyboardInterrupt("power cut before the rename")
@@ -160,8 +176,10 @@ def test_a_write_that_fails_verification_replaces_nothing(small_dataset, small_s
     broken = small_dataset.innovations.copy()
     broken.loc[broken.index[0], "community_id"] = "NO-EXISTE"
     with pytest.raises(ContractError, match="NO-EXISTE"):
-        store.write(store.Dataset(small_dataset.partners, small_dataset.communities, broken,
-                                  dict(small_dataset.metadata)), target)
+        store.write(
+            store.Dataset(small_dataset.partners, small_dataset.communities, broken, dict(small_dataset.metadata)),
+            target,
+        )
     assert target.read_bytes() == before
 
 

@@ -10,8 +10,12 @@ import pytest
 from dashboard.paths import ROOT
 
 # the GeoPackage backend and the parts every backend writes with: only `dashboard/data/` uses them
-IMPLEMENTATION = {"dashboard.data.geopackage", "dashboard.data.backup_files", "dashboard.data.commits",
-                  "dashboard.data.drafts"}
+IMPLEMENTATION = {
+    "dashboard.data.geopackage",
+    "dashboard.data.backup_files",
+    "dashboard.data.commits",
+    "dashboard.data.drafts",
+}
 # libraries that open a store's file or database, or lock it
 STORAGE_LIBRARIES = {"pyogrio", "fiona", "sqlite3", "fcntl", "psycopg", "psycopg2", "sqlalchemy"}
 # the GeoPackage file's own reader and writer in `dashboard.data.store`
@@ -45,12 +49,28 @@ def _imports(tree: ast.AST) -> list[str]:
 
 def _file_calls(tree: ast.AST) -> list[str]:
     """Uses of the GeoPackage file's reader and writer: `store.load(...)` and the like, or importing them."""
-    modules = {alias.asname or "store" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-               and node.module == "dashboard.data" for alias in node.names if alias.name == "store"}
-    found = [f"{node.value.id}.{node.attr}" for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-             and isinstance(node.value, ast.Name) and node.value.id in modules and node.attr in FILE_FUNCTIONS]
-    found += [f"dashboard.data.store.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-              and node.module == "dashboard.data.store" for alias in node.names if alias.name in FILE_FUNCTIONS]
+    modules = {
+        alias.asname or "store"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "dashboard.data"
+        for alias in node.names
+        if alias.name == "store"
+    }
+    found = [
+        f"{node.value.id}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in modules
+        and node.attr in FILE_FUNCTIONS
+    ]
+    found += [
+        f"dashboard.data.store.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "dashboard.data.store"
+        for alias in node.names
+        if alias.name in FILE_FUNCTIONS
+    ]
     return found
 
 
@@ -72,9 +92,12 @@ def test_only_the_data_package_opens_the_store_itself(path):
 
 def test_the_scan_finds_what_it_looks_for(tmp_path):
     source = tmp_path / "sample.py"
-    source.write_text("import sqlite3\nfrom dashboard.data import store as s\n"
-                      "from dashboard.data.geopackage import GeoPackageStore\nfrom dashboard.data.store import write\n"
-                      "s.load(path)\ns.Dataset\n", encoding="utf-8")
+    source.write_text(
+        "import sqlite3\nfrom dashboard.data import store as s\n"
+        "from dashboard.data.geopackage import GeoPackageStore\nfrom dashboard.data.store import write\n"
+        "s.load(path)\ns.Dataset\n",
+        encoding="utf-8",
+    )
     tree = ast.parse(source.read_text(encoding="utf-8"))
     assert sorted(_file_calls(tree)) == ["dashboard.data.store.write", "s.load"]
     assert {"sqlite3", "dashboard.data.geopackage"} <= set(_imports(tree))

@@ -40,8 +40,11 @@ class Made:
 
 def _files(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` and its bytes; lock files hold no data."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix != ".lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".lock"
+    }
 
 
 def _geopackage(tmp_path: Path) -> Made:
@@ -70,8 +73,9 @@ def _record(store: AtlasStore, record_id: str, **values) -> gpd.GeoDataFrame:
 
 
 def _edit(store: AtlasStore, record_id: str, editor: str, seen: int = 1, now: datetime = NOW, **values) -> str:
-    changes = Changes(updated={"innovations": _record(store, record_id, **values)},
-                      seen={("innovations", record_id): seen})
+    changes = Changes(
+        updated={"innovations": _record(store, record_id, **values)}, seen={("innovations", record_id): seen}
+    )
     return store.commit(changes, Source("edit", record_id), editor, now=now)
 
 
@@ -94,8 +98,11 @@ def test_a_commit_is_what_loads_next_and_changes_the_revision(made):
     store = made.store
     before = store.revision()
     added = _record(store, "INN-A", title="Qocha nueva").assign(innovation_id=None)
-    changes = Changes(added={"innovations": added}, updated={"innovations": _record(store, "INN-B", title="Otra")},
-                      seen={("innovations", "INN-B"): 1})
+    changes = Changes(
+        added={"innovations": added},
+        updated={"innovations": _record(store, "INN-B", title="Otra")},
+        seen={("innovations", "INN-B"): 1},
+    )
     entry = store.commit(changes, Source("import", "campo.csv", "ab" * 32, {"new": 1}), "Ana", now=NOW)
     assert entry == "CHG-000001" and store.revision() != before
     titles = _titles(store.load())
@@ -108,8 +115,9 @@ def test_a_commit_is_what_loads_next_and_changes_the_revision(made):
 
 FAILING = {
     "refused": lambda store: store.commit(Changes(deleted={"communities": ("c1",)}), Source("delete", "c1"), "Ana"),
-    "conflict": lambda store: store.commit(Changes(added={"innovations": _record(store, "INN-A")}),
-                                           Source("import", "a.csv"), "Ana"),
+    "conflict": lambda store: store.commit(
+        Changes(added={"innovations": _record(store, "INN-A")}), Source("import", "a.csv"), "Ana"
+    ),
     "breaks the contract": lambda store: _edit(store, "INN-A", "Ana", domain="not_a_domain"),
     "unknown layer": lambda store: store.commit(Changes(deleted={"regions": ("PE-AYA",)}), Source("edit", "x"), "Ana"),
     "nothing": lambda store: store.commit(Changes(), Source("edit", "x"), "Ana"),
@@ -143,12 +151,15 @@ def test_a_stale_revision_is_refused_naming_who_changed_the_record(made):
 
 def test_history_lists_each_change_with_who_when_and_what(made):
     first = _edit(made.store, "INN-A", "Ana", title="uno")
-    second = made.store.commit(Changes(deleted={"innovations": ("INN-F",)}), Source("delete", "INN-F"), "Ben",
-                               now=LATER)
+    second = made.store.commit(
+        Changes(deleted={"innovations": ("INN-F",)}), Source("delete", "INN-F"), "Ben", now=LATER
+    )
     log = made.store.history()
     assert log["id"].tolist() == [second, first]
     assert log[["kind", "editor", "time", "file"]].values.tolist() == [
-        ["delete", "Ben", "2025-05-02T09:30:00Z", "INN-F"], ["edit", "Ana", "2025-05-01T12:00:00Z", "INN-A"]]
+        ["delete", "Ben", "2025-05-02T09:30:00Z", "INN-F"],
+        ["edit", "Ana", "2025-05-01T12:00:00Z", "INN-A"],
+    ]
     assert json.loads(log["records"][0]) == [["innovations", "INN-F", "deleted", 2]]
     assert made.store.trash()[["entity", "id", "deleted_by"]].values.tolist() == [["innovations", "INN-F", "Ben"]]
 
@@ -209,8 +220,12 @@ def test_backups_are_listed_and_one_brings_the_store_back(made):
     entry = made.store.restore(backups[1].name, "Ben", now=LATER)  # taken before the second change
     _same_records(made.store.load(), after_first)
     latest = made.store.history().iloc[0]
-    assert (latest["id"], latest["kind"], latest["editor"], latest["file"]) == \
-        (entry, "restore_backup", "Ben", backups[1].name)
+    assert (latest["id"], latest["kind"], latest["editor"], latest["file"]) == (
+        entry,
+        "restore_backup",
+        "Ben",
+        backups[1].name,
+    )
     with pytest.raises(ConflictError):  # a form opened before the restore is out of date
         _edit(made.store, "INN-A", "Ana", seen=2, title="tarde")
     made.store.undo(entry, "Ben")
@@ -218,9 +233,11 @@ def test_backups_are_listed_and_one_brings_the_store_back(made):
 
 
 def _boxes(level: str, codes: list[str]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"boundary_id": [f"{level}-{c}" for c in codes], "level": level, "code": codes,
-                             "name": codes}, geometry=[shapely.box(-75 + n, -14, -74.5 + n, -13.5)
-                                                      for n, _ in enumerate(codes)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"boundary_id": [f"{level}-{c}" for c in codes], "level": level, "code": codes, "name": codes},
+        geometry=[shapely.box(-75 + n, -14, -74.5 + n, -13.5) for n, _ in enumerate(codes)],
+        crs="EPSG:4326",
+    )
 
 
 def test_boundaries_are_replaced_by_level_once_and_an_undo_brings_back_the_old_ones(made):

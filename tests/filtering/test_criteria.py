@@ -22,10 +22,18 @@ from dashboard.summary.summaries import summarise
 APP = str(PACKAGE / "app.py")
 # the innovation's kind (technical or socio-institutional) is in the contract but not yet a criterion
 KINDS = CodedCriterion("kinds", "kind", "tipo", "filter_kind", "filters.kind", 9, more=True, chart="kind")
-STRINGS = {"es": {"filters.kind": "Tipo de innovación", "describe.kinds": "de tipo {values}",
-                  "summary.by_kind": "Innovaciones por tipo"},
-           "en": {"filters.kind": "Kind of innovation", "describe.kinds": "of kind {values}",
-                  "summary.by_kind": "Innovations by kind"}}
+STRINGS = {
+    "es": {
+        "filters.kind": "Tipo de innovación",
+        "describe.kinds": "de tipo {values}",
+        "summary.by_kind": "Innovaciones por tipo",
+    },
+    "en": {
+        "filters.kind": "Kind of innovation",
+        "describe.kinds": "of kind {values}",
+        "summary.by_kind": "Innovations by kind",
+    },
+}
 
 
 @pytest.fixture()
@@ -81,7 +89,9 @@ def test_a_new_criterion_has_a_chart_whose_bars_set_it(kinds, small_dataset):
     ayacucho = small_dataset.innovations[small_dataset.innovations["region"] == "PE-AYA"]
     assert {v["label"]: v["count"] for v in values} == {
         {"technical": "técnica", "socio_institutional": "socio-institucional"}[code]: count
-        for code, count in ayacucho["kind"].value_counts().items() if count}
+        for code, count in ayacucho["kind"].value_counts().items()
+        if count
+    }
     before = Filters(text="riego")
     assert charts.picked_filters("kind", [{"code": "technical"}], before) == Filters(text="riego", kinds=("technical",))
 

@@ -93,8 +93,10 @@ def test_place_choices_cascade_from_region_to_district(data, index):
     assert districts.options(data, index, Filters(regions=("PE-AYA",), provinces=("Huamanga",))) == ["Socos"]
 
 
-@pytest.mark.parametrize(("query", "folded"), [("Años", "anos"), ("ÑAWI", "nawi"), ("  Quinua ", "quinua"),
-                                                 ("Cañihua – señal", "canihua – senal")])
+@pytest.mark.parametrize(
+    ("query", "folded"),
+    [("Años", "anos"), ("ÑAWI", "nawi"), ("  Quinua ", "quinua"), ("Cañihua – señal", "canihua – senal")],
+)
 def test_search_ignores_case_and_accents(query, folded):
     assert fold_query(query) == folded
 
@@ -103,18 +105,29 @@ def test_search_ignores_case_and_accents(query, folded):
     ("filters", "lang", "sentence"),
     [
         (Filters(), "es", "Todas las innovaciones"),
-        (Filters(crops=("papa_nativa",), regions=("PE-AYA",), year_from=2015, year_to=2025), "es",
-         "Innovaciones de papa nativa en Ayacucho, 2015–2025"),
-        (Filters(crops=("papa_nativa",), regions=("PE-AYA",), year_from=2015, year_to=2025), "en",
-         "Innovations on native potato in Ayacucho, 2015–2025"),
-        (Filters(regions=("PE-AYA", "PE-PUN", "BO-L"), partners=("cedap",)), "es",
-         "Innovaciones en Ayacucho, Puno o La Paz acompañadas por CEDAP"),
+        (
+            Filters(crops=("papa_nativa",), regions=("PE-AYA",), year_from=2015, year_to=2025),
+            "es",
+            "Innovaciones de papa nativa en Ayacucho, 2015–2025",
+        ),
+        (
+            Filters(crops=("papa_nativa",), regions=("PE-AYA",), year_from=2015, year_to=2025),
+            "en",
+            "Innovations on native potato in Ayacucho, 2015–2025",
+        ),
+        (
+            Filters(regions=("PE-AYA", "PE-PUN", "BO-L"), partners=("cedap",)),
+            "es",
+            "Innovaciones en Ayacucho, Puno o La Paz acompañadas por CEDAP",
+        ),
         (Filters(regions=("PE-AYA",), districts=("Socos",), year_from=2010), "es", "Innovaciones en Socos, desde 2010"),
         (Filters(countries=("BO",), year_to=2012), "en", "Innovations in Bolivia, until 2012"),
-        (Filters(text="qocha", area=AYACUCHO_BOX), "es",
-         "Innovaciones que mencionan «qocha» en el área dibujada"),
-        (Filters(domains=("water_irrigation",), innovator_types=("woman",)), "en",
-         "Innovations about water management and irrigation (innovator: woman)"),
+        (Filters(text="qocha", area=AYACUCHO_BOX), "es", "Innovaciones que mencionan «qocha» en el área dibujada"),
+        (
+            Filters(domains=("water_irrigation",), innovator_types=("woman",)),
+            "en",
+            "Innovations about water management and irrigation (innovator: woman)",
+        ),
     ],
 )
 def test_filter_reads_as_a_sentence(filters, lang, sentence):
@@ -123,26 +136,62 @@ def test_filter_reads_as_a_sentence(filters, lang, sentence):
 
 def _keep(data, index, filters):
     from dashboard.filtering.filters import mask
+
     return mask(data.innovations, index, filters)
 
 
 def _figures(headline):
-    return {name: getattr(headline, name) for name in ("innovations", "communities", "regions", "partners",
-                                                       "by_women", "advanced", "first_year", "newest_year")}
+    return {
+        name: getattr(headline, name)
+        for name in (
+            "innovations",
+            "communities",
+            "regions",
+            "partners",
+            "by_women",
+            "advanced",
+            "first_year",
+            "newest_year",
+        )
+    }
 
 
 def test_headline_counts_distinct_communities_regions_and_partners(data, index):
     everything = summarise(index, _keep(data, index, Filters())).headline
     # A (woman) and C (women's group) are led by women; only B has reached joint experimentation or later
-    assert _figures(everything) == {"innovations": 6, "communities": 5, "regions": 3, "partners": 3,
-                                    "by_women": 2, "advanced": 1, "first_year": 2008, "newest_year": 2022}
+    assert _figures(everything) == {
+        "innovations": 6,
+        "communities": 5,
+        "regions": 3,
+        "partners": 3,
+        "by_women": 2,
+        "advanced": 1,
+        "first_year": 2008,
+        "newest_year": 2022,
+    }
     assert everything.women_share == pytest.approx(2 / 6)
     ayacucho = summarise(index, _keep(data, index, Filters(regions=("PE-AYA",)))).headline
-    assert _figures(ayacucho) == {"innovations": 3, "communities": 2, "regions": 1, "partners": 3,
-                                  "by_women": 1, "advanced": 1, "first_year": 2008, "newest_year": 2015}
+    assert _figures(ayacucho) == {
+        "innovations": 3,
+        "communities": 2,
+        "regions": 1,
+        "partners": 3,
+        "by_women": 1,
+        "advanced": 1,
+        "first_year": 2008,
+        "newest_year": 2015,
+    }
     nothing = summarise(index, np.zeros(6, dtype=bool)).headline
-    assert _figures(nothing) == {"innovations": 0, "communities": 0, "regions": 0, "partners": 0,
-                                 "by_women": 0, "advanced": 0, "first_year": None, "newest_year": None}
+    assert _figures(nothing) == {
+        "innovations": 0,
+        "communities": 0,
+        "regions": 0,
+        "partners": 0,
+        "by_women": 0,
+        "advanced": 0,
+        "first_year": None,
+        "newest_year": None,
+    }
     assert nothing.women_share is None
 
 
@@ -154,8 +203,11 @@ def test_headline_counts_distinct_communities_regions_and_partners(data, index):
         ("country", Filters(), [["PE", 5], ["BO", 1]]),
         ("pid_stage", Filters(), [["documented", 3], ["identified", 1], ["prioritised", 1], ["spreading", 1]]),
         ("innovator_type", Filters(regions=("PE-AYA",)), [["man", 2], ["woman", 1]]),
-        ("domain", Filters(crops=("papa_nativa",)),
-         [["marketing_organisation", 1], ["seeds_varieties", 1], ["water_irrigation", 1]]),  # ties: by label
+        (
+            "domain",
+            Filters(crops=("papa_nativa",)),
+            [["marketing_organisation", 1], ["seeds_varieties", 1], ["water_irrigation", 1]],
+        ),  # ties: by label
         ("year", Filters(partners=("cedap",)), [["2008", 1], ["2010", 1], ["2020", 1]]),
         ("livestock", Filters(), [["alpaca", 1]]),
     ],
@@ -221,8 +273,10 @@ def _starts_a_word(text: str, term: str) -> bool:
 
 
 @settings(max_examples=150, deadline=None, database=None)
-@given(st.lists(st.text(alphabet="ab1 -_(),.\t\u00a0«»'", max_size=12), max_size=6),
-       st.text(alphabet="ab1", min_size=1, max_size=3))
+@given(
+    st.lists(st.text(alphabet="ab1 -_(),.\t\u00a0«»'", max_size=12), max_size=6),
+    st.text(alphabet="ab1", min_size=1, max_size=3),
+)
 def test_word_index_agrees_with_a_plain_reading_of_the_rule(texts, term):
     from dashboard.filtering.words import WordIndex
 

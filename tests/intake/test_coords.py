@@ -25,14 +25,7 @@ from dashboard.intake.coords import (
     swapped,
 )
 from dashboard.intake.issues import FLAG, REJECT
-from dashboard.intake.utm import (
-    REGION_EXTENTS,
-    check_zone,
-    expected_utm_zones,
-    from_utm,
-    parse_zone,
-    zone_of,
-)
+from dashboard.intake.utm import REGION_EXTENTS, check_zone, expected_utm_zones, from_utm, parse_zone, zone_of
 
 HUAMANGA = (-13.16, -74.22)  # Ayacucho, Peru: 18S
 CUSCO = (-13.52, -71.97)  # Cusco, Peru: 19S
@@ -173,8 +166,10 @@ def test_every_reason_the_module_can_give_is_in_both_catalogues():
 LATITUDES = st.floats(SOUTH, NORTH, allow_nan=False)
 LONGITUDES = st.floats(WEST, EAST, allow_nan=False)
 SYMBOLS = [("°", "'", '"'), ("º", "'", "''"), ("°", "′", "″"), ("d", "m", "s"), (" ", " ", " "), ("° ", "' ", '" ')]
-LETTERS = {"lat": ({True: "N", False: "S"}, {True: "norte", False: "sur"}),
-           "lon": ({True: "E", False: "W"}, {True: "este", False: "oeste"})}
+LETTERS = {
+    "lat": ({True: "N", False: "S"}, {True: "norte", False: "sur"}),
+    "lon": ({True: "E", False: "W"}, {True: "este", False: "oeste"}),
+}
 
 
 def _decimal(value: float, draw) -> str:
@@ -249,6 +244,7 @@ def test_geopoint_and_zone_raise_only_their_own_error(text):
 
 # --- geopoints --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -280,8 +276,9 @@ def test_a_broken_geopoint_says_why(text, reason):
     assert _reason(lambda: parse_geopoint(text)) == reason
 
 
-@given(lat=LATITUDES, lon=LONGITUDES, altitude=st.floats(-100, 6800), accuracy=st.floats(0, 5000),
-       parts=st.integers(2, 4))
+@given(
+    lat=LATITUDES, lon=LONGITUDES, altitude=st.floats(-100, 6800), accuracy=st.floats(0, 5000), parts=st.integers(2, 4)
+)
 def test_any_geopoint_reads_back(lat, lon, altitude, accuracy, parts):
     text = " ".join([f"{lat:.9f}", f"{lon:.9f}", f"{altitude:.3f}", f"{accuracy:.3f}"][:parts])
     got = parse_geopoint(text)
@@ -290,6 +287,7 @@ def test_any_geopoint_reads_back(lat, lon, altitude, accuracy, parts):
 
 
 # --- UTM --------------------------------------------------------------------------------------------
+
 
 def _utm(lat: float, lon: float, zone: str) -> tuple[float, float]:
     """Easting and northing of a point, projected independently of the module under test."""
@@ -301,10 +299,19 @@ def _utm(lat: float, lon: float, zone: str) -> tuple[float, float]:
 @pytest.mark.parametrize(
     ("zone", "expected"),
     [
-        ("18S", (18, True)), ("18 S", (18, True)), ("18s", (18, True)), ("18 sur", (18, True)),
+        ("18S", (18, True)),
+        ("18 S", (18, True)),
+        ("18s", (18, True)),
+        ("18 sur", (18, True)),
         ("18", (18, True)),  # a bare number is southern
-        ("18L", (18, True)), ("19 k", (19, True)), ("17M", (17, True)), ("18C", (18, True)),
-        ("17N", (17, False)), ("17 norte", (17, False)), ("17P", (17, False)), ("  17\u00a0N ", (17, False)),
+        ("18L", (18, True)),
+        ("19 k", (19, True)),
+        ("17M", (17, True)),
+        ("18C", (18, True)),
+        ("17N", (17, False)),
+        ("17 norte", (17, False)),
+        ("17P", (17, False)),
+        ("  17\u00a0N ", (17, False)),
     ],
 )
 def test_a_zone_is_read_in_every_way_it_is_written(zone, expected):
@@ -318,8 +325,12 @@ def test_an_unknown_zone_is_refused(zone):
 
 @pytest.mark.parametrize(
     ("easting", "northing", "zone"),
-    [("583123.5", "8545000", "18S"), ("583123,5", "8545000,0", "18 S"), (583123.5, 8545000, "18L"),
-     ("583 123,5", "8\u00a0545\u00a0000", "18")],
+    [
+        ("583123.5", "8545000", "18S"),
+        ("583123,5", "8545000,0", "18 S"),
+        (583123.5, 8545000, "18L"),
+        ("583 123,5", "8\u00a0545\u00a0000", "18"),
+    ],
 )
 def test_utm_metres_are_read_with_dot_or_comma(easting, northing, zone):
     lat, lon = from_utm(easting, northing, zone)
@@ -376,17 +387,29 @@ def test_the_zones_of_each_country():
 
 @pytest.mark.parametrize(
     ("zone", "region", "flagged"),
-    [("18S", "PE-AYA", False), ("18L", "PE-AYA", False), ("18", "PE-AYA", False), ("17S", "PE-AYA", True),
-     ("19S", "PE-AYA", True), ("18N", "PE-AYA", True), ("19S", "PE-CUS", False), ("17S", "PE", False),
-     ("20S", "PE", True), ("17N", "EC-C", False), ("17S", "EC-C", True), ("19S", None, False),
-     ("19S", "XX-ZZZ", False)],
+    [
+        ("18S", "PE-AYA", False),
+        ("18L", "PE-AYA", False),
+        ("18", "PE-AYA", False),
+        ("17S", "PE-AYA", True),
+        ("19S", "PE-AYA", True),
+        ("18N", "PE-AYA", True),
+        ("19S", "PE-CUS", False),
+        ("17S", "PE", False),
+        ("20S", "PE", True),
+        ("17N", "EC-C", False),
+        ("17S", "EC-C", True),
+        ("19S", None, False),
+        ("19S", "XX-ZZZ", False),
+    ],
 )
 def test_a_utm_zone_the_region_does_not_span_is_flagged(zone, region, flagged):
     issues = check_zone(zone, region, row=3, field="zona")
     assert bool(issues) == flagged
     if flagged:
-        assert [(i.row, i.field, i.reason, i.severity) for i in issues] == [(3, "zona", "coords.utm_zone_unexpected",
-                                                                             FLAG)]
+        assert [(i.row, i.field, i.reason, i.severity) for i in issues] == [
+            (3, "zona", "coords.utm_zone_unexpected", FLAG)
+        ]
         assert issues[0].message("es").startswith(f"La zona UTM {parse_zone(zone)[0]}")
 
 
@@ -412,12 +435,18 @@ def test_every_demo_community_lies_in_its_regions_extent(small_dataset):
 
 # --- check_point ------------------------------------------------------------------------------------
 
+
 def _boundaries(code: str, name: str, polygon) -> gpd.GeoDataFrame:
     """A hand-made boundaries layer: one region polygon and one district the check must ignore."""
     return gpd.GeoDataFrame(
-        {"boundary_id": [f"region-{code}", "district-050101"], "level": ["region", "district"],
-         "code": [code, "050101"], "name": [name, "Ayacucho"]},
-        geometry=[polygon, box(-71.0, -14.0, -70.0, -13.0)], crs=CRS,
+        {
+            "boundary_id": [f"region-{code}", "district-050101"],
+            "level": ["region", "district"],
+            "code": [code, "050101"],
+            "name": [name, "Ayacucho"],
+        },
+        geometry=[polygon, box(-71.0, -14.0, -70.0, -13.0)],
+        crs=CRS,
     )
 
 

@@ -30,17 +30,35 @@ KML = """<?xml version="1.0" encoding="UTF-8"?>
 <Placemark><name>Ñuñoa</name><Point><coordinates>-70.6,-14.5,3900</coordinates></Point></Placemark>
 </Document></kml>
 """
-GEOJSON = json.dumps({"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"innovation_id": "INN-001", "name": "Socos", "altitude": 2750},
-     "geometry": {"type": "Point", "coordinates": [-74.2249, -13.1604]}},
-    {"type": "Feature", "properties": {"innovation_id": "INN-002", "name": "Ñuñoa", "crops": ["papa", "oca"]},
-     "geometry": {"type": "Point", "coordinates": [-70.6, -14.5]}},
-]}, ensure_ascii=False)
+GEOJSON = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"innovation_id": "INN-001", "name": "Socos", "altitude": 2750},
+                "geometry": {"type": "Point", "coordinates": [-74.2249, -13.1604]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"innovation_id": "INN-002", "name": "Ñuñoa", "crops": ["papa", "oca"]},
+                "geometry": {"type": "Point", "coordinates": [-70.6, -14.5]},
+            },
+        ],
+    },
+    ensure_ascii=False,
+)
 # One mutation: what to do, where (taken modulo the length) and which byte or bit.
-MUTATION = st.tuples(st.sampled_from(["flip", "insert", "delete", "truncate"]), st.integers(0, 1 << 20),
-                     st.integers(0, 255))
-FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+MUTATION = st.tuples(
+    st.sampled_from(["flip", "insert", "delete", "truncate"]), st.integers(0, 1 << 20), st.integers(0, 255)
+)
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def mutate(data: bytes, mutations: list[tuple[str, int, int]]) -> bytes:
@@ -53,7 +71,7 @@ def mutate(data: bytes, mutations: list[tuple[str, int, int]]) -> bytes:
         elif kind == "insert":
             out[at:at] = bytes([value])
         elif kind == "delete":
-            del out[at:at + 1 + value % 16]
+            del out[at : at + 1 + value % 16]
         elif kind == "truncate":
             out = out[:at]
     return bytes(out)
@@ -116,8 +134,11 @@ MEMBERS: dict[str, tuple[str, str, str]] = {  # case: (file name, sample, member
 def _mutators() -> dict[str, tuple[str, Callable[[list], bytes]]]:
     samples = {case: (name, build()) for case, (name, build) in SAMPLES.items()}
     samples["zipped_csv"] = ("datos.zip", _zipped({"datos.csv": samples["csv"][1]}))
-    mutators = {case: (name, lambda mutations, data=data: mutate(data, mutations))
-                for case, (name, data) in samples.items() if case in SAMPLES}
+    mutators = {
+        case: (name, lambda mutations, data=data: mutate(data, mutations))
+        for case, (name, data) in samples.items()
+        if case in SAMPLES
+    }
     for case, (name, sample, member) in MEMBERS.items():
         mutators[case] = (name, _with_member_mutated(samples[sample][1], member))
     return mutators

@@ -75,8 +75,12 @@ def _with_shared_strings(members: dict[str, bytes], text: bytes) -> dict[str, by
     doctype, _, value = text.rpartition(b"]>")
     strings = (doctype + b"]>" if doctype else b"") + SST + b"<si><t>" + value + b"</t></si></sst>"
     override = b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + STRINGS_TYPE + b'"/></Types>'
-    return {**members, SHEET: members[SHEET].replace(PLAIN_CELL, SHARED_CELL), STRINGS: strings,
-            CONTENT_TYPES: members[CONTENT_TYPES].replace(b"</Types>", override)}
+    return {
+        **members,
+        SHEET: members[SHEET].replace(PLAIN_CELL, SHARED_CELL),
+        STRINGS: strings,
+        CONTENT_TYPES: members[CONTENT_TYPES].replace(b"</Types>", override),
+    }
 
 
 def hostile_workbook(path: Path, member: str, dtd: str) -> Path:
@@ -99,7 +103,7 @@ def understate(path: Path, member: str, declared: int) -> Path:
         struct.pack_into("<I", data, archive.getinfo(member).header_offset + 22, declared)
     name = member.encode()
     entry = data.find(b"PK\x01\x02")
-    while data[entry + 46:entry + 46 + len(name)] != name:
+    while data[entry + 46 : entry + 46 + len(name)] != name:
         entry = data.find(b"PK\x01\x02", entry + 4)
     struct.pack_into("<I", data, entry + 24, declared)
     path.write_bytes(bytes(data))
@@ -132,7 +136,7 @@ def _thousands(piece: bytes, count: int) -> Iterator[bytes]:
     pieces = [piece % (number,) for number in range(1000)]
     thousand = b"".join(pieces)
     yield from _repeated(thousand, count // 1000 * len(thousand))
-    yield b"".join(pieces[:count % 1000])
+    yield b"".join(pieces[: count % 1000])
 
 
 def many_rows_workbook(path: Path, count: int, *, blank: bool = False) -> Path:
@@ -154,6 +158,7 @@ def _refusal(path: Path, limits: Limits = DEFAULT_LIMITS) -> IntakeError:
 
 
 # --- entities ----------------------------------------------------------------------------------------------------
+
 
 def test_openpyxl_parses_through_defusedxml():
     assert openpyxl.DEFUSEDXML, "defusedxml must be installed: openpyxl uses it only when it can import it"
@@ -177,11 +182,14 @@ def test_the_same_workbooks_without_entities_read(shared, tmp_path):
     assert table.frame.to_dict("list") == {"id": ["1"], "name": ["Socos"]}
 
 
-@pytest.mark.parametrize(("member", "mangle"), [
-    (SHEET, lambda xml: xml[: len(xml) // 2]),
-    (STRINGS, lambda xml: xml.replace(b"</si>", b"")),
-    (BOOK, lambda xml: b"<workbook"),
-])
+@pytest.mark.parametrize(
+    ("member", "mangle"),
+    [
+        (SHEET, lambda xml: xml[: len(xml) // 2]),
+        (STRINGS, lambda xml: xml.replace(b"</si>", b"")),
+        (BOOK, lambda xml: b"<workbook"),
+    ],
+)
 def test_malformed_xml_is_not_a_workbook(member, mangle, tmp_path):
     members = _with_shared_strings(_members(), b"Socos")
     path = _write_zip(tmp_path / "roto.xlsx", {**members, member: mangle(members[member])})
@@ -189,6 +197,7 @@ def test_malformed_xml_is_not_a_workbook(member, mangle, tmp_path):
 
 
 # --- rows and columns, counted while streaming -------------------------------------------------------------------
+
 
 def test_rows_past_the_ceiling_are_refused_before_any_frame_is_built(tmp_path, monkeypatch):
     path = many_rows_workbook(tmp_path / "filas.xlsx", 5)
@@ -199,11 +208,18 @@ def test_rows_past_the_ceiling_are_refused_before_any_frame_is_built(tmp_path, m
     assert "«filas.xlsx»" in refused.message("es")
 
 
-@pytest.mark.parametrize(("rows", "limits", "reason"), [
-    ([["id", "name"], ["1", "Socos"] + [None] * 16_381 + ["x"]], Limits(), "readers.hostile_archive.too_many_columns"),
-    ([["a"] * 11, ["1"]], Limits(max_columns=10), "readers.hostile_archive.too_many_columns"),
-    ([["a"] * 4] * 6, Limits(max_cells=19), "readers.hostile_archive.too_many_cells"),
-])
+@pytest.mark.parametrize(
+    ("rows", "limits", "reason"),
+    [
+        (
+            [["id", "name"], ["1", "Socos"] + [None] * 16_381 + ["x"]],
+            Limits(),
+            "readers.hostile_archive.too_many_columns",
+        ),
+        ([["a"] * 11, ["1"]], Limits(max_columns=10), "readers.hostile_archive.too_many_columns"),
+        ([["a"] * 4] * 6, Limits(max_cells=19), "readers.hostile_archive.too_many_cells"),
+    ],
+)
 def test_absurdly_wide_sheets_are_refused(rows, limits, reason, tmp_path):
     path = _write_zip(tmp_path / "ancho.xlsx", _members(rows))
     refused = _refusal(path, limits)
@@ -237,14 +253,18 @@ def _styles(extra: int) -> dict[str, bytes]:
     return {**members, "xl/styles.xml": members["xl/styles.xml"].replace(b"</styleSheet>", elements)}
 
 
-@pytest.mark.parametrize(("build", "limits", "reason"), [
-    (lambda path: wide_row_workbook(path, 41), Limits(max_columns=10), TOO_MANY_ELEMENTS),  # 82 > 10 × 8
-    (lambda path: wide_row_workbook(path, 40), Limits(max_columns=10), "readers.hostile_archive.too_many_columns"),
-    (lambda path: _write_zip(path, _shared_strings(3)), Limits(max_cells=10), TOO_MANY_ELEMENTS),  # 3 > 10 ÷ 5
-    (lambda path: _write_zip(path, _styles(1000)), Limits(), TOO_MANY_ELEMENTS),
-])
-def test_parts_with_more_elements_than_openpyxl_should_build_are_refused_unparsed(build, limits, reason, tmp_path,
-                                                                                  monkeypatch):
+@pytest.mark.parametrize(
+    ("build", "limits", "reason"),
+    [
+        (lambda path: wide_row_workbook(path, 41), Limits(max_columns=10), TOO_MANY_ELEMENTS),  # 82 > 10 × 8
+        (lambda path: wide_row_workbook(path, 40), Limits(max_columns=10), "readers.hostile_archive.too_many_columns"),
+        (lambda path: _write_zip(path, _shared_strings(3)), Limits(max_cells=10), TOO_MANY_ELEMENTS),  # 3 > 10 ÷ 5
+        (lambda path: _write_zip(path, _styles(1000)), Limits(), TOO_MANY_ELEMENTS),
+    ],
+)
+def test_parts_with_more_elements_than_openpyxl_should_build_are_refused_unparsed(
+    build, limits, reason, tmp_path, monkeypatch
+):
     monkeypatch.setattr(workbook_reader, "OTHER_ELEMENTS", 1000)
     monkeypatch.setattr(workbook_reader, "build_frame", lambda *args: pytest.fail("a frame was built"))
     refused = _refusal(build(tmp_path / "partes.xlsx"), limits)
@@ -275,6 +295,7 @@ def test_listing_the_sheets_of_a_hostile_workbook_refuses_it_too(tmp_path):
 
 # --- members that inflate past their declared size ---------------------------------------------------------------
 
+
 def _lying_workbook(path: Path) -> Path:
     members = _members()
     padding = _repeated(b"<!-- relleno -->" * 4096, 20_000_000)  # valid XML after the root: only the size lies
@@ -290,11 +311,14 @@ def _lying_shapefile(path: Path) -> Path:
     return understate(path, dbf, len(members[dbf]))
 
 
-@pytest.mark.parametrize(("builder", "member"), [
-    (lambda path: lying_zip(path, 20_000_000), "datos.csv"),
-    (_lying_workbook, SHEET),
-    (_lying_shapefile, "capa/comunidades.dbf"),
-])
+@pytest.mark.parametrize(
+    ("builder", "member"),
+    [
+        (lambda path: lying_zip(path, 20_000_000), "datos.csv"),
+        (_lying_workbook, SHEET),
+        (_lying_shapefile, "capa/comunidades.dbf"),
+    ],
+)
 def test_a_member_that_inflates_past_its_declared_size_is_refused(builder, member, tmp_path):
     path = builder(tmp_path / ("mentira.xlsx" if builder is _lying_workbook else "mentira.zip"))
     refused = _refusal(path)
@@ -324,6 +348,7 @@ def test_a_member_whose_checksum_fails_is_corrupt(tmp_path):
 
 
 # --- the worst cases, through the CLI, in a capped address space ------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def worst_cases(tmp_path_factory) -> dict[str, tuple[Path, str]]:

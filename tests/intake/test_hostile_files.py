@@ -61,25 +61,43 @@ def _refusal(path: Path, **options) -> IntakeError:
 MISSING = (1, None, "readers.geometry.missing", FLAG)
 ROW_CASES = {
     "geometry nested 900 deep": (_collection(_feature(_point(DEEP))), [(1, None, "readers.hostile.too_deep", REJECT)]),
-    "a property nested 900 deep": (_collection(_feature(properties='{"a": ' + DEEP + "}")),
-                                   [(1, None, "readers.hostile.too_deep", REJECT)]),
-    "a repeated property": (_collection(_feature(properties='{"año": 1, "año": 2}')),
-                            [(1, "año", "readers.geojson.duplicate_key", REJECT), MISSING]),
-    "a feature repeating its type": ('{"type": "FeatureCollection", "features": [{"type": "Feature", "type": '
-                                     '"Feature", "properties": {}, "geometry": null}]}',
-                                     [(1, "type", "readers.geojson.duplicate_key", REJECT), MISSING]),
-    "a 400-digit coordinate": (_collection(_feature(_point("[%s, 1]" % ("9" * 400)))),
-                               [(1, None, "readers.geojson.coordinates_not_numbers", REJECT)]),
-    "an infinite coordinate": (_collection(_feature(_point("[1e999, 1]"))),
-                               [(1, None, "readers.geojson.coordinates_not_numbers", REJECT)]),
-    "a point nested once too often": (_collection(_feature(_point("[[1, 2]]"))),
-                                      [(1, None, "readers.geometry.invalid", REJECT)]),
-    "a polygon of bare numbers": (_collection(_feature('{"type": "Polygon", "coordinates": [1, 2]}')),
-                                  [(1, None, "readers.geometry.invalid", REJECT)]),
-    "a multipolygon one level short": (_collection(_feature('{"type": "MultiPolygon", "coordinates": [[1, 2]]}')),
-                                       [(1, None, "readers.geometry.invalid", REJECT)]),
-    "properties that are a list": (_collection(_feature(properties="[1, 2]")),
-                                   [(1, None, "readers.hostile.properties_not_object", REJECT), MISSING]),
+    "a property nested 900 deep": (
+        _collection(_feature(properties='{"a": ' + DEEP + "}")),
+        [(1, None, "readers.hostile.too_deep", REJECT)],
+    ),
+    "a repeated property": (
+        _collection(_feature(properties='{"año": 1, "año": 2}')),
+        [(1, "año", "readers.geojson.duplicate_key", REJECT), MISSING],
+    ),
+    "a feature repeating its type": (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "type": '
+        '"Feature", "properties": {}, "geometry": null}]}',
+        [(1, "type", "readers.geojson.duplicate_key", REJECT), MISSING],
+    ),
+    "a 400-digit coordinate": (
+        _collection(_feature(_point("[%s, 1]" % ("9" * 400)))),
+        [(1, None, "readers.geojson.coordinates_not_numbers", REJECT)],
+    ),
+    "an infinite coordinate": (
+        _collection(_feature(_point("[1e999, 1]"))),
+        [(1, None, "readers.geojson.coordinates_not_numbers", REJECT)],
+    ),
+    "a point nested once too often": (
+        _collection(_feature(_point("[[1, 2]]"))),
+        [(1, None, "readers.geometry.invalid", REJECT)],
+    ),
+    "a polygon of bare numbers": (
+        _collection(_feature('{"type": "Polygon", "coordinates": [1, 2]}')),
+        [(1, None, "readers.geometry.invalid", REJECT)],
+    ),
+    "a multipolygon one level short": (
+        _collection(_feature('{"type": "MultiPolygon", "coordinates": [[1, 2]]}')),
+        [(1, None, "readers.geometry.invalid", REJECT)],
+    ),
+    "properties that are a list": (
+        _collection(_feature(properties="[1, 2]")),
+        [(1, None, "readers.hostile.properties_not_object", REJECT), MISSING],
+    ),
 }
 
 
@@ -92,22 +110,25 @@ def test_malformed_features_become_row_issues_not_tracebacks(case, tmp_path):
         assert not PLACEHOLDER.search(issue.message("es")) and not PLACEHOLDER.search(issue.message("en"))
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ('{"type": "FeatureCollection", "type": "FeatureCollection", "features": []}', "geojson.duplicate_key_file"),
-    ('{"type": "FeatureCollection", "features": [], "features": []}', "geojson.duplicate_key_file"),
-    (_collection(_feature(properties='{"a": %s}' % ("[" * 5000 + "]" * 5000))), "hostile.too_deep_to_parse"),
-    (_collection(_feature(_point("[%s, 1]" % ("9" * 5000)))), "hostile.number_too_long"),
-    (_collection(extra='"x": ' + "[" * 5000 + "]" * 5000 + ", "), "geojson.too_deep"),
-    (_collection(extra='"x": ' + "9" * 5000 + ", "), "hostile.number_too_long_document"),
-    ('{"type": "FeatureCollection", "features": {}}', "hostile.features_not_array"),
-    ('{"type": "FeatureCollection"}', "hostile.features_not_array"),
-    ('{"type": "FeatureCollection", "crs": {"properties": "EPSG:4326"}, "features": []}', "crs.unknown"),
-    ('[{"type": "Feature"}]', "geojson.not_features"),
-    ('{"type": "Topology", "features": []}', "geojson.not_features"),
-    (_collection(_feature(), _feature()) + " x", "geojson.invalid_json"),
-    (_collection(_feature(), _feature())[:-3], "geojson.truncated"),
-    ("  \n", "empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"type": "FeatureCollection", "type": "FeatureCollection", "features": []}', "geojson.duplicate_key_file"),
+        ('{"type": "FeatureCollection", "features": [], "features": []}', "geojson.duplicate_key_file"),
+        (_collection(_feature(properties='{"a": %s}' % ("[" * 5000 + "]" * 5000))), "hostile.too_deep_to_parse"),
+        (_collection(_feature(_point("[%s, 1]" % ("9" * 5000)))), "hostile.number_too_long"),
+        (_collection(extra='"x": ' + "[" * 5000 + "]" * 5000 + ", "), "geojson.too_deep"),
+        (_collection(extra='"x": ' + "9" * 5000 + ", "), "hostile.number_too_long_document"),
+        ('{"type": "FeatureCollection", "features": {}}', "hostile.features_not_array"),
+        ('{"type": "FeatureCollection"}', "hostile.features_not_array"),
+        ('{"type": "FeatureCollection", "crs": {"properties": "EPSG:4326"}, "features": []}', "crs.unknown"),
+        ('[{"type": "Feature"}]', "geojson.not_features"),
+        ('{"type": "Topology", "features": []}', "geojson.not_features"),
+        (_collection(_feature(), _feature()) + " x", "geojson.invalid_json"),
+        (_collection(_feature(), _feature())[:-3], "geojson.truncated"),
+        ("  \n", "empty"),
+    ],
+)
 def test_a_malformed_document_is_refused_with_a_reason(text, reason, tmp_path):
     assert _refusal(_write(tmp_path, "roto.geojson", text)).reason == f"readers.{reason}"
 
@@ -115,14 +136,18 @@ def test_a_malformed_document_is_refused_with_a_reason(text, reason, tmp_path):
 def test_invisible_and_broken_characters_are_repaired_and_flagged(tmp_path):
     text = _collection(_feature(_point("[-74, -13]"), '{"nombre": "Pru\\u0000eba", "a\\ud800": "x\\udc00"}'))
     table = read_table(_write(tmp_path, "raro.geojson", text))
-    assert table.frame.to_dict("records") == [{"nombre": "Prueba", "a\ufffd": "x\ufffd", "longitude": "-74",
-                                               "latitude": "-13"}]
-    assert _issues(table) == [(None, "a\ufffd", "readers.hostile.name_repaired", FLAG),
-                              (1, "nombre", "readers.hostile.nul_removed", FLAG),
-                              (1, "a\ufffd", "readers.hostile.character_replaced", FLAG)]
+    assert table.frame.to_dict("records") == [
+        {"nombre": "Prueba", "a\ufffd": "x\ufffd", "longitude": "-74", "latitude": "-13"}
+    ]
+    assert _issues(table) == [
+        (None, "a\ufffd", "readers.hostile.name_repaired", FLAG),
+        (1, "nombre", "readers.hostile.nul_removed", FLAG),
+        (1, "a\ufffd", "readers.hostile.character_replaced", FLAG),
+    ]
 
 
 # --- ceilings counted while streaming ----------------------------------------------------------------------------
+
 
 def test_rows_and_features_past_the_ceiling_are_refused(tmp_path):
     csv = _write(tmp_path, "filas.csv", "id,nombre\n" + "".join(f"{i},x\n" for i in range(6)))
@@ -143,16 +168,19 @@ def test_layers_past_the_ceiling_are_refused_before_gdal_reads_them(tmp_path):
     import geopandas as gpd
     import shapely
 
-    frame = gpd.GeoDataFrame({"id": [str(i) for i in range(6)]}, geometry=[shapely.Point(-74, -13)] * 6,
-                             crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {"id": [str(i) for i in range(6)]}, geometry=[shapely.Point(-74, -13)] * 6, crs="EPSG:4326"
+    )
     frame.to_file(tmp_path / "capa.gpkg", layer="puntos")
     assert _refusal(tmp_path / "capa.gpkg", limits=Limits(max_rows=5)).reason == "readers.limits.too_many_rows"
 
 
 def _many_features(path: Path) -> Path:
     """400 000 small point features with two properties: 45 MB, under the size ceiling."""
-    feature = '{"type":"Feature","properties":{"id":"%d","nombre":"x"},"geometry":{"type":"Point","coordinates":' \
-              '[-74.1,-13.2]}}'
+    feature = (
+        '{"type":"Feature","properties":{"id":"%d","nombre":"x"},"geometry":{"type":"Point","coordinates":'
+        "[-74.1,-13.2]}}"
+    )
     with path.open("w", encoding="utf-8") as out:
         out.write('{"type":"FeatureCollection","features":[')
         out.write(",".join(feature % i for i in range(400_000)))
@@ -182,12 +210,16 @@ def test_the_largest_geojson_is_refused_within_a_gigabyte_of_the_baseline(build,
 
 # --- column names -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("header", "names"), [
-    (["a", "a", "a"], ["a", "a_2", "a_3"]),
-    (["a", "a", "a_2"], ["a", "a_2", "a_2_2"]),
-    (["a_2", "a", "a", "a"], ["a_2", "a", "a_3", "a_4"]),
-    (["a", "b", "a", "b", "a"], ["a", "b", "a_2", "b_2", "a_3"]),
-])
+
+@pytest.mark.parametrize(
+    ("header", "names"),
+    [
+        (["a", "a", "a"], ["a", "a_2", "a_3"]),
+        (["a", "a", "a_2"], ["a", "a_2", "a_2_2"]),
+        (["a_2", "a", "a", "a"], ["a_2", "a", "a_3", "a_4"]),
+        (["a", "b", "a", "b", "a"], ["a", "b", "a_2", "b_2", "a_3"]),
+    ],
+)
 def test_repeated_names_get_the_first_free_suffix(header, names):
     assert column_names(header, [True] * len(header))[0] == names
 
@@ -205,6 +237,7 @@ def test_fifty_thousand_columns_of_repeated_names_are_made_unique(tmp_path):
 
 
 # --- CSV: nothing changed in silence ------------------------------------------------------------------------------
+
 
 def test_a_nul_inside_a_cell_is_removed_and_flagged(tmp_path):
     table = read_table(_write(tmp_path, "nul.csv", b"id,nombre\n1,Pru\x00eba\n2,Socos\n"))
@@ -239,10 +272,13 @@ def test_bytes_no_windows_encoding_defines_are_refused(tmp_path):
     assert read_table(path, encoding="latin-1").encoding == "latin-1"
 
 
-@pytest.mark.parametrize("text", [
-    "id;nombre;nota\r\n1;Huamangá;el ‘qocha’ de Ñahui\r\n2;“Ñuñoa”;¿Año?\r\n",
-    "id;nombre\r\n" + "".join(f"{i};Pérez Ñaupa — «Acción» №{i}\r\n".replace("№", "n.º") for i in range(50)),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id;nombre;nota\r\n1;Huamangá;el ‘qocha’ de Ñahui\r\n2;“Ñuñoa”;¿Año?\r\n",
+        "id;nombre\r\n" + "".join(f"{i};Pérez Ñaupa — «Acción» №{i}\r\n".replace("№", "n.º") for i in range(50)),
+    ],
+)
 def test_spanish_windows_text_is_still_read_as_windows_1252(text, tmp_path):
     table = read_table(_write(tmp_path, "ansi.csv", text.encode("cp1252")))
     assert table.encoding == "cp1252" and table.issues == []
@@ -259,25 +295,45 @@ KML = """<?xml version="1.0" encoding="UTF-8"?>
 
 def test_kml_field_names_keep_their_accents(tmp_path):
     table = read_table(_write(tmp_path, "acentos.kml", KML))
-    assert table.frame.to_dict("records") == [{"Name": "Socos", "description": None, "Año": "2019",
-                                               "Región": "Ayacucho", "A__o": "otro", "longitude": "-74.2",
-                                               "latitude": "-13.1"}]
+    assert table.frame.to_dict("records") == [
+        {
+            "Name": "Socos",
+            "description": None,
+            "Año": "2019",
+            "Región": "Ayacucho",
+            "A__o": "otro",
+            "longitude": "-74.2",
+            "latitude": "-13.1",
+        }
+    ]
 
 
 # --- any JSON at all: a table or a refusal, never a traceback -----------------------------------------------------
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5)
     | st.sampled_from(["Feature", "Point", "Polygon", "MultiPoint", "GeometryCollection", "coordinates"]),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["type", "properties", "geometry", "coordinates", "id", "crs", "features", "a"]), children,
-        max_size=4),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["type", "properties", "geometry", "coordinates", "id", "crs", "features", "a"]),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(features=st.lists(JSON_VALUES, max_size=3), extra=st.dictionaries(st.sampled_from(["crs", "type", "x"]),
-                                                                         JSON_VALUES, max_size=2))
+@given(
+    features=st.lists(JSON_VALUES, max_size=3),
+    extra=st.dictionaries(st.sampled_from(["crs", "type", "x"]), JSON_VALUES, max_size=2),
+)
 def test_any_json_gives_a_table_or_a_refusal(features, extra, tmp_path):
     document = {"type": "FeatureCollection", **extra, "features": features}
     path = _write(tmp_path, "azar.geojson", json.dumps(document))
@@ -294,8 +350,9 @@ def test_a_dbf_repeating_a_field_name_is_refused_not_read_half(tmp_path):
     import geopandas as gpd
     import shapely
 
-    frame = gpd.GeoDataFrame({"nombre": ["Socos"], "nombrf": ["Juli"]}, geometry=[shapely.Point(-74, -13)],
-                             crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {"nombre": ["Socos"], "nombrf": ["Juli"]}, geometry=[shapely.Point(-74, -13)], crs="EPSG:4326"
+    )
     frame.to_file(tmp_path / "capa.shp", encoding="UTF-8")
     dbf = tmp_path / "capa.dbf"
     dbf.write_bytes(dbf.read_bytes().replace(b"nombrf", b"nombre", 1))  # GDAL would read "Juli" twice

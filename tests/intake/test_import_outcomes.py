@@ -55,21 +55,25 @@ def test_public_exports_mark_which_points_are_generalised(small_dataset):
     from dashboard.filtering.index import FilterIndex
     from dashboard.filtering.selection import Selection
 
-    selection = Selection.of(small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities),
-                             Filters())
+    selection = Selection.of(
+        small_dataset, FilterIndex.build(small_dataset.innovations, small_dataset.communities), Filters()
+    )
     rows = list(csv.DictReader(io.StringIO(PACK["csv"].make(selection, "es").decode("utf-8-sig"))))
-    consent = dict(zip(small_dataset.innovations["innovation_id"], small_dataset.innovations["consent_public"],
-                       strict=True))
-    generalised = {row["innovation_id"] for row in rows
-                   if row["Ubicación mostrada"] == "generalizada (centro del distrito)"}
+    consent = dict(
+        zip(small_dataset.innovations["innovation_id"], small_dataset.innovations["consent_public"], strict=True)
+    )
+    generalised = {
+        row["innovation_id"] for row in rows if row["Ubicación mostrada"] == "generalizada (centro del distrito)"
+    }
     assert generalised == {i for i, public in consent.items() if not public}
     assert len(generalised) > 0 and len(rows) == len(consent)
 
 
 def test_an_unmapped_column_is_reported_with_what_it_probably_is(atlas, tmp_path):
     path = tmp_path / "campo.csv"
-    path.write_text("Comunidad,Región,Latitud (S),Longitud,Notas\nAlfa,Huancavelica,-12.73,-74.82,x\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Comunidad,Región,Latitud (S),Longitud,Notas\nAlfa,Huancavelica,-12.73,-74.82,x\n", encoding="utf-8"
+    )
     result = _run("validate", "--entity", "communities", path, "--store", atlas)
     assert "Latitud (S) → (no se importa)" in result.output  # the mapping used is printed
     assert 'parece ser «Latitud»: asígnela en la tabla de columnas o con --map "Latitud (S)=latitude"' in result.output
@@ -82,10 +86,12 @@ def test_an_unmapped_column_is_reported_with_what_it_probably_is(atlas, tmp_path
 
 def test_every_problem_of_a_row_is_listed_and_never_cut(atlas, tmp_path):
     path = tmp_path / "malo.csv"
-    path.write_text("Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios,Latitud,Longitud\n"
-                    "Helada,Huanta,cinco,riego,technical,documented,woman,cedap,-74.25,-12.94\n"
-                    "Helada 2,Huanta,2020,water_irrigation,technical,documented,woman,cedap,norte,oeste\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios,Latitud,Longitud\n"
+        "Helada,Huanta,cinco,riego,technical,documented,woman,cedap,-74.25,-12.94\n"
+        "Helada 2,Huanta,2020,water_irrigation,technical,documented,woman,cedap,norte,oeste\n",
+        encoding="utf-8",
+    )
     result = _run("validate", path, "--store", atlas)
     lines = [line for line in result.output.splitlines() if line.startswith("Fila 2 ·")]
     assert any("«cinco»" in line for line in lines) and any("«riego»" in line for line in lines), lines
@@ -98,8 +104,9 @@ def test_every_problem_of_a_row_is_listed_and_never_cut(atlas, tmp_path):
 def test_exit_codes_say_accepted_rejected_or_unreadable(atlas, tmp_path):
     good, bad, broken = tmp_path / "bueno.csv", tmp_path / "malo.csv", tmp_path / "roto.xlsx"
     good.write_text("Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\n", encoding="utf-8")
-    bad.write_text("Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\nBeta,Narnia,1,2\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\nBeta,Narnia,1,2\n", encoding="utf-8"
+    )
     broken.write_bytes(b"not a workbook")
     assert _run("validate", "--entity", "communities", good, "--store", atlas).exit_code == 0
     assert _run("validate", "--entity", "communities", broken, "--store", atlas).exit_code == 2
@@ -136,15 +143,18 @@ def test_keys_from_kobo_stay_source_keys_and_are_shown_in_the_record(atlas, tmp_
 def test_two_imports_of_one_file_started_together_store_it_once(atlas, tmp_path, small_dataset):
     names = small_dataset.communities.drop_duplicates("name", keep=False)["name"].tolist()[:4]
     lines = ["Título,Comunidad,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Socios,Consentimiento,Nombre público"]
-    lines += [f"Práctica {n},{names[n % len(names)]},2024,water_irrigation,technical,documented,woman,cedap,no,no"
-              for n in range(300)]
+    lines += [
+        f"Práctica {n},{names[n % len(names)]},2024,water_irrigation,technical,documented,woman,cedap,no,no"
+        for n in range(300)
+    ]
     path = tmp_path / "lote.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    command = [sys.executable, "-m", "dashboard", "import", str(path), "--store", str(atlas), "--editor", "A",
-               "--yes"]
+    command = [sys.executable, "-m", "dashboard", "import", str(path), "--store", str(atlas), "--editor", "A", "--yes"]
     environment = {**os.environ, "PYTHONPATH": os.getcwd()}
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=300)[0] for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
     assert len(store.load(atlas).innovations) == len(small_dataset.innovations) + 300
@@ -165,6 +175,7 @@ def test_a_confirmed_report_is_not_applied_when_the_atlas_changed_meanwhile(atla
 
     def check(data):
         return validate(table, chosen, data, entity=COMMUNITIES)
+
     confirmed = check(store.load(atlas)).counts()  # what the editor read: one new community
     assert confirmed["new"] == 1
     assert _run("import", "--entity", "communities", path, "--store", atlas, "--editor", "B", "--yes").exit_code == 0

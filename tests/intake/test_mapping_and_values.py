@@ -11,14 +11,33 @@ from dashboard.intake import mapping, values
 @pytest.mark.parametrize(
     ("column", "target"),
     [
-        ("Latitud", "latitude"), ("lat", "latitude"), ("Y", "latitude"), ("Longitud", "longitude"),
-        ("lng", "longitude"), ("X", "longitude"), ("Comunidad", "community_name"), ("Cultivos", "crops"),
-        ("cultivo", "crops"), ("Socio", "partners"), ("Aliados", "partners"), ("Región", "region"), ("Distrito", None),
-        ("Año", "year_documented"), ("AÑO DE INICIO", "year_started"), ("Título", "title"),
-        ("Descripción", "description"), ("_uuid", "source_key"), ("meta-instanceID", "source_key"),
-        ("KEY", "source_key"), ("Zona UTM", "utm_zone"), ("Tipo de innovador", "innovator_type"),
-        ("Etapa DPI", "pid_stage"), ("crops", "crops"), ("year_documented", "year_documented"),
-        ("_submission_time", None), ("observaciones del técnico", None),
+        ("Latitud", "latitude"),
+        ("lat", "latitude"),
+        ("Y", "latitude"),
+        ("Longitud", "longitude"),
+        ("lng", "longitude"),
+        ("X", "longitude"),
+        ("Comunidad", "community_name"),
+        ("Cultivos", "crops"),
+        ("cultivo", "crops"),
+        ("Socio", "partners"),
+        ("Aliados", "partners"),
+        ("Región", "region"),
+        ("Distrito", None),
+        ("Año", "year_documented"),
+        ("AÑO DE INICIO", "year_started"),
+        ("Título", "title"),
+        ("Descripción", "description"),
+        ("_uuid", "source_key"),
+        ("meta-instanceID", "source_key"),
+        ("KEY", "source_key"),
+        ("Zona UTM", "utm_zone"),
+        ("Tipo de innovador", "innovator_type"),
+        ("Etapa DPI", "pid_stage"),
+        ("crops", "crops"),
+        ("year_documented", "year_documented"),
+        ("_submission_time", None),
+        ("observaciones del técnico", None),
     ],
 )
 def test_columns_are_matched_by_their_spanish_or_english_names(column, target):
@@ -49,20 +68,29 @@ def test_a_saved_mapping_is_found_again_for_the_same_form(tmp_path):
 @pytest.mark.parametrize(
     ("text", "vocabulary", "code"),
     [
-        ("papas nativas", "crop", "papa_nativa"), ("Papa nativa", "crop", "papa_nativa"),
-        ("papa_nativa", "crop", "papa_nativa"), ("native potato", "crop", "papa_nativa"),
-        ("QUINOA", "crop", "quinua"), ("Cañihua", "crop", "canihua"), ("habas", "crop", "haba"),
-        ("mujer", "innovator_type", "woman"), ("Grupo de mujeres", "innovator_type", "womens_group"),
-        ("women's group", "innovator_type", "womens_group"), ("alpacas", "livestock", "alpaca"),
-        ("en difusión", "pid_stage", "spreading"), ("Técnica", "kind", "technical"),
+        ("papas nativas", "crop", "papa_nativa"),
+        ("Papa nativa", "crop", "papa_nativa"),
+        ("papa_nativa", "crop", "papa_nativa"),
+        ("native potato", "crop", "papa_nativa"),
+        ("QUINOA", "crop", "quinua"),
+        ("Cañihua", "crop", "canihua"),
+        ("habas", "crop", "haba"),
+        ("mujer", "innovator_type", "woman"),
+        ("Grupo de mujeres", "innovator_type", "womens_group"),
+        ("women's group", "innovator_type", "womens_group"),
+        ("alpacas", "livestock", "alpaca"),
+        ("en difusión", "pid_stage", "spreading"),
+        ("Técnica", "kind", "technical"),
     ],
 )
 def test_vocabulary_values_are_read_through_labels_and_synonyms(text, vocabulary, code):
     assert values.code(text, vocabulary) == code
 
 
-@pytest.mark.parametrize(("text", "vocabulary"), [("papa", "crop"), ("papas", "crop"), ("familia", "innovator_type"),
-                                                  ("ninguno", "crop"), ("", "crop")])
+@pytest.mark.parametrize(
+    ("text", "vocabulary"),
+    [("papa", "crop"), ("papas", "crop"), ("familia", "innovator_type"), ("ninguno", "crop"), ("", "crop")],
+)
 def test_an_unknown_or_ambiguous_value_is_refused_not_guessed(text, vocabulary):
     with pytest.raises(values.ValueProblem) as raised:
         values.code(text, vocabulary)
@@ -71,8 +99,12 @@ def test_an_unknown_or_ambiguous_value_is_refused_not_guessed(text, vocabulary):
 
 @pytest.mark.parametrize(
     ("text", "codes"),
-    [("papa nativa; quinua", ["papa_nativa", "quinua"]), ("oca y olluco", ["oca", "olluco"]),
-     ("quinua, quinua", ["quinua"]), ("maíz|haba", ["maiz", "haba"])],
+    [
+        ("papa nativa; quinua", ["papa_nativa", "quinua"]),
+        ("oca y olluco", ["oca", "olluco"]),
+        ("quinua, quinua", ["quinua"]),
+        ("maíz|haba", ["maiz", "haba"]),
+    ],
 )
 def test_several_values_in_one_cell(text, codes):
     assert values.codes(text, "crop") == codes
@@ -83,8 +115,15 @@ def test_years_in_digits(text, year):
     assert values.year(text, 1950, 2026) == year
 
 
-@pytest.mark.parametrize(("text", "reason"), [("cinco", "values.not_a_year"), ("15", "values.not_a_year"),
-                                              ("2099", "values.year_out_of_range"), ("2015-03", "values.not_a_year")])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("cinco", "values.not_a_year"),
+        ("15", "values.not_a_year"),
+        ("2099", "values.year_out_of_range"),
+        ("2015-03", "values.not_a_year"),
+    ],
+)
 def test_years_in_words_or_out_of_range_are_refused(text, reason):
     with pytest.raises(values.ValueProblem) as raised:
         values.year(text, 1950, 2026)

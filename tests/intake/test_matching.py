@@ -17,8 +17,9 @@ from dashboard.intake.report import NEW, REJECTED, UNCHANGED, UPDATE
 from dashboard.intake.validate import validate
 from tests.editors import signed_in
 
-COMMUNITIES_CSV = ("Comunidad,Región,Latitud,Longitud\n"
-                   "Alfa,Huancavelica,-12.73,-74.82\nBeta,Huancavelica,-12.70,-74.73\n")
+COMMUNITIES_CSV = (
+    "Comunidad,Región,Latitud,Longitud\nAlfa,Huancavelica,-12.73,-74.82\nBeta,Huancavelica,-12.70,-74.73\n"
+)
 HEADER = "Título,Comunidad,Región,Año,Ámbito,Tipo,Etapa DPI,Tipo de innovador,Nombre del innovador,Socios\n"
 
 
@@ -30,9 +31,11 @@ def _run(*args):
 
 def _innovations_csv(folder, name: str, titles: list[str], communities: list[tuple[str, str]]):
     """A keyless spreadsheet of innovations, one per title, spread over the given (community, region) pairs."""
-    lines = [HEADER] + [f"{title},{communities[n % len(communities)][0]},{communities[n % len(communities)][1]},"
-                        f"2024,water_irrigation,technical,documented,woman,Persona {name} {n},cedap\n"
-                        for n, title in enumerate(titles)]
+    lines = [HEADER] + [
+        f"{title},{communities[n % len(communities)][0]},{communities[n % len(communities)][1]},"
+        f"2024,water_irrigation,technical,documented,woman,Persona {name} {n},cedap\n"
+        for n, title in enumerate(titles)
+    ]
     path = folder / name
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -72,8 +75,14 @@ def test_the_same_keyless_innovation_file_twice_changes_nothing(atlas, tmp_path,
 
 def test_a_different_keyless_file_never_updates_an_unrelated_record(atlas, tmp_path, small_dataset):
     places = _places(small_dataset, 3)
-    _run("import", _innovations_csv(tmp_path, "a.csv", ["Prueba 1", "Prueba 2"], places), "--editor", "P",
-         "--store", atlas)
+    _run(
+        "import",
+        _innovations_csv(tmp_path, "a.csv", ["Prueba 1", "Prueba 2"], places),
+        "--editor",
+        "P",
+        "--store",
+        atlas,
+    )
     stored = store.load(atlas).innovations.set_index("title")
     kept = stored.loc["Prueba 2", ["innovation_id", "innovator_name"]].tolist()
     other = _innovations_csv(tmp_path, "b.csv", ["Prueba 0"], places)
@@ -86,8 +95,11 @@ def test_a_different_keyless_file_never_updates_an_unrelated_record(atlas, tmp_p
 
 def test_two_different_rows_of_one_file_never_become_one_record(tmp_path, small_dataset):
     path = tmp_path / "dos.csv"
-    path.write_text("Comunidad,Región,Latitud,Longitud\nGamma,Huancavelica,-12.73,-74.82\n"
-                    "Gamma,Huancavelica,-12.71,-74.80\nDelta,Huancavelica,-12.70,-74.73\n", encoding="utf-8")
+    path.write_text(
+        "Comunidad,Región,Latitud,Longitud\nGamma,Huancavelica,-12.73,-74.82\n"
+        "Gamma,Huancavelica,-12.71,-74.80\nDelta,Huancavelica,-12.70,-74.73\n",
+        encoding="utf-8",
+    )
     table = read_table(path)
     report = validate(table, mapping.guess(list(table.frame.columns), COMMUNITIES), small_dataset, entity=COMMUNITIES)
     assert [r.status for r in report.results] == [NEW, REJECTED, NEW]
@@ -110,13 +122,17 @@ def test_a_keyless_row_updates_its_record_found_by_natural_key(tmp_path, small_d
     innovation = frame[~frame.duplicated(["community_id", "title"], keep=False)].iloc[0]
     stored_consent = bool(innovation["consent_public"])
     path = tmp_path / "nat.csv"
-    path.write_text(f"Título,Código de comunidad,Descripción\n{innovation['title'].upper()},"
-                    f"{innovation['community_id']},Nueva descripción\n", encoding="utf-8")
+    path.write_text(
+        f"Título,Código de comunidad,Descripción\n{innovation['title'].upper()},"
+        f"{innovation['community_id']},Nueva descripción\n",
+        encoding="utf-8",
+    )
     table = read_table(path)
     chosen = mapping.guess(list(table.frame.columns)) | {"Código de comunidad": "community_id"}
     report = validate(table, chosen, small_dataset)
-    assert [(r.status, r.record_id) for r in report.results] == [(UPDATE, innovation["innovation_id"])], \
-        [i.message("es") for r in report.results for i in r.issues]
+    assert [(r.status, r.record_id) for r in report.results] == [(UPDATE, innovation["innovation_id"])], [
+        i.message("es") for r in report.results for i in r.issues
+    ]
     updated = report.changes.updated["innovations"].iloc[0]
     assert updated["description"] == "Nueva descripción"
     assert bool(updated["consent_public"]) == stored_consent  # the file says nothing of consent: kept
@@ -126,12 +142,19 @@ def test_a_keyless_row_updates_its_record_found_by_natural_key(tmp_path, small_d
 def test_a_natural_key_shared_by_two_stored_records_is_refused_naming_both(tmp_path, small_dataset):
     frame = small_dataset.communities
     twin = frame.iloc[[0]].assign(community_id="PE-XXX-999", district="Otro distrito")
-    data = store.assemble(small_dataset.partners, pd.concat([frame, twin], ignore_index=True),
-                          small_dataset.innovations, small_dataset.metadata, "prueba")
+    data = store.assemble(
+        small_dataset.partners,
+        pd.concat([frame, twin], ignore_index=True),
+        small_dataset.innovations,
+        small_dataset.metadata,
+        "prueba",
+    )
     first = frame.iloc[0]
     path = tmp_path / "amb.csv"
-    path.write_text(f"Comunidad,Región,Latitud,Longitud\n{first['name']},{first['region']},"
-                    f"{first.geometry.y},{first.geometry.x}\n", encoding="utf-8")
+    path.write_text(
+        f"Comunidad,Región,Latitud,Longitud\n{first['name']},{first['region']},{first.geometry.y},{first.geometry.x}\n",
+        encoding="utf-8",
+    )
     table = read_table(path)
     report = validate(table, mapping.guess(list(table.frame.columns), COMMUNITIES), data, entity=COMMUNITIES)
     assert report.results[0].status == REJECTED
@@ -139,12 +162,19 @@ def test_a_natural_key_shared_by_two_stored_records_is_refused_naming_both(tmp_p
     assert first["community_id"] in message and "PE-XXX-999" in message
 
 
-@pytest.mark.parametrize(("entity", "record", "expected"), [
-    (COMMUNITIES, {"country": "PE", "region": "PE-HUV", "name": "  Ñawpa  PAMPA "}, ("pe", "pe huv", "nawpa pampa")),
-    (COMMUNITIES, {"country": "PE", "region": "PE-HUV", "name": None}, None),
-    (INNOVATIONS, {"community_id": "PE-AYA-001", "title": "Qocha  de Ñawpa"}, ("pe aya 001", "qocha de nawpa")),
-    (INNOVATIONS, {"community_id": "PE-AYA-001", "title": ""}, None),
-])
+@pytest.mark.parametrize(
+    ("entity", "record", "expected"),
+    [
+        (
+            COMMUNITIES,
+            {"country": "PE", "region": "PE-HUV", "name": "  Ñawpa  PAMPA "},
+            ("pe", "pe huv", "nawpa pampa"),
+        ),
+        (COMMUNITIES, {"country": "PE", "region": "PE-HUV", "name": None}, None),
+        (INNOVATIONS, {"community_id": "PE-AYA-001", "title": "Qocha  de Ñawpa"}, ("pe aya 001", "qocha de nawpa")),
+        (INNOVATIONS, {"community_id": "PE-AYA-001", "title": ""}, None),
+    ],
+)
 def test_natural_keys_ignore_case_accents_and_spacing_and_need_every_part(entity, record, expected):
     assert natural_key(entity, record) == expected
 
@@ -166,8 +196,9 @@ def _commit(at) -> None:
     assert any("CHG-" in s.value for s in at.success), [e.value for e in at.error]
 
 
-def test_the_page_imports_a_keyless_file_once_and_finds_it_unchanged_the_second_time(atlas, monkeypatch,
-                                                                                      small_dataset, tmp_path):
+def test_the_page_imports_a_keyless_file_once_and_finds_it_unchanged_the_second_time(
+    atlas, monkeypatch, small_dataset, tmp_path
+):
     at = signed_in(atlas, monkeypatch)
     assert _upload(at, "communities", "m.csv", COMMUNITIES_CSV)["nuevo"] == "2"
     _commit(at)
@@ -176,8 +207,9 @@ def test_the_page_imports_a_keyless_file_once_and_finds_it_unchanged_the_second_
     assert (counts["nuevo"], counts["actualización"], counts["rechazado"]) == ("0", "0", "0"), counts
     assert counts["sin cambios (duplicado)"] == "2", counts
     assert [i.value for i in second.info] == [t("manage.import.nothing")]
-    innovations = _innovations_csv(tmp_path, "i.csv", [f"Prueba {n}" for n in range(6)],
-                                   _places(small_dataset, 3)).read_text(encoding="utf-8")
+    innovations = _innovations_csv(
+        tmp_path, "i.csv", [f"Prueba {n}" for n in range(6)], _places(small_dataset, 3)
+    ).read_text(encoding="utf-8")
     assert _upload(second, "innovations", "i.csv", innovations)["nuevo"] == "6"
     _commit(second)
     again = _upload(signed_in(atlas, monkeypatch), "innovations", "i.csv", innovations)
@@ -195,5 +227,4 @@ def test_rows_the_store_would_tell_apart_are_two_records_not_a_conflict(tmp_path
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     table = read_table(path)
     report = validate(table, mapping.guess(list(table.frame.columns)), small_dataset)
-    assert [r.status for r in report.results] == [NEW, NEW], [i.message("es") for r in report.results
-                                                              for i in r.issues]
+    assert [r.status for r in report.results] == [NEW, NEW], [i.message("es") for r in report.results for i in r.issues]

@@ -84,8 +84,11 @@ def test_init_with_partners_holds_the_platforms_eight_real_partners(empty_store)
     loaded = store.load(empty_store)
     demo_partners = store.load(DEMO_STORE).partners
     assert len(loaded.partners) == 8
-    assert loaded.partners[["partner_id", "name", "kind", "role"]].astype(str).equals(
-        demo_partners[["partner_id", "name", "kind", "role"]].astype(str))
+    assert (
+        loaded.partners[["partner_id", "name", "kind", "role"]]
+        .astype(str)
+        .equals(demo_partners[["partner_id", "name", "kind", "role"]].astype(str))
+    )
     assert loaded.partners.geometry.geom_equals(demo_partners.geometry).all()
     assert len(loaded.communities) == len(loaded.innovations) == 0 and not loaded.is_demo
 
@@ -151,8 +154,14 @@ def test_an_empty_atlas_opens_on_a_welcome_that_explains_the_import(empty_store,
     assert not at.exception
     assert at.title[0].value == t("welcome.heading")
     shown = " ".join(m.value for m in at.markdown)
-    for step in (".streamlit/secrets.toml", "python -m dashboard hash-password", "--entity communities",
-                 "--entity innovations", "python -m dashboard boundaries", "README"):
+    for step in (
+        ".streamlit/secrets.toml",
+        "python -m dashboard hash-password",
+        "--entity communities",
+        "--entity innovations",
+        "python -m dashboard boundaries",
+        "README",
+    ):
         assert step in shown, step
     assert shown.index("--entity communities") < shown.index("--entity innovations")
     assert not any(t("app.demo_notice") in c.value for c in at.caption)

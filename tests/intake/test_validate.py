@@ -15,18 +15,24 @@ from dashboard.intake.report import NEW, REJECTED, UNCHANGED, UPDATE
 from dashboard.intake.validate import validate
 from dashboard.pack.downloads import PACK
 
-HEADER = ("Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;"
-          "Latitud;Longitud;Consentimiento")
-GOOD = ("Qocha nueva;Huanta;Ayacucho;CEDAP;papas nativas; quinua;2019;agua y riego;técnica;documentada;mujer;"
-        "-12,94;-74,25;sí")
+HEADER = (
+    "Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;"
+    "Latitud;Longitud;Consentimiento"
+)
+GOOD = (
+    "Qocha nueva;Huanta;Ayacucho;CEDAP;papas nativas; quinua;2019;agua y riego;técnica;documentada;mujer;"
+    "-12,94;-74,25;sí"
+)
 MESSY = [  # (line of the file, expected status, expected reason key or None)
     (GOOD.replace("papas nativas; quinua", "papas nativas, quinua"), NEW, None),
     (GOOD.replace("papas nativas; quinua", "papas nativas, quinua"), UNCHANGED, None),  # the same row twice
     (GOOD.replace("Qocha nueva", "Otra qocha").replace(";2019;", ";cinco;"), REJECTED, "values.not_a_year"),
-    (GOOD.replace("Qocha nueva", "Papa sola").replace("papas nativas; quinua", "papa"), REJECTED,
-     "values.unknown_code"),
-    (GOOD.replace("Qocha nueva", "Al revés").replace("-12,94;-74,25", "-74,25;-12,94"), REJECTED,
-     "coords.swapped"),
+    (
+        GOOD.replace("Qocha nueva", "Papa sola").replace("papas nativas; quinua", "papa"),
+        REJECTED,
+        "values.unknown_code",
+    ),
+    (GOOD.replace("Qocha nueva", "Al revés").replace("-12,94;-74,25", "-74,25;-12,94"), REJECTED, "coords.swapped"),
     (GOOD.replace("Qocha nueva", "Sin lugar").replace("Huanta", "Macondo"), REJECTED, "records.unknown_community"),
     (GOOD.replace("Qocha nueva", "Socio raro").replace("CEDAP", "ONG Fantasma"), REJECTED, "records.unknown_partner"),
     (GOOD.replace("Qocha nueva", "De más") + ";sobra", REJECTED, None),  # more fields than the header
@@ -105,20 +111,24 @@ def test_reimporting_an_export_adds_nothing(tmp_path, small_dataset, code):
     view = public_view(small_dataset, np.ones(len(small_dataset.innovations), dtype=bool), editor=True)
     path = tmp_path / f"export.{PACK[code].extension}"
     path.write_bytes(PACK[code].write(view, "es"))
-    table = read_table(path, layer="innovations" if code == "gpkg" else None,
-                       sheet="innovaciones" if code == "xlsx" else None)
+    table = read_table(
+        path, layer="innovations" if code == "gpkg" else None, sheet="innovaciones" if code == "xlsx" else None
+    )
     report = validate(table, mapping.guess(list(table.frame.columns), INNOVATIONS), small_dataset)
-    assert report.counts() == {NEW: 0, UPDATE: 0, UNCHANGED: len(small_dataset.innovations), REJECTED: 0}, \
+    assert report.counts() == {NEW: 0, UPDATE: 0, UNCHANGED: len(small_dataset.innovations), REJECTED: 0}, (
         report.table("en").head(5).to_dict("records")
+    )
     assert report.changes.empty
 
 
 def test_a_community_file_needs_a_point_and_gets_its_country_from_the_region(tmp_path, small_dataset):
-    lines = ["Comunidad;Región;Latitud;Longitud;Altitud", "Quispillacta;PE-AYA;-13,58;-74,48;3600",
-             "Sin punto;PE-AYA;;;3600"]
+    lines = [
+        "Comunidad;Región;Latitud;Longitud;Altitud",
+        "Quispillacta;PE-AYA;-13,58;-74,48;3600",
+        "Sin punto;PE-AYA;;;3600",
+    ]
     table = read_table(_file(tmp_path, lines))
-    report = validate(table, mapping.guess(list(table.frame.columns), COMMUNITIES), small_dataset,
-                      entity=COMMUNITIES)
+    report = validate(table, mapping.guess(list(table.frame.columns), COMMUNITIES), small_dataset, entity=COMMUNITIES)
     assert [r.status for r in report.results] == [NEW, REJECTED]
     added = report.changes.added["communities"].iloc[0]
     assert added["country"] == "PE" and added["altitude_m"] == 3600

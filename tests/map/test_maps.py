@@ -81,8 +81,13 @@ def test_point_codec_round_trips(rows):
 
 def test_every_layer_draws_the_selection(small_dataset):
     chosen = _selection(small_dataset)
-    groups = dict(zip(("points", "regions", "heatmap", "links"),
-                      build_layers(("points", "regions", "heatmap", "links"), chosen, "es"), strict=True))
+    groups = dict(
+        zip(
+            ("points", "regions", "heatmap", "links"),
+            build_layers(("points", "regions", "heatmap", "links"), chosen, "es"),
+            strict=True,
+        )
+    )
     regions = region_counts(chosen)
     circles = [c for c in groups["regions"]._children.values() if isinstance(c, folium.CircleMarker)]
     assert len(circles) == len(regions) == small_dataset.innovations["region"].nunique()
@@ -95,8 +100,13 @@ def test_every_layer_draws_the_selection(small_dataset):
 
 def test_partner_links_join_each_partner_to_the_communities_it_works_with(small_dataset):
     links = partner_links(_selection(small_dataset))
-    expected = {(p, c) for c, listed in zip(small_dataset.innovations["community_id"],
-                                            small_dataset.innovations["partners"], strict=True) for p in listed}
+    expected = {
+        (p, c)
+        for c, listed in zip(
+            small_dataset.innovations["community_id"], small_dataset.innovations["partners"], strict=True
+        )
+        for p in listed
+    }
     assert set(zip(links["partner_id"], links["community_id"], strict=True)) == expected
     assert links[["hq_x", "hq_y", "x", "y"]].notna().all().all()
 
@@ -170,8 +180,12 @@ def test_restricted_points_move_to_their_district_centroid(small_dataset):
     shown = public_points(innovations, small_dataset.communities)
     centroids = district_centroids(small_dataset.communities)
     for consent, _own, community, point, exact in zip(
-        innovations["consent_public"], innovations["has_own_point"], innovations["community_id"], shown,
-        innovations.geometry, strict=True,
+        innovations["consent_public"],
+        innovations["has_own_point"],
+        innovations["community_id"],
+        shown,
+        innovations.geometry,
+        strict=True,
     ):
         if consent:
             assert point.equals(exact)
@@ -191,8 +205,12 @@ def test_map_loads_no_script_or_style_from_the_internet(small_dataset):
     html = _page(_selection(small_dataset))
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
     assert "/app/static/countries.geojson" in html
-    for asset in ("leaflet-1.9.3/leaflet.js", "leaflet.markercluster-1.1.0/leaflet.markercluster.js",
-                  "leaflet.heat-0.2.0/leaflet-heat.js", "leaflet-draw-1.0.2/leaflet.draw.js"):
+    for asset in (
+        "leaflet-1.9.3/leaflet.js",
+        "leaflet.markercluster-1.1.0/leaflet.markercluster.js",
+        "leaflet.heat-0.2.0/leaflet-heat.js",
+        "leaflet-draw-1.0.2/leaflet.draw.js",
+    ):
         assert f"/app/static/vendor/{asset}" in html
 
 
@@ -223,7 +241,7 @@ def test_every_asset_is_bundled_with_its_recorded_hash(name):
         ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
         ("`${a}`", "&#96;&#36;{a}&#96;"),
         ("C:\\datos\\2019", "C:&#92;datos&#92;2019"),
-        ('"qocha" y \'muyuy\'', "&quot;qocha&quot; y &#x27;muyuy&#x27;"),
+        ("\"qocha\" y 'muyuy'", "&quot;qocha&quot; y &#x27;muyuy&#x27;"),
         ("Ñawpa wasi — añil", "Ñawpa wasi — añil"),
         (None, ""),
     ],
@@ -254,9 +272,16 @@ def _with_region_boundaries(data, hostile_name: str | None = None):
 
     grouped = data.communities.dissolve(by=data.communities["region"].astype(str)).geometry
     hulls = gpd.GeoSeries(shapely.buffer(grouped.convex_hull.values, 0.02), index=grouped.index)
-    boundaries = gpd.GeoDataFrame({
-        "boundary_id": [f"region-{c}" for c in hulls.index], "level": "region", "code": list(hulls.index),
-        "name": [hostile_name or region_label(c) for c in hulls.index]}, geometry=hulls.values, crs="EPSG:4326")
+    boundaries = gpd.GeoDataFrame(
+        {
+            "boundary_id": [f"region-{c}" for c in hulls.index],
+            "level": "region",
+            "code": list(hulls.index),
+            "name": [hostile_name or region_label(c) for c in hulls.index],
+        },
+        geometry=hulls.values,
+        crs="EPSG:4326",
+    )
     return dataclasses.replace(data, boundaries=boundaries)
 
 

@@ -77,8 +77,15 @@ def test_brief_holds_the_filter_the_date_and_the_narrative(handmade, spanish):
 
 def test_brief_shows_each_headline_figure_with_its_label(handmade, spanish):
     figures = headline_figures(summarise(handmade.index, handmade.keep), "es")
-    assert figures == {"innovations": "6", "communities": "5", "regions": "3", "partners": "3",
-                       "women": "33\u00a0%", "advanced": "17\u00a0%", "newest": "2022"}
+    assert figures == {
+        "innovations": "6",
+        "communities": "5",
+        "regions": "3",
+        "partners": "3",
+        "women": "33\u00a0%",
+        "advanced": "17\u00a0%",
+        "newest": "2022",
+    }
     text = _text(spanish)
     for name, value in figures.items():
         assert f"{_plain(value)} {t(f'brief.figure_{name}', 'es')}" in text, name
@@ -90,8 +97,7 @@ def test_brief_in_english(handmade):
     text = _text(policy_brief(chosen, "en", today=TODAY))
     assert "Farmer innovations: policy brief" in text
     assert "Innovations in Ayacucho" in text and "Prepared on 3 March 2026" in text
-    assert ("Between 2008 and 2015, 3 innovations were documented in 2 communities in one region."
-            in text)
+    assert "Between 2008 and 2015, 3 innovations were documented in 2 communities in one region." in text
     assert "Innovaciones" not in text
 
 
@@ -152,10 +158,8 @@ def _render(pdf: bytes) -> None:
 
 def test_many_partners_and_long_names_still_fit_on_two_pages():
     data = handmade_dataset()
-    extra = {f"p{n:02d}": " ".join([f"Asociación de Productores Agropecuarios número {n}"] * 3)
-             for n in range(20)}
-    added = data.partners.iloc[[0] * len(extra)].assign(
-        partner_id=list(extra), name=list(extra.values()), acronym=None)
+    extra = {f"p{n:02d}": " ".join([f"Asociación de Productores Agropecuarios número {n}"] * 3) for n in range(20)}
+    added = data.partners.iloc[[0] * len(extra)].assign(partner_id=list(extra), name=list(extra.values()), acronym=None)
     data = dataclasses.replace(data, partners=pd.concat([data.partners, added], ignore_index=True))
     data.innovations["partners"] = [[*listed, *extra] for listed in data.innovations["partners"]]
     names = {**PARTNER_NAMES, **extra}
@@ -165,8 +169,10 @@ def test_many_partners_and_long_names_still_fit_on_two_pages():
     assert 1 <= len(pypdf.PdfReader(io.BytesIO(pdf)).pages) <= 2
 
 
-@pytest.mark.parametrize(("day", "lang", "text"), [(date(2026, 3, 3), "es", "3 de marzo de 2026"),
-                                                   (date(2025, 12, 31), "en", "31 December 2025")])
+@pytest.mark.parametrize(
+    ("day", "lang", "text"),
+    [(date(2026, 3, 3), "es", "3 de marzo de 2026"), (date(2025, 12, 31), "en", "31 December 2025")],
+)
 def test_long_dates(day, lang, text):
     assert long_date(day, lang) == text
 

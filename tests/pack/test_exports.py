@@ -22,8 +22,7 @@ from dashboard.pack.exports import neutralised
 from tests.handmade import handmade_dataset
 
 HOSTILE = "<script>alert(1)</script> ]]> & Ñuñoa"
-TITLES = {"007": '=HYPERLINK("http://x")', "INN-B": HOSTILE, "INN-C": "+1", "INN-D": "-2",
-          "INN-E": "@SUM(A1)"}
+TITLES = {"007": '=HYPERLINK("http://x")', "INN-B": HOSTILE, "INN-C": "+1", "INN-D": "-2", "INN-E": "@SUM(A1)"}
 EXACT_OWN_POINT = (-73.95, -12.95)  # restricted innovation F's own point
 JULI = (-69.46, -16.21)  # restricted innovation C sits at this community without a point of its own
 
@@ -84,10 +83,14 @@ def read_innovations(code: str, path: Path, lang: str = "es") -> pd.DataFrame:
     if code == "csv":
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"innovation_id": str})
     elif code == "xlsx":
-        frame = pd.read_excel(path, sheet_name="innovaciones" if lang == "es" else "innovations",
-                              dtype=str).rename(columns={"Código de innovación": "innovation_id",
-                                                         "Título": "title", "Longitud": "longitude",
-                                                         "Latitud": "latitude"})
+        frame = pd.read_excel(path, sheet_name="innovaciones" if lang == "es" else "innovations", dtype=str).rename(
+            columns={
+                "Código de innovación": "innovation_id",
+                "Título": "title",
+                "Longitud": "longitude",
+                "Latitud": "latitude",
+            }
+        )
     elif code == "geojson":
         frame = _with_xy(pyogrio.read_dataframe(path))
     elif code == "gpkg":
@@ -102,9 +105,14 @@ def read_innovations(code: str, path: Path, lang: str = "es") -> pd.DataFrame:
 
 def _expected(view: Dataset) -> pd.DataFrame:
     frame = view.innovations
-    return pd.DataFrame({"innovation_id": frame["innovation_id"].astype(str),
-                         "title": frame["title"].astype(str),
-                         "longitude": frame.geometry.x, "latitude": frame.geometry.y})
+    return pd.DataFrame(
+        {
+            "innovation_id": frame["innovation_id"].astype(str),
+            "title": frame["title"].astype(str),
+            "longitude": frame.geometry.x,
+            "latitude": frame.geometry.y,
+        }
+    )
 
 
 def _same_records(read: pd.DataFrame, view: Dataset, titles=lambda title: title) -> None:
@@ -112,8 +120,7 @@ def _same_records(read: pd.DataFrame, view: Dataset, titles=lambda title: title)
     expected = _expected(view).sort_values("innovation_id").reset_index(drop=True)
     assert list(read["innovation_id"]) == list(expected["innovation_id"])
     assert list(read["title"]) == [titles(title) for title in expected["title"]]
-    np.testing.assert_allclose(read[["longitude", "latitude"]], expected[["longitude", "latitude"]],
-                               atol=1e-6)
+    np.testing.assert_allclose(read[["longitude", "latitude"]], expected[["longitude", "latitude"]], atol=1e-6)
 
 
 @pytest.mark.parametrize("code", sorted(DATA_FORMATS))
@@ -134,8 +141,11 @@ def test_every_format_writes_an_empty_filter(code, small_dataset, tmp_path):
 def test_hostile_records_come_back_as_text_in_every_format(code, hostile_view, tmp_path):
     path = _file(tmp_path, code, PACK[code].write(hostile_view, "es"))
     spreadsheet = code in ("csv", "xlsx")
-    _same_records(read_innovations(code, path), hostile_view,
-                  titles=lambda title: f"'{title}" if spreadsheet and title[0] in "=+-@" else title)
+    _same_records(
+        read_innovations(code, path),
+        hostile_view,
+        titles=lambda title: f"'{title}" if spreadsheet and title[0] in "=+-@" else title,
+    )
 
 
 @pytest.mark.parametrize("code", sorted(DATA_FORMATS))
@@ -169,8 +179,10 @@ def test_csv_has_a_bom_codes_for_reimport_and_numbers_as_numbers(hostile_view):
 
 
 def test_csv_helper_headers_follow_the_language(hostile_view):
-    spanish, english = (pd.read_csv(io.BytesIO(PACK["csv"].write(hostile_view, lang)),
-                                    encoding="utf-8-sig", nrows=0).columns for lang in ("es", "en"))
+    spanish, english = (
+        pd.read_csv(io.BytesIO(PACK["csv"].write(hostile_view, lang)), encoding="utf-8-sig", nrows=0).columns
+        for lang in ("es", "en")
+    )
     assert {"Comunidad", "Región", "Ámbito"} <= set(spanish)
     assert {"Community", "Region", "Domain"} <= set(english)
     assert [c for c in spanish if c.islower()] == [c for c in english if c.islower()]
@@ -185,7 +197,7 @@ def test_xlsx_is_styled_text_safe_and_never_holds_a_formula(hostile_view):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     titles = {cell.value for cell in sheet[get_letter(header, "Título")][1:]}
-    assert {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", HOSTILE} <= titles
+    assert {'\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", HOSTILE} <= titles
     ids = sheet[get_letter(header, "Código de innovación")][1:]
     assert "007" in {c.value for c in ids} and all(c.number_format == "@" for c in ids)
     longitudes = sheet[get_letter(header, "Longitud")][1:]
@@ -197,8 +209,10 @@ def get_letter(header: list[str], title: str) -> str:
 
 
 def test_xlsx_sheets_and_headers_follow_the_language(hostile_view):
-    sheets = {lang: pd.read_excel(io.BytesIO(PACK["xlsx"].write(hostile_view, lang)),
-                                  sheet_name=None, dtype=str) for lang in ("es", "en")}
+    sheets = {
+        lang: pd.read_excel(io.BytesIO(PACK["xlsx"].write(hostile_view, lang)), sheet_name=None, dtype=str)
+        for lang in ("es", "en")
+    }
     assert list(sheets["en"]) == ["readme", "innovations", "communities", "partners"]
     assert {"Título", "Comunidad", "Etapa DPI"} <= set(sheets["es"]["innovaciones"].columns)
     assert {"Title", "Community", "PID stage"} <= set(sheets["en"]["innovations"].columns)
@@ -207,10 +221,13 @@ def test_xlsx_sheets_and_headers_follow_the_language(hostile_view):
 
 
 def test_xlsx_readme_tells_source_licence_counts_and_generalisation(hostile_view):
-    view = Dataset(hostile_view.partners, hostile_view.communities, hostile_view.innovations,
-                   metadata={"source": "Prolinnova–Perú, 2026", "licence": "CC BY 4.0"})
-    lines = pd.read_excel(io.BytesIO(PACK["xlsx"].write(view, "es")), sheet_name="léame",
-                          header=None)[0].tolist()
+    view = Dataset(
+        hostile_view.partners,
+        hostile_view.communities,
+        hostile_view.innovations,
+        metadata={"source": "Prolinnova–Perú, 2026", "licence": "CC BY 4.0"},
+    )
+    lines = pd.read_excel(io.BytesIO(PACK["xlsx"].write(view, "es")), sheet_name="léame", header=None)[0].tolist()
     text = "\n".join(lines)
     assert "Prolinnova–Perú, 2026" in text and "CC BY 4.0" in text
     assert "Filas: 6 innovaciones, 5 comunidades, 3 socios." in lines
@@ -233,8 +250,11 @@ def test_kml_escapes_markup_and_groups_placemarks_by_domain(hostile_view, tmp_pa
     assert "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; Ñuñoa" in raw
     path = _file(tmp_path, "kml", content)
     assert {name for name, _ in pyogrio.list_layers(path)} == {
-        "agua y riego", "semillas y variedades", "ganadería y sanidad animal",
-        "comercialización y organización"}
+        "agua y riego",
+        "semillas y variedades",
+        "ganadería y sanidad animal",
+        "comercialización y organización",
+    }
     row = _kml_frame(path).set_index("innovation_id").loc["INN-B"]
     assert row["title"] == HOSTILE
     assert "&lt;script&gt;" in row["description"] and "<script>" not in row["description"]
@@ -252,9 +272,18 @@ def test_gpkg_loads_as_an_atlas_store_marked_as_a_public_view(hostile_view, tmp_
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("Qocha", "Qocha"), ("a=b", "a=b"), ("", ""),
-        (-13.16, -13.16), (2005, 2005), (None, None),
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Qocha", "Qocha"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (-13.16, -13.16),
+        (2005, 2005),
+        (None, None),
     ],
 )
 def test_only_text_that_starts_like_a_formula_is_neutralised(value, expected):

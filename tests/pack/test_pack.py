@@ -59,8 +59,7 @@ def test_csv_export_holds_what_the_query_selects(small_store, small_dataset, tmp
     assert f"{len(table)} innovaciones" in result.output
 
 
-def test_a_query_copied_with_its_question_mark_and_an_unknown_key_still_works(small_store, small_dataset,
-                                                                              tmp_path):
+def test_a_query_copied_with_its_question_mark_and_an_unknown_key_still_works(small_store, small_dataset, tmp_path):
     out, result = _export(small_store, tmp_path, "geojson", "--query", f"?{QUERY}&zzz=1")
     assert len(pyogrio.read_dataframe(out)) == len(_expected(small_dataset))
     assert "zzz" in result.output  # the notice, on stderr
@@ -74,8 +73,9 @@ def test_every_data_format_is_written_and_read_back(small_store, small_dataset, 
     elif code == "gpkg":
         ids = store.load(out).innovations["innovation_id"]
     else:
-        ids = pd.concat([pyogrio.read_dataframe(out, layer=layer)["innovation_id"]
-                         for layer, _ in pyogrio.list_layers(out)])
+        ids = pd.concat(
+            [pyogrio.read_dataframe(out, layer=layer)["innovation_id"] for layer, _ in pyogrio.list_layers(out)]
+        )
     assert sorted(ids) == sorted(_expected(small_dataset)["innovation_id"])
 
 
@@ -97,8 +97,9 @@ def test_a_chart_is_written_as_png(small_store, tmp_path):
 
 
 def test_an_unknown_chart_is_refused_naming_the_choices(small_store, tmp_path):
-    result = CliRunner().invoke(main, ["export", "png", "--chart", "nope", "--out", str(tmp_path / "x.png"),
-                                       "--store", str(small_store)])
+    result = CliRunner().invoke(
+        main, ["export", "png", "--chart", "nope", "--out", str(tmp_path / "x.png"), "--store", str(small_store)]
+    )
     assert result.exit_code != 0 and "pid_stage" in result.output
     assert not (tmp_path / "x.png").exists()
 
@@ -154,7 +155,8 @@ def test_the_export_command_takes_exactly_the_registry_codes(small_store, small_
     monkeypatch.setitem(downloads.PACK, "txt", Note())
     out, _ = _export(small_store, tmp_path, "txt", "--query", QUERY, "--lang", "en")
     assert out.read_text() == f"{len(_expected(small_dataset))} en"
-    result = CliRunner().invoke(main, ["export", "docx", "--out", str(tmp_path / "x.docx"),
-                                       "--store", str(small_store)])
+    result = CliRunner().invoke(
+        main, ["export", "docx", "--out", str(tmp_path / "x.docx"), "--store", str(small_store)]
+    )
     assert result.exit_code == 2 and all(code in result.output for code in downloads.PACK)
     assert not (tmp_path / "x.docx").exists()

@@ -24,18 +24,15 @@ from dashboard.map import pointcodec
 from dashboard.map.layers import region_counts
 from dashboard.map.offline import ASSETS
 from dashboard.pack.inline import inline_assets
-from dashboard.pack.standalone import (
-    DETAIL_FIELDS,
-    detail_payload,
-    script_json,
-    standalone_map,
-)
+from dashboard.pack.standalone import DETAIL_FIELDS, detail_payload, script_json, standalone_map
 from dashboard.paths import OUTLINES
 from tests.browser import ARTIFACTS, Watch
 from tests.handmade import handmade_dataset
 
-HOSTILE_TITLE = ("Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
-                 "C:\\datos\\2019 \"comillas\" 'simples' <!-- Ñawpa año\u2028Zxqv")
+HOSTILE_TITLE = (
+    "Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
+    "C:\\datos\\2019 \"comillas\" 'simples' <!-- Ñawpa año\u2028Zxqv"
+)
 HOSTILE_DESCRIPTION = "Descripción <b onmouseover=alert(4)>hostil</b> ${document.title} fin."
 HOSTILE_COMMUNITY = "Comunidad </script><script>alert(5)</script> ${alert(6)}"
 MADE = datetime.date(2025, 6, 1)
@@ -75,8 +72,9 @@ def _selection(data, filters: Filters = EVERYTHING) -> Selection:
     return Selection(data, index, filters, mask(data.innovations, index, filters), names)
 
 
-def _page(data, lang="es", title="Todas las innovaciones", layers=("points", "regions"),
-          filters: Filters = EVERYTHING) -> str:
+def _page(
+    data, lang="es", title="Todas las innovaciones", layers=("points", "regions"), filters: Filters = EVERYTHING
+) -> str:
     return standalone_map(_selection(data, filters), lang, title, layers, made=MADE).decode("utf-8")
 
 
@@ -96,8 +94,12 @@ def hostile_data():
 def test_the_page_names_nothing_on_the_internet(hostile_data, layers):
     html = _page(hostile_data, layers=layers)
     page = Page(html)
-    linked = [(tag, name, value) for tag, attrs in page.tags for name, value in attrs.items()
-              if name in ("src", "href", "action", "srcset", "data") and value]
+    linked = [
+        (tag, name, value)
+        for tag, attrs in page.tags
+        for name, value in attrs.items()
+        if name in ("src", "href", "action", "srcset", "data") and value
+    ]
     assert linked == []  # no script, stylesheet, image or link of any kind: everything is inline
     assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "img", "object", "embed")]
     for code in page.scripts:
@@ -109,13 +111,15 @@ def test_the_page_names_nothing_on_the_internet(hostile_data, layers):
     assert "/app/static" not in html
 
 
-@pytest.mark.parametrize(("layers", "inlined", "left_out"), [
-    (("points",), ["leaflet", "markerclusterjs"], ["leaflet-heat.js", "leaflet_draw_js"]),
-    (("regions",), ["leaflet"], ["markerclusterjs", "leaflet-heat.js", "leaflet_draw_js"]),
-    (("heatmap", "links"), ["leaflet", "leaflet-heat.js"], ["markerclusterjs", "leaflet_draw_js"]),
-])
-def test_leaflet_and_the_plugins_the_layers_need_are_inlined(hostile_data, layers, inlined,
-                                                             left_out):
+@pytest.mark.parametrize(
+    ("layers", "inlined", "left_out"),
+    [
+        (("points",), ["leaflet", "markerclusterjs"], ["leaflet-heat.js", "leaflet_draw_js"]),
+        (("regions",), ["leaflet"], ["markerclusterjs", "leaflet-heat.js", "leaflet_draw_js"]),
+        (("heatmap", "links"), ["leaflet", "leaflet-heat.js"], ["markerclusterjs", "leaflet_draw_js"]),
+    ],
+)
+def test_leaflet_and_the_plugins_the_layers_need_are_inlined(hostile_data, layers, inlined, left_out):
     html = _page(hostile_data, layers=layers)
     scripts = Page(html).scripts
     for name in inlined:
@@ -134,15 +138,36 @@ def test_the_country_outlines_are_embedded(hostile_data):
         assert f'"iso_a2":"{code}"' in html
 
 
-@pytest.mark.parametrize(("lang", "expected", "absent"), [
-    ("es", ["agua y riego", "Ámbito", "80 de 80 innovaciones", "Mapa generado el 2025-06-01",
-            "datos ilustrativos", "Área proporcional al número de innovaciones",
-            '<html lang="es">'],
-     ["water management", "illustrative data"]),
-    ("en", ["water management and irrigation", "Domain", "80 of 80 innovations",
-            "Map made on 2025-06-01", "illustrative data", '<html lang="en">'],
-     ["agua y riego", "datos ilustrativos"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected", "absent"),
+    [
+        (
+            "es",
+            [
+                "agua y riego",
+                "Ámbito",
+                "80 de 80 innovaciones",
+                "Mapa generado el 2025-06-01",
+                "datos ilustrativos",
+                "Área proporcional al número de innovaciones",
+                '<html lang="es">',
+            ],
+            ["water management", "illustrative data"],
+        ),
+        (
+            "en",
+            [
+                "water management and irrigation",
+                "Domain",
+                "80 of 80 innovations",
+                "Map made on 2025-06-01",
+                "illustrative data",
+                '<html lang="en">',
+            ],
+            ["agua y riego", "datos ilustrativos"],
+        ),
+    ],
+)
 def test_legend_count_and_caption_speak_the_chosen_language(hostile_data, lang, expected, absent):
     html = _page(hostile_data, lang=lang)
     for text in expected:
@@ -161,8 +186,16 @@ def test_real_data_carry_no_illustrative_warning():
 def test_hostile_title_description_and_community_are_inert(hostile_data):
     html = _page(hostile_data, title=HOSTILE_TITLE, layers=ALL_LAYERS)
     plain = _page(hostile_data, title="Título", layers=ALL_LAYERS)
-    for raw in ("<script>alert", "<img src=x", "<b onmouseover", "${", "`${", "<!-- Ñawpa",
-                "</script><script>", "C:\\datos"):
+    for raw in (
+        "<script>alert",
+        "<img src=x",
+        "<b onmouseover",
+        "${",
+        "`${",
+        "<!-- Ñawpa",
+        "</script><script>",
+        "C:\\datos",
+    ):
         assert raw not in html, raw
     # a raw U+2028 ends a line of JavaScript in older engines
     assert not [code for code in Page(html).scripts if "\u2028" in code]
@@ -181,10 +214,18 @@ def test_hostile_text_survives_as_data_in_the_popup_payload(hostile_data):
     assert script_json(payload) in page
 
 
-@pytest.mark.parametrize("text", [
-    "</script><script>alert(1)</script>", "<!--", "`${alert(2)}`", "línea\u2028otra\u2029fin",
-    "'simples' & \"dobles\"", "C:\\datos\\2019", "Ñawpa año",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "</script><script>alert(1)</script>",
+        "<!--",
+        "`${alert(2)}`",
+        "línea\u2028otra\u2029fin",
+        "'simples' & \"dobles\"",
+        "C:\\datos\\2019",
+        "Ñawpa año",
+    ],
+)
 def test_script_json_keeps_text_as_data_inside_a_script_element(text):
     written = script_json({"t": text})
     assert json.loads(written) == {"t": text}
@@ -197,8 +238,14 @@ def test_detail_payload_holds_only_the_allow_listed_fields():
     payload = detail_payload(_selection(data), "en")
     assert len(DETAIL_FIELDS) == 6 and "innovator_name" not in DETAIL_FIELDS
     row_f = str(int(data.innovations["innovation_id"].eq("INN-F").to_numpy().argmax()))
-    assert payload[row_f] == ["Riego por turnos", "Huanta", "Ayacucho",
-                              "water management and irrigation", 2008, "documented"]
+    assert payload[row_f] == [
+        "Riego por turnos",
+        "Huanta",
+        "Ayacucho",
+        "water management and irrigation",
+        2008,
+        "documented",
+    ]
     assert set(payload) == {str(r) for r in range(len(data.innovations))}
     in_puno = detail_payload(_selection(data, Filters(regions=("PE-PUN",))), "es")
     titles = [values[0] for values in in_puno.values()]
@@ -211,8 +258,7 @@ def _numbers(html: str, value: float) -> bool:
     return any(re.search(rf"(?<![\d.]){number}(?!\d)", html) for number in written)
 
 
-@pytest.mark.parametrize("make", [handmade_dataset, lambda: demo.build(80, seed=11)],
-                         ids=["handmade", "demo"])
+@pytest.mark.parametrize("make", [handmade_dataset, lambda: demo.build(80, seed=11)], ids=["handmade", "demo"])
 def test_no_restricted_name_or_exact_point_reaches_the_file(make):
     data = make()
     html = _page(data, layers=ALL_LAYERS)
@@ -244,10 +290,10 @@ def test_the_charset_comes_first_even_after_a_long_title():
     assert "Ñ" * 3000 in page.decode("utf-8")
 
 
-@pytest.mark.parametrize(("layers", "lang", "message"), [
-    (("points", "tiles"), "es", "unknown map layer 'tiles'"),
-    (("points",), "qu", "unknown language 'qu'"),
-])
+@pytest.mark.parametrize(
+    ("layers", "lang", "message"),
+    [(("points", "tiles"), "es", "unknown map layer 'tiles'"), (("points",), "qu", "unknown language 'qu'")],
+)
 def test_an_unknown_layer_or_language_is_refused(layers, lang, message):
     with pytest.raises(ValueError, match=message):
         standalone_map(_selection(handmade_dataset()), lang, "x", layers)

@@ -56,7 +56,7 @@ def test_ranking_charts_list_labels_most_first_in_the_chosen_language(summary, n
     spec = _spec(name, summary, lang)
     assert spec["title"] == title
     values = [(v["label"], v["count"]) for v in _values(spec)]
-    assert values[:len(rows)] == rows
+    assert values[: len(rows)] == rows
     assert spec["encoding"]["y"]["field"] == "label" and spec["encoding"]["y"]["sort"] is None
     assert spec["encoding"]["x"]["field"] == "count"
 
@@ -66,8 +66,13 @@ def test_the_pid_stage_funnel_keeps_stage_order_and_shows_empty_stages(summary):
     values = _values(spec)
     assert [v["code"] for v in values] == list(PID_STAGE.codes)
     assert {v["code"]: v["count"] for v in values} == {
-        "identified": 1, "documented": 3, "prioritised": 1, "joint_experimentation": 0,
-        "results_shared": 0, "spreading": 1}
+        "identified": 1,
+        "documented": 3,
+        "prioritised": 1,
+        "joint_experimentation": 0,
+        "results_shared": 0,
+        "spreading": 1,
+    }
     assert spec["layer"][0]["encoding"]["y"]["sort"][0] == "identificada"
 
 
@@ -75,8 +80,13 @@ def test_the_yearly_chart_stacks_domains_in_the_maps_colours(summary):
     spec = _spec("year", summary, "en")
     values = _values(spec)
     assert sorted((v["year"], v["code"], v["count"]) for v in values) == [
-        (2008, "water_irrigation", 1), (2010, "water_irrigation", 1), (2015, "seeds_varieties", 1),
-        (2018, "seeds_varieties", 1), (2020, "livestock_health", 1), (2022, "marketing_organisation", 1)]
+        (2008, "water_irrigation", 1),
+        (2010, "water_irrigation", 1),
+        (2015, "seeds_varieties", 1),
+        (2018, "seeds_varieties", 1),
+        (2020, "livestock_health", 1),
+        (2022, "marketing_organisation", 1),
+    ]
     colour = spec["encoding"]["color"]
     assert colour["field"] == "label" and len(colour["scale"]["domain"]) == len(colour["scale"]["range"]) == 11
     assert "water management and irrigation" in colour["scale"]["domain"]
@@ -96,10 +106,16 @@ def test_an_empty_selection_draws_empty_charts():
         ("region", [{"code": "PE-AYA"}], {"regions": ("PE-AYA",)}),
         ("crop", [{"code": "quinua"}, {"code": "oca"}], {"crops": ("quinua", "oca")}),
         ("pid_stage", [{"code": "spreading"}], {"pid_stages": ("spreading",)}),
-        ("year", [{"year": 2015, "code": "seeds_varieties"}],
-         {"domains": ("seeds_varieties",), "year_from": 2015, "year_to": 2015}),
-        ("year", [{"year": 2018, "code": "a"}, {"year": 2010, "code": "b"}],
-         {"domains": ("a", "b"), "year_from": 2010, "year_to": 2018}),
+        (
+            "year",
+            [{"year": 2015, "code": "seeds_varieties"}],
+            {"domains": ("seeds_varieties",), "year_from": 2015, "year_to": 2015},
+        ),
+        (
+            "year",
+            [{"year": 2018, "code": "a"}, {"year": 2010, "code": "b"}],
+            {"domains": ("a", "b"), "year_from": 2010, "year_to": 2018},
+        ),
         ("partner", [], {}),
         ("partner", [{"code": None}], {}),
     ],

@@ -15,8 +15,10 @@ from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
 
 pytestmark = pytest.mark.browser
 
-HOSTILE_TITLE = ("Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
-                 "C:\\datos\\2019 \"comillas\" 'simples' Ñawpa año Zxqv")
+HOSTILE_TITLE = (
+    "Qocha <img src=x onerror=alert(1)> <script>alert(2)</script> `${alert(3)}` "
+    "C:\\datos\\2019 \"comillas\" 'simples' Ñawpa año Zxqv"
+)
 HOSTILE_DESCRIPTION = "Descripción <b onmouseover=alert(4)>hostil</b> ${document.title} \\u0041 \\n fin."
 PAGES = {"mapa": "", "resumen": "resumen", "datos": "datos", "gestionar": "gestionar", "acerca": "acerca"}
 SIZES = {"escritorio": (1366, 768), "telefono": (390, 844)}
@@ -150,8 +152,10 @@ def test_a_copied_link_reopens_the_same_counts(page, server, browser_data):
     _choose(page, "Cultivo", "papa nativa")
     page.wait_for_function("() => location.search.includes('cultivo=papa_nativa')")
     link = page.url
-    expected = sum(r == "PE-AYA" and "papa_nativa" in c
-                   for r, c in zip(data.innovations["region"], data.innovations["crops"], strict=True))
+    expected = sum(
+        r == "PE-AYA" and "papa_nativa" in c
+        for r, c in zip(data.innovations["region"], data.innovations["crops"], strict=True)
+    )
     again = page.context.new_page()
     _open(again, link)
     _wait_for_count(_map(again), expected)
@@ -162,8 +166,11 @@ def test_clicking_a_point_opens_its_details(page, server, browser_data):
     _, data = browser_data
     index = FilterIndex.build(data.innovations, data.communities)
     titles = data.innovations["title"]
-    target = next(title for title in titles if title != HOSTILE_TITLE
-                  and mask(data.innovations, index, Filters(text=title)).sum() == 1)
+    target = next(
+        title
+        for title in titles
+        if title != HOSTILE_TITLE and mask(data.innovations, index, Filters(text=title)).sum() == 1
+    )
     _open(page, server.url)
     frame = _map(page)
     _search(page, target)
@@ -177,10 +184,12 @@ def _click_a_point(page, frame) -> None:
     """Open the cluster if the point is in one, then click the circle itself."""
     if frame.locator("path.leaflet-interactive").count() == 0:
         frame.locator(".marker-cluster").first.evaluate(
-            "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+            "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+        )
         frame.wait_for_selector("path.leaflet-interactive")
     frame.locator("path.leaflet-interactive").first.evaluate(
-        "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        "e => e.dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
     _settle(page)
 
 
@@ -246,7 +255,7 @@ def _bar_centre(element, colour: tuple[int, int, int]) -> tuple[float, float]:
     from PIL import Image
 
     pixels = np.asarray(Image.open(io.BytesIO(element.screenshot())).convert("RGB")).astype(int)
-    near = (np.abs(pixels - np.array(colour)).sum(axis=2) < 30)
+    near = np.abs(pixels - np.array(colour)).sum(axis=2) < 30
     rows = np.flatnonzero(near.any(axis=1))
     assert len(rows), "no bar of that colour was drawn"
     gaps = np.flatnonzero(np.diff(rows) != 1)
@@ -276,12 +285,13 @@ def test_clicking_a_bar_filters_every_page(page, server, browser_data):
     chart = page.locator("[data-testid=stVegaLiteChart]").first
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # the chart's first paint
-    colour = tuple(int(BAR_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    colour = tuple(int(BAR_COLOUR[i : i + 2], 16) for i in (1, 3, 5))
     page.mouse.click(*_bar_centre(chart, colour))
     page.wait_for_function(
         """([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(
             m => m.innerText.startsWith(label) && m.innerText.includes(value))""",
-        arg=["Innovaciones\n", str(top["count"])])
+        arg=["Innovaciones\n", str(top["count"])],
+    )
     _settle(page)
     assert page.get_by_text(f"Innovaciones en {region_label(top['code'])}", exact=True).is_visible()
     sidebar = page.locator("[data-testid=stSidebar]")
@@ -295,7 +305,8 @@ def test_clicking_a_bar_filters_every_page(page, server, browser_data):
     page.wait_for_function(
         """([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(
             m => m.innerText.startsWith(label) && m.innerText.includes(value))""",
-        arg=["Innovaciones\n", str(len(data.innovations))])
+        arg=["Innovaciones\n", str(len(data.innovations))],
+    )
 
 
 def test_presentation_mode_fits_a_projector(chromium, server, watch):
@@ -309,8 +320,9 @@ def test_presentation_mode_fits_a_projector(chromium, server, watch):
     _map(page)
     _settle(page)
     assert page.locator("[data-testid=stSidebar]").is_hidden()
-    body = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
-                         "'[data-testid=stMetricLabel] p')).fontSize)")
+    body = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=stMetricLabel] p')).fontSize)"
+    )
     assert body >= 24
     assert page.locator("h2").first.inner_text() == "Innovaciones en Ayacucho"
     assert page.locator("[data-testid=stMetric]").count() == 4

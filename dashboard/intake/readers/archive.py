@@ -63,7 +63,6 @@ def read_archive(path: Path, request: Request, kinds: dict[str, str], read_membe
         if not data:
             raise IntakeError(request.source, "readers.archive.no_data")
         if len(data) > 1:
-            raise IntakeError(request.source, "readers.archive.several",
-                              names=", ".join(f.filename for f in data))
+            raise IntakeError(request.source, "readers.archive.several", names=", ".join(f.filename for f in data))
         extracted = extract(path, data, Path(folder), request.source)
         return read_member(extracted[data[0].filename], kinds[_suffix(data[0])], request)

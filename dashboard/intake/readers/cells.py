@@ -116,8 +116,9 @@ def column_names(header: Sequence[str | None], filled: Sequence[bool]) -> tuple[
     return names, issues
 
 
-def frame_of_columns(header: Sequence[str | None], columns: Sequence[Sequence[Cell]],
-                     length: int) -> tuple[pd.DataFrame, list[Issue]]:
+def frame_of_columns(
+    header: Sequence[str | None], columns: Sequence[Sequence[Cell]], length: int
+) -> tuple[pd.DataFrame, list[Issue]]:
     """An object-dtype frame of `length` rows from a header and its columns (each `length` long); nothing converted."""
     filled = [column.count(None) < len(column) for column in columns]
     names, issues = column_names(header, filled)
@@ -149,8 +150,15 @@ def repair(frame: pd.DataFrame, rows: Sequence[int]) -> tuple[pd.DataFrame, list
             if value is not None and UNWRITABLE.search(value):
                 reason = "readers.hostile.nul_removed" if "\x00" in value else "readers.hostile.character_replaced"
                 values[index] = repaired(value) or None
-                issues.append(Issue(rows[index], column, reason, {"row": rows[index], "column": column,
-                                                                  "value": values[index] or ""}, FLAG))
+                issues.append(
+                    Issue(
+                        rows[index],
+                        column,
+                        reason,
+                        {"row": rows[index], "column": column, "value": values[index] or ""},
+                        FLAG,
+                    )
+                )
         frame = frame.assign(**{column: pd.Series(values, index=frame.index, dtype=object)})
     return frame, issues
 

@@ -71,8 +71,7 @@ def wrong_unit(points: Sequence[Point], declared: CRS | None) -> Issue | None:
     if example is None:
         return None
     crs = declared.to_string() if declared is not None else ""
-    return Issue(None, None, reason, {"x": number_text(example[0]), "y": number_text(example[1]), "crs": crs},
-                 REJECT)
+    return Issue(None, None, reason, {"x": number_text(example[0]), "y": number_text(example[1]), "crs": crs}, REJECT)
 
 
 def _transform(points: Sequence[Point], crs: CRS, rows: Sequence[int]) -> tuple[list[Point], list[Issue]]:
@@ -92,8 +91,7 @@ def _transform(points: Sequence[Point], crs: CRS, rows: Sequence[int]) -> tuple[
     return moved, issues
 
 
-def locate(points: Sequence[Point], rows: Sequence[int], declared: CRS | None, *,
-           degrees_by_default: bool) -> Located:
+def locate(points: Sequence[Point], rows: Sequence[int], declared: CRS | None, *, degrees_by_default: bool) -> Located:
     """Points converted to EPSG:4326 text; metres in a file with no CRS (or a degree CRS) are refused, not guessed.
 
     `degrees_by_default` is for formats whose standard says WGS84 (GeoJSON, KML): a missing CRS there is normal;
@@ -113,13 +111,30 @@ def locate(points: Sequence[Point], rows: Sequence[int], declared: CRS | None, *
     return Located(*_texts(moved), name, issues)
 
 
-def assemble(columns: Columns, located: Located, rows: list[int], request: Request, kind: str,
-             issues: list[Issue], layer: str | None = None, lists: tuple[str, ...] = ()) -> RawTable:
+def assemble(
+    columns: Columns,
+    located: Located,
+    rows: list[int],
+    request: Request,
+    kind: str,
+    issues: list[Issue],
+    layer: str | None = None,
+    lists: tuple[str, ...] = (),
+) -> RawTable:
     """Text columns and their located points as one RawTable; geometry columns come last."""
     data = columns.padded()
     header = [*GEOMETRY_COLUMNS, *data]  # first, so a property called "longitude" is the one renamed
-    frame, header_issues = frame_of_columns(header, [located.longitude, located.latitude, *data.values()],
-                                            columns.length)
+    frame, header_issues = frame_of_columns(
+        header, [located.longitude, located.latitude, *data.values()], columns.length
+    )
     frame = frame[[*frame.columns[2:], *frame.columns[:2]]]
-    return RawTable(frame, rows, request.source, kind, layer=layer, crs=located.crs,
-                    issues=header_issues + located.issues + issues, lists=lists)
+    return RawTable(
+        frame,
+        rows,
+        request.source,
+        kind,
+        layer=layer,
+        crs=located.crs,
+        issues=header_issues + located.issues + issues,
+        lists=lists,
+    )

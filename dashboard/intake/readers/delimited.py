@@ -83,7 +83,7 @@ def garbled(text: str) -> str | None:
     if sum(len(found.group()) for found in suspects) < GARBLED_SHARE * foreign:
         return None
     start = suspects[0].start()
-    line = text[text.rfind("\n", 0, start) + 1:start + 40].split("\n")[0].strip()
+    line = text[text.rfind("\n", 0, start) + 1 : start + 40].split("\n")[0].strip()
     return line[:60]
 
 
@@ -108,8 +108,9 @@ def detect_encoding(data: bytes, source: str = "") -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise IntakeError(source, "readers.hostile.encoding_unknown", utf8_position=utf8_position,
-                          position=error.start) from None
+        raise IntakeError(
+            source, "readers.hostile.encoding_unknown", utf8_position=utf8_position, position=error.start
+        ) from None
     sample = garbled(text)
     if sample is not None:
         raise IntakeError(source, "readers.hostile.encoding_garbled", example=sample)
@@ -224,8 +225,7 @@ def parse(text: str, delimiter: str, source: str, offset: int = 0, limits: Limit
             continue
         if record is not None:
             record = _trimmed(record, width)
-        problem = (Issue(start, None, reason, {"row": start}, REJECT) if reason
-                   else _record_issue(record, width, start))
+        problem = Issue(start, None, reason, {"row": start}, REJECT) if reason else _record_issue(record, width, start)
         if problem:
             parsed.reject(start, problem)
         else:
@@ -240,7 +240,7 @@ def read_csv(path: Path, request: Request) -> RawTable:
     delimiter, offset = request.delimiter, 0
     excel = EXCEL_SEP.match(text)
     if excel:
-        text, offset = text[excel.end():], 1
+        text, offset = text[excel.end() :], 1
         delimiter = delimiter or excel.group(1)
     if not text or text.isspace():
         raise IntakeError(request.source, "readers.empty")
@@ -251,5 +251,12 @@ def read_csv(path: Path, request: Request) -> RawTable:
     frame, header_issues = build_frame(parsed.header, parsed.records)
     frame, repeat_issues = only_submissions(frame, request.source)
     frame, repaired = repair(frame, parsed.rows) if has_nul else (frame, [])
-    return RawTable(frame, parsed.rows, request.source, "csv", encoding=encoding, delimiter=delimiter,
-                    issues=header_issues + repeat_issues + parsed.issues + repaired)
+    return RawTable(
+        frame,
+        parsed.rows,
+        request.source,
+        "csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        issues=header_issues + repeat_issues + parsed.issues + repaired,
+    )

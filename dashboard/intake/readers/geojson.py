@@ -40,7 +40,7 @@ def _declared_crs(document: dict, request: Request) -> CRS | None:
 def _checked_type(kind: object, source: str) -> None:
     """Refuse a document whose type is neither a FeatureCollection nor a Feature."""
     if kind not in ("FeatureCollection", "Feature"):
-        raise IntakeError(source, "readers.geojson.not_features", start=f"\"type\": \"{str(kind)[:30]}\"")
+        raise IntakeError(source, "readers.geojson.not_features", start=f'"type": "{str(kind)[:30]}"')
 
 
 def _document(members: dict[str, Decoded]) -> Decoded:
@@ -75,8 +75,9 @@ def read_geojson(path: Path, request: Request) -> RawTable:
     declared = _declared_crs(document, request)
     rows = list(range(1, collected.columns.length + 1))
     located = locate(collected.points, rows, declared, degrees_by_default=True)
-    table = assemble(collected.columns, located, rows, request, "geojson", collected.issues,
-                     lists=tuple(collected.lists))
+    table = assemble(
+        collected.columns, located, rows, request, "geojson", collected.issues, lists=tuple(collected.lists)
+    )
     if not escaped:
         return table
     frame, repaired = repair(table.frame, rows)

@@ -61,8 +61,10 @@ def _feature(decoded: Decoded, row: int) -> tuple[dict[str, object], Point, list
         return {}, None, [Issue(row, None, "readers.geojson.not_feature", {"row": row}, REJECT)]
     if decoded.brackets > MAX_DEPTH and _depth(feature) > MAX_DEPTH:  # only a feature with so many brackets can
         return {}, None, [Issue(row, None, "readers.hostile.too_deep", {"row": row, "limit": MAX_DEPTH}, REJECT)]
-    issues = [Issue(row, key, "readers.geojson.duplicate_key", {"row": row, "key": key}, REJECT)
-              for key in dict.fromkeys(decoded.repeated)]
+    issues = [
+        Issue(row, key, "readers.geojson.duplicate_key", {"row": row, "key": key}, REJECT)
+        for key in dict.fromkeys(decoded.repeated)
+    ]
     properties, property_issues = _properties(feature, row)
     point, geometry_issues = feature_point(feature.get("geometry"), row)
     return properties, point, issues + property_issues + geometry_issues

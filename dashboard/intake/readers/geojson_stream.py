@@ -127,7 +127,7 @@ def parsed(text: str, source: str) -> Iterator[Decoded]:
     if start == len(text):
         raise IntakeError(source, "readers.empty")
     if text[start] == "[":  # never decoded: an array of millions of small objects would fill memory
-        raise IntakeError(source, "readers.geojson.not_features", start=text[start:start + 30])
+        raise IntakeError(source, "readers.geojson.not_features", start=text[start : start + 30])
     if text[start] != "{":  # a lone string or number: small, decoded to say what it is
         try:
             value = decoder.json.decode(text)

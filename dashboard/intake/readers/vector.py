@@ -30,8 +30,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 KML_STYLING = ("tessellate", "extrude", "visibility", "altitudeMode", "drawOrder", "icon")
 # Columns LIBKML adds that are data only when a placemark fills them.
 KML_OPTIONAL = ("id", "timestamp", "begin", "end", "snippet")
-GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
-               pyogrio.errors.GeometryError, pyogrio.errors.CRSError)
+GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+)
 # A .dbf without .cpg and without a code page byte is decoded by GDAL as Latin-1; these are what we check instead.
 DBF_ENCODINGS = (("UTF-8", "utf-8"), ("CP1252", "cp1252"))
 # GDAL's configuration is one per process: KML reads take turns while they change it.
@@ -211,7 +216,7 @@ def dbf_encoding(shp: Path) -> str | None:
     data = dbf.read_bytes()
     if len(data) < 32 or data[29] != 0:
         return None
-    body = data[int.from_bytes(data[8:10], "little"):]
+    body = data[int.from_bytes(data[8:10], "little") :]
     if body.isascii():
         return None
     for name, codec in DBF_ENCODINGS:

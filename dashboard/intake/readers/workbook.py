@@ -39,13 +39,49 @@ from dashboard.intake.readers.table import RawTable, Request
 ZERO_PADDED = re.compile(r"^0+$")
 HEADER_ROWS = 20  # where a sheet's header is looked for when only its header is wanted
 # What openpyxl raises on a broken part: it parses whatever the XML holds and trusts the indexes it finds.
-UNREADABLE = (InvalidFileException, zipfile.BadZipFile, ParseError, ValueError, KeyError, IndexError, TypeError,
-              AttributeError, OSError, EOFError, zlib.error)
+UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    ParseError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zlib.error,
+)
 ELEMENTS_PER_CELL = 8  # <c><is><r><rPr>…</rPr><t>: a rich-text cell is a handful of elements, never hundreds
 # What a row's cells and a shared string are made of (rich text included); any other element is counted apart.
-CELL_PARTS = frozenset({"c", "v", "f", "is", "t", "r", "rPr", "rPh", "phoneticPr", "b", "i", "u", "strike", "sz",
-                        "color", "rFont", "family", "scheme", "vertAlign", "charset", "outline", "shadow", "condense",
-                        "extend"})
+CELL_PARTS = frozenset(
+    {
+        "c",
+        "v",
+        "f",
+        "is",
+        "t",
+        "r",
+        "rPr",
+        "rPh",
+        "phoneticPr",
+        "b",
+        "i",
+        "u",
+        "strike",
+        "sz",
+        "color",
+        "rFont",
+        "family",
+        "scheme",
+        "vertAlign",
+        "charset",
+        "outline",
+        "shadow",
+        "condense",
+        "extend",
+    }
+)
 OTHER_ELEMENTS = 500_000  # of a part openpyxl builds whole (styles, workbook, relationships); Excel's stay far below
 STRINGS_PER_CELL = 5  # openpyxl keeps ~200 bytes per shared string: a fifth of `max_cells` stays under ~400 MB
 
@@ -120,8 +156,9 @@ class ScannedZipFile(CheckedZipFile):
         self.limits = limits
         self.scanned: set[str] = set()
 
-    def open(self, name: str | zipfile.ZipInfo, mode: str = "r", pwd: bytes | None = None, *,
-             force_zip64: bool = False) -> IO[bytes]:
+    def open(
+        self, name: str | zipfile.ZipInfo, mode: str = "r", pwd: bytes | None = None, *, force_zip64: bool = False
+    ) -> IO[bytes]:
         part = name.filename if isinstance(name, zipfile.ZipInfo) else name
         if mode == "r" and part not in self.scanned:
             with super().open(name, pwd=pwd) as stream:
@@ -197,13 +234,19 @@ def _values(cells: tuple, sheet: ReadOnlyWorksheet, limits: Limits, source: str)
     while values and values[-1] is None:
         values.pop()
     if len(values) > limits.max_columns:
-        raise IntakeError(source, "readers.hostile_archive.too_many_columns", sheet=sheet.title, count=len(values),
-                          limit=limits.max_columns)
+        raise IntakeError(
+            source,
+            "readers.hostile_archive.too_many_columns",
+            sheet=sheet.title,
+            count=len(values),
+            limit=limits.max_columns,
+        )
     return values
 
 
-def _records(sheet: ReadOnlyWorksheet, limits: Limits,
-             source: str) -> tuple[list[Cell] | None, list[list[Cell]], list[int]]:
+def _records(
+    sheet: ReadOnlyWorksheet, limits: Limits, source: str
+) -> tuple[list[Cell] | None, list[list[Cell]], list[int]]:
     """The first non-empty row as header, then every non-empty row with its sheet row number.
 
     Rows and cells are counted as they stream: past `limits.max_rows` or `limits.max_cells` the sheet is
