@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dashboard.cli.group import main
+from dashboard.cli.group import main, store_option
 from dashboard.data import demo
 from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
@@ -101,13 +101,7 @@ def assets_command() -> None:
     help="Une en un solo polígono (multipolígono) los elementos con el mismo código; queda el primer nombre.",
 )
 @click.option("--skip-empty", is_flag=True, help="Omite los elementos sin geometría (vacía o nula) y los cuenta.")
-@click.option(
-    "--store",
-    "store_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
-)
+@store_option
 @click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
 def boundaries_command(
     file: str,

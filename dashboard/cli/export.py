@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dashboard.cli.group import main
+from dashboard.cli.group import main, store_option
 from dashboard.data import files
 from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
@@ -57,13 +57,7 @@ class DownloadCode(click.ParamType):
     "--query", default="", help="El filtro, como en el enlace para compartir: 'region=PE-AYA&cultivo=quinua'."
 )
 @click.option("--chart", default="region", show_default=True, help="Gráfico del PNG (region, crop, partner, …).")
-@click.option(
-    "--store",
-    "store_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
-)
+@store_option
 def export_command(format_code: str, out: Path, lang: str, query: str, chart: str, store_file: Path | None) -> None:
     """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF o un gráfico PNG."""
     from dashboard.i18n import t

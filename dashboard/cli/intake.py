@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dashboard import auth
-from dashboard.cli.group import main
+from dashboard.cli.group import main, store_option
 from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
 from dashboard.data.refusals import CommitError
@@ -126,13 +126,7 @@ def _intake_options(command):
                 show_default=True,
                 help="Filas (o elementos) que puede tener el archivo; más se rechaza antes de leerlo entero.",
             ),
-            click.option(
-                "--store",
-                "store_file",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
-            ),
+            store_option,
             click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True),
         ]
     ):
@@ -143,7 +137,7 @@ def _intake_options(command):
 def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang):
     """The entity, the file read as a table and its mapping (printed); exit 2 if the file cannot be read."""
     from dashboard.data.contract import COMMUNITIES, INNOVATIONS
-    from dashboard.i18n import t
+    from dashboard.intake import importing
     from dashboard.intake.issues import IntakeError
 
     entity = COMMUNITIES if entity_name == "communities" else INNOVATIONS
@@ -152,16 +146,7 @@ def _prepared(file, entity_name, mapping_file, maps, encoding, delimiter, sheet,
     except IntakeError as error:
         click.echo(error.message(lang), err=True)
         raise SystemExit(EXIT_UNREADABLE) from None
-    click.echo(
-        t(
-            "manage.import.read",
-            lang,
-            rows=len(table.rows),
-            kind=table.kind,
-            flavour=table.flavour or "–",
-            encoding=table.encoding or "–",
-        )
-    )  # which encoding was used, so a wrong guess can be corrected
+    click.echo(importing.what_was_read(table, lang))
     chosen = _mapping_for(table, entity, mapping_file, maps, lang)
     _print_mapping(chosen, lang)
     return entity, table, chosen
@@ -266,7 +251,7 @@ def import_command(
 @main.command("undo")
 @click.argument("import_id")
 @click.option("--editor", "editor_name", required=True, help="Quién deshace (queda en el historial).")
-@click.option("--store", "store_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@store_option
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
 def undo_command(import_id: str, editor_name: str, store_file: Path | None, lang: str) -> None:
     """Deshace una importación o edición del historial (IMPORT_ID, p. ej. CHG-000003)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dashboard.data.contract import Entity
 from dashboard.data.store import Dataset
+from dashboard.i18n import t
 from dashboard.intake import mapping
 from dashboard.intake.mapping import Mapping
 from dashboard.intake.readers import layer_for, read_table
@@ -42,6 +43,18 @@ def read(upload: Upload, entity: Entity, options: Options) -> RawTable:
         delimiter=options.delimiter,
         sheet=options.sheet,
         layer=layer_for(upload.path, upload.name, entity.layer),
+    )
+
+
+def what_was_read(table: RawTable, lang: str) -> str:
+    """How many rows of what kind of file, in which encoding: a wrong guess can then be corrected."""
+    return t(
+        "manage.import.read",
+        lang,
+        rows=len(table.rows),
+        kind=table.kind,
+        flavour=table.flavour or "–",
+        encoding=table.encoding or "–",
     )
 
 

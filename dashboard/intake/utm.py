@@ -104,11 +104,6 @@ def zone_label(number: int, southern: bool) -> str:
     return f"{number}{'S' if southern else 'N'}"
 
 
-def zone_of(lat: float, lon: float) -> str:
-    """The UTM zone a point lies in: floor((lon + 180) / 6) + 1, with its hemisphere."""
-    return zone_label(_zone_number(lon), lat < 0)
-
-
 def _zone_number(lon: float) -> int:
     return min(max(math.floor((lon + 180) / 6) + 1, 1), 60)
 

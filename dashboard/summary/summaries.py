@@ -35,10 +35,6 @@ class Headline:
     first_year: int | None  # first and newest year documented
     newest_year: int | None
 
-    @property
-    def women_share(self) -> float | None:
-        return self.by_women / self.innovations if self.innovations else None
-
 
 @dataclass(frozen=True)
 class Summary:

@@ -1,13 +1,12 @@
 """Datos: the selected innovations as a table (public fields only), and their download in every format."""
 
-from functools import partial
-
 import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import t
 from dashboard.pack.downloads import DATA_FORMATS, PACK
 from dashboard.summary.tables import public_table
+from dashboard.views.offer import offer
 
 lang = state.language()
 chosen = state.selection()
@@ -27,14 +26,4 @@ st.subheader(t("pack.data_heading", lang))
 editor = state.editor() is not None  # editors take away the full records, names and exact points included
 st.caption(t("pack.data_caption_editor" if editor else "pack.data_caption", lang))
 for column, code in zip(st.columns(len(DATA_FORMATS)), DATA_FORMATS, strict=True):
-    download = PACK[code]
-    column.download_button(
-        download.label(lang),
-        partial(download.make, chosen, lang, editor),
-        file_name=download.filename(lang),
-        mime=download.mime,
-        key=f"download_{code}",
-        on_click="ignore",
-        icon=":material/download:",
-        width="stretch",
-    )
+    offer(column, PACK[code], chosen, lang, key=f"download_{code}", editor=editor)

@@ -133,16 +133,7 @@ def _read_and_check(upload, entity, options: Options, lang: str):
     """Read the upload, map its columns and check every row; shows the report, returns it and its recheck."""
     kept = _uploaded(upload)
     table = importing.read(kept, entity, options)
-    st.caption(
-        t(
-            "manage.import.read",
-            lang,
-            rows=len(table.rows),
-            kind=table.kind,
-            flavour=table.flavour or "–",
-            encoding=table.encoding or "–",
-        )
-    )
+    st.caption(importing.what_was_read(table, lang))
     chosen = _mapping(table, entity, lang)
     report = _checked(table, chosen, entity, options, kept.digest)
     _show_report(report, lang)

@@ -13,6 +13,7 @@ from dashboard.summary.charts import CHARTS, PICK, summary_chart
 from dashboard.summary.figures import HEADLINE, shown_figure
 from dashboard.summary.narrative import paragraph
 from dashboard.summary.summaries import summarise
+from dashboard.views.offer import offer
 
 lang = state.language()
 chosen = state.selection()
@@ -48,27 +49,7 @@ st.subheader(t("pack.meeting_heading", lang))
 st.caption(t("pack.meeting_caption", lang))
 brief, html_map, chart_column = st.columns(3, vertical_alignment="bottom")
 for column, code in ((brief, "pdf"), (html_map, "html")):
-    download = PACK[code]
-    column.download_button(
-        download.label(lang),
-        partial(download.make, chosen, lang),
-        file_name=download.filename(lang),
-        mime=download.mime,
-        key=f"download_{code}",
-        on_click="ignore",
-        icon=":material/download:",
-        width="stretch",
-    )
+    offer(column, PACK[code], chosen, lang, key=f"download_{code}")
 with chart_column:
     name = st.selectbox(t("pack.chart", lang), names, key="png_chart", format_func=lambda n: t(f"summary.by_{n}", lang))
-    png = ChartPng(name)
-    st.download_button(
-        png.label(lang),
-        partial(png.make, chosen, lang),
-        file_name=png.filename(lang),
-        mime=png.mime,
-        key="download_png",
-        on_click="ignore",
-        icon=":material/image:",
-        width="stretch",
-    )
+    offer(st, ChartPng(name), chosen, lang, key="download_png", icon=":material/image:")

@@ -169,7 +169,6 @@ def test_headline_counts_distinct_communities_regions_and_partners(data, index):
         "first_year": 2008,
         "newest_year": 2022,
     }
-    assert everything.women_share == pytest.approx(2 / 6)
     ayacucho = summarise(index, _keep(data, index, Filters(regions=("PE-AYA",)))).headline
     assert _figures(ayacucho) == {
         "innovations": 3,
@@ -192,7 +191,6 @@ def test_headline_counts_distinct_communities_regions_and_partners(data, index):
         "first_year": None,
         "newest_year": None,
     }
-    assert nothing.women_share is None
 
 
 @pytest.mark.parametrize(

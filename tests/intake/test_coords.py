@@ -25,7 +25,13 @@ from dashboard.intake.coords import (
     swapped,
 )
 from dashboard.intake.issues import FLAG, REJECT
-from dashboard.intake.utm import REGION_EXTENTS, check_zone, expected_utm_zones, from_utm, parse_zone, zone_of
+from dashboard.intake.utm import REGION_EXTENTS, check_zone, expected_utm_zones, from_utm, parse_zone, zone_label
+
+
+def zone_of(lat: float, lon: float) -> str:
+    """The UTM zone a point lies in, worked out here the long way: floor((lon + 180) / 6) + 1."""
+    return zone_label(int((lon + 180) // 6) + 1, lat < 0)
+
 
 HUAMANGA = (-13.16, -74.22)  # Ayacucho, Peru: 18S
 CUSCO = (-13.52, -71.97)  # Cusco, Peru: 19S
