@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.data import drafts, history
-from dashboard.data.boundaries import restore_levels, same_levels, with_boundaries
+from dashboard.data.boundaries.levels import restore_levels, same_levels, with_boundaries
 from dashboard.data.changes import Changes, Key, Source
 from dashboard.data.contract import ENTITIES
 from dashboard.data.history import IMPORTS, RECORDS, TRASH

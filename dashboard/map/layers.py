@@ -17,7 +17,7 @@ import pandas as pd
 from folium.plugins import HeatMap
 
 from dashboard import palette
-from dashboard.data.boundaries import count_by_boundary
+from dashboard.data.boundaries.counts import count_by_boundary
 from dashboard.data.store import Dataset
 from dashboard.data.vocab import BOUNDARY_LEVEL, DOMAIN, region_label
 from dashboard.filtering.selection import Selection

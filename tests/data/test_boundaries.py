@@ -19,14 +19,10 @@ from dashboard import address
 from dashboard.cli import main
 from dashboard.data import store
 from dashboard.data.backend import open_store
-from dashboard.data.boundaries import (
-    BoundaryProblems,
-    Problem,
-    count_by_boundary,
-    read_boundaries,
-    read_boundary_file,
-    with_boundaries,
-)
+from dashboard.data.boundaries import read_boundaries, read_boundary_file
+from dashboard.data.boundaries.counts import count_by_boundary
+from dashboard.data.boundaries.levels import with_boundaries
+from dashboard.data.boundaries.problems import BoundaryProblems, Problem
 from dashboard.data.changes import Source
 from dashboard.data.conform import ContractError
 from dashboard.data.privacy import public_points

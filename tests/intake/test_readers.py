@@ -506,6 +506,7 @@ def test_every_reason_the_readers_give_is_in_both_catalogues():
         *Path("dashboard/intake/readers").glob("*.py"),
         Path("dashboard/intake/limits.py"),
         Path("dashboard/intake/forms.py"),
+        Path("dashboard/intake/submissions.py"),
     ]
     keys = {key for path in sources for key in re.findall(r'"(readers\.[\w.]+)"', path.read_text())}
     assert len(keys) > 40

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from dashboard.cli import main
 from dashboard.data import demo, store
-from dashboard.data.boundaries import with_boundaries
+from dashboard.data.boundaries.levels import with_boundaries
 from dashboard.data.contract import CRS
 from dashboard.i18n import t
 from dashboard.map.layers import outside_boundaries

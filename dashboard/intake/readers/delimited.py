@@ -8,7 +8,7 @@ Records with broken quoting are rejected the same way. Empty lines are not recor
 One exception: a record one field longer than the header whose last field is empty ("1;2;3;" under
 "a;b;c", as KoboToolbox's legacy CSV writes every row) is read without that field; nothing moves.
 A form definition or a repeat group's table is refused, and repeat columns are left out with a flag
-(`forms.only_submissions`).
+(`submissions.only_submissions`).
 
 Nothing is changed in silence. A NUL inside a cell (a broken export) is removed and the row flagged, so
 "Pru\\0eba" is stored as "Prueba", not cut to "Pru" by the database. Text that is neither UTF-8 nor plausible
@@ -27,11 +27,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.intake.forms import only_submissions
 from dashboard.intake.issues import REJECT, IntakeError, Issue
 from dashboard.intake.limits import DEFAULT_LIMITS, Limits
 from dashboard.intake.readers.cells import build_frame, repair
 from dashboard.intake.readers.table import RawTable, Request
+from dashboard.intake.submissions import only_submissions
 
 DELIMITERS = (",", ";", "\t", "|")
 # Byte order marks, longest first: UTF-32 LE starts with the UTF-16 LE mark.

