@@ -21,7 +21,7 @@ import pandas as pd
 
 from dashboard.data import demo
 from dashboard.data.backend import open_store
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 
 ROWS = (2_000, 20_000, 200_000)
 HEADER = [

@@ -37,7 +37,7 @@ from benchmarks.timing import median_seconds
 from dashboard import state
 from dashboard.data import demo
 from dashboard.data.backend import open_store
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import DOMAIN
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters

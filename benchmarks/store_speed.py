@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.timing import median_seconds
-from dashboard.data import demo, store
+from dashboard.data import demo
 from dashboard.data.backend import open_store
 from dashboard.data.conform import lists_by_owner
+from dashboard.data.dataset import layers_of
 
 
 def _naive_lists(owners, values, ids) -> list[list[str]]:
@@ -31,7 +32,7 @@ def run(sizes: list[int], repeat: int) -> list[dict]:
             atlas = open_store(path)
             write_s = median_seconds(lambda d=dataset, a=atlas: a.create(d), repeat)
             load_s = median_seconds(lambda a=atlas: a.load(), repeat)
-            links = dict(store.layers_of(dataset))["innovation_partners"]  # the link table every store holds
+            links = dict(layers_of(dataset))["innovation_partners"]  # the link table every store holds
             owners = links["innovation_id"].to_numpy(object)
             values = links["partner_id"].to_numpy(object)
             ids = dataset.innovations["innovation_id"].to_numpy(object)

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import address, auth
 from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters
 from dashboard.filtering.index import FilterIndex

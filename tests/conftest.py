@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from dashboard.data import demo, store
+from dashboard.data.dataset import Dataset
 
 
 @pytest.fixture(scope="session")
-def small_dataset() -> store.Dataset:
+def small_dataset() -> Dataset:
     """80 illustrative innovations over the curated communities (seed 11)."""
     return demo.build(80, seed=11)
 
@@ -34,7 +35,7 @@ def atlas(small_store, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def data() -> store.Dataset:
+def data() -> Dataset:
     """The six hand-made innovations whose figures the tests count by hand (tests/handmade.py)."""
     from tests.handmade import handmade_dataset
 

@@ -7,7 +7,7 @@ import shapely
 
 from dashboard.data.conform import conform_layer
 from dashboard.data.contract import COMMUNITIES, INNOVATIONS, PARTNERS
-from dashboard.data.store import Dataset, assemble
+from dashboard.data.dataset import Dataset, assemble
 
 PARTNER_NAMES = {"cedap": "CEDAP", "aba": "ABA", "wn": "WN"}
 

@@ -218,7 +218,7 @@ def import_command(
     import hashlib
 
     from dashboard.data.changes import Source
-    from dashboard.data.store import is_illustrative
+    from dashboard.data.dataset import is_illustrative
     from dashboard.i18n import t
     from dashboard.intake.commit import commit_checked
 

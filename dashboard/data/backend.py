@@ -21,7 +21,7 @@ import pandas as pd
 
 from dashboard.data.changes import Changes, Source
 from dashboard.data.conform import ContractError
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.paths import store_path
 
 # A planned write: run on the store as it is once its lock is held, it says what to write and where it came

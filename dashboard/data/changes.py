@@ -13,7 +13,7 @@ Key = tuple[str, str]  # (layer, record id), e.g. ("innovations", "INN-000123")
 class Changes:
     """Rows to add, rows to replace and records to delete, per layer ("partners", "communities", "innovations").
 
-    Frames are shaped like the store's own (`store.Dataset` frames: contract columns, list
+    Frames are shaped like the store's own (`Dataset` frames: contract columns, list
     columns as Python lists, EPSG:4326 points). An added row whose id is missing gets a new id
     when it is committed. `seen` holds the revision each updated or deleted record had when the
     user saw it: if the store has moved on since, the commit is refused as a conflict.

@@ -20,6 +20,7 @@ from dashboard.data import drafts, history
 from dashboard.data.boundaries.levels import restore_levels, same_levels, with_boundaries
 from dashboard.data.changes import Changes, Key, Source
 from dashboard.data.contract import ENTITIES
+from dashboard.data.dataset import Dataset
 from dashboard.data.history import IMPORTS, RECORDS, TRASH
 from dashboard.data.refusals import (
     LAYERS,
@@ -30,7 +31,6 @@ from dashboard.data.refusals import (
     refuse_unknown_layers,
     undoable,
 )
-from dashboard.data.store import Dataset
 
 BOUNDARIES_KIND = "boundaries"  # audit kind of a boundaries change; it touches ("boundaries", level)
 RESTORE_KIND = "restore_backup"  # audit kind of a whole store brought back from one of its backups

@@ -20,9 +20,9 @@ from dashboard.data import history
 from dashboard.data.changes import Changes, Key
 from dashboard.data.conform import ContractError, conform_layer
 from dashboard.data.contract import CRS, ENTITIES, Entity
+from dashboard.data.dataset import Dataset, assemble
 from dashboard.data.history import TRASH
 from dashboard.data.numbering import Numbering
-from dashboard.data.store import Dataset, assemble
 
 
 @dataclass

@@ -22,9 +22,9 @@ from dashboard.data import backup_files, commits, history, store
 from dashboard.data.backend import Backup, Plan
 from dashboard.data.changes import Changes, Source
 from dashboard.data.conform import ContractError
+from dashboard.data.dataset import Dataset
 from dashboard.data.history import IMPORTS, TRASH
 from dashboard.data.refusals import CommitError, refuse_unknown_layers
-from dashboard.data.store import Dataset
 
 LOCK_TIMEOUT = 60.0  # seconds a write waits for another importer or editor to finish
 KEEP_BACKUPS = 10  # backups kept beside the store; the oldest go first

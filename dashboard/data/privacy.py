@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.contract import CRS
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 
 DISTRICT = ["region", "province", "district"]
 

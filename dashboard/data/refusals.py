@@ -11,8 +11,8 @@ import pandas as pd
 from dashboard.data import drafts, history
 from dashboard.data.changes import Changes, Key
 from dashboard.data.contract import ENTITIES
+from dashboard.data.dataset import Dataset
 from dashboard.data.history import RECORDS, TRASH
-from dashboard.data.store import Dataset
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 
 LAYERS = {entity.layer: entity for entity in ENTITIES}

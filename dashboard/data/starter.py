@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard.data import demo
 from dashboard.data.conform import conform_layer
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
-from dashboard.data.store import Dataset, assemble
+from dashboard.data.dataset import Dataset, assemble
 
 
 def empty_layer(entity: Entity) -> gpd.GeoDataFrame:

@@ -23,7 +23,7 @@ import pandas as pd
 from dashboard.data.vocab import COUNTRIES, Vocabulary, country_label, region_label, regions, vocabulary_of
 
 if TYPE_CHECKING:
-    from dashboard.data.store import Dataset
+    from dashboard.data.dataset import Dataset
     from dashboard.filtering.filters import Filters
     from dashboard.filtering.index import FilterIndex
 

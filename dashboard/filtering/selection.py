@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 
 from dashboard.data.contract import CRS
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
 

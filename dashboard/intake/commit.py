@@ -12,8 +12,8 @@ from datetime import datetime
 
 from dashboard.data.backend import AtlasStore, open_store
 from dashboard.data.changes import Changes, Source
+from dashboard.data.dataset import Dataset
 from dashboard.data.refusals import CommitError
-from dashboard.data.store import Dataset
 from dashboard.intake.report import Report
 
 

@@ -10,8 +10,8 @@ from dashboard.data import history
 from dashboard.data.backend import AtlasStore, open_store
 from dashboard.data.changes import Changes, Source
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, Entity
+from dashboard.data.dataset import Dataset
 from dashboard.data.refusals import CommitError
-from dashboard.data.store import Dataset
 from dashboard.i18n import t
 from dashboard.intake import coords
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.data.contract import Entity
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.i18n import t
 from dashboard.intake import mapping
 from dashboard.intake.mapping import Mapping

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.contract import Entity
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.intake.issues import Issue
 from dashboard.intake.mapping import fold
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.data.changes import Changes, Key
 from dashboard.data.contract import CRS, Entity
-from dashboard.data.store import Dataset
-from dashboard.intake.changes import Changes, Key
+from dashboard.data.dataset import Dataset
 from dashboard.intake.issues import Issue
 from dashboard.intake.report import NEW, REJECTED, UPDATE, Report, RowResult
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from dashboard.data.contract import EARLIEST_YEAR, Entity, Field
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import COUNTRIES, country_label, regions
 from dashboard.intake import values
 from dashboard.intake.issues import FLAG, Issue

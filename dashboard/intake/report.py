@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.data.changes import Changes
 from dashboard.i18n import t
-from dashboard.intake.changes import Changes
 from dashboard.intake.issues import Issue, shown_field
 from dashboard.pack.exports import neutralised
 

@@ -9,8 +9,8 @@ import geopandas as gpd
 import shapely
 
 from dashboard.data.contract import Entity
+from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import district_centroids
-from dashboard.data.store import Dataset
 from dashboard.intake import coords
 from dashboard.intake.comparison import plain
 from dashboard.intake.matching import Matcher

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.data.contract import INNOVATIONS, Entity
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.intake import coords
 from dashboard.intake.comparison import merged, same_record
 from dashboard.intake.duplicates import EarlierRows, identity_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import shown_name
-from dashboard.data.store import Dataset
 from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, region_label
 from dashboard.i18n import t
 

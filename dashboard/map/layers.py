@@ -18,7 +18,7 @@ from folium.plugins import HeatMap
 
 from dashboard import palette
 from dashboard.data.boundaries.counts import count_by_boundary
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import BOUNDARY_LEVEL, DOMAIN, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t

@@ -13,8 +13,8 @@ from typing import ClassVar
 
 import vl_convert
 
+from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import public_view
-from dashboard.data.store import Dataset
 from dashboard.filtering.filters import describe
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t

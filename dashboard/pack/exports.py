@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dashboard import palette
 from dashboard.data import store
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import CROP, DOMAIN, LIVESTOCK, LOCATION_SHOWN, PID_STAGE, Vocabulary, region_label
 from dashboard.i18n import t
 

@@ -22,7 +22,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from dashboard import palette
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t

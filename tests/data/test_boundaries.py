@@ -25,6 +25,7 @@ from dashboard.data.boundaries.levels import with_boundaries
 from dashboard.data.boundaries.problems import BoundaryProblems, Problem
 from dashboard.data.changes import Source
 from dashboard.data.conform import ContractError
+from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import public_points
 from dashboard.data.vocab import region_label
 from dashboard.filtering.filters import Filters
@@ -453,7 +454,7 @@ def test_cli_refuses_the_whole_file_then_imports_it_with_skip_empty_and_dissolve
     assert set(stored.geom_type) == {"MultiPolygon"}
 
 
-def _region_boxes(data: store.Dataset) -> gpd.GeoDataFrame:
+def _region_boxes(data: Dataset) -> gpd.GeoDataFrame:
     """The contract's region boundaries: a box per Peruvian region around its communities."""
     boxes = region_boxes(data)
     boxes = boxes[boxes["ISO"].str.startswith("PE-")]
@@ -493,7 +494,7 @@ def test_a_boundaries_change_is_in_the_history_and_undo_brings_back_the_previous
     assert open_store(atlas).history()["kind"].tolist() == ["undo", "undo", "boundaries", "boundaries"]
 
 
-def _province_patches(data: store.Dataset) -> gpd.GeoDataFrame:
+def _province_patches(data: Dataset) -> gpd.GeoDataFrame:
     """Ayacucho's provinces only: small disjoint squares around each of their communities."""
     communities = data.communities[data.communities["region"] == "PE-AYA"]
     squares = gpd.GeoSeries(

@@ -15,6 +15,7 @@ from geopandas.testing import assert_geodataframe_equal
 from dashboard.data import store
 from dashboard.data.conform import ContractError
 from dashboard.data.contract import ENTITIES
+from dashboard.data.dataset import Dataset
 from dashboard.paths import STORE_ENV, store_path
 
 
@@ -151,7 +152,7 @@ def test_interrupted_write_leaves_the_previous_store_intact(small_dataset, small
     target = tmp_path / "atlas.gpkg"
     shutil.copy(small_store, target)
     before = target.read_bytes()
-    smaller = store.Dataset(
+    smaller = Dataset(
         small_dataset.partners,
         small_dataset.communities,
         small_dataset.innovations.head(5),
@@ -177,8 +178,7 @@ def test_a_write_that_fails_verification_replaces_nothing(small_dataset, small_s
     broken.loc[broken.index[0], "community_id"] = "NO-EXISTE"
     with pytest.raises(ContractError, match="NO-EXISTE"):
         store.write(
-            store.Dataset(small_dataset.partners, small_dataset.communities, broken, dict(small_dataset.metadata)),
-            target,
+            Dataset(small_dataset.partners, small_dataset.communities, broken, dict(small_dataset.metadata)), target
         )
     assert target.read_bytes() == before
 

@@ -21,8 +21,8 @@ from dashboard.data.backend import AtlasStore, Backup, open_store
 from dashboard.data.changes import Changes, Source
 from dashboard.data.conform import ContractError
 from dashboard.data.contract import ENTITIES
+from dashboard.data.dataset import Dataset
 from dashboard.data.refusals import CommitError, ConflictError
-from dashboard.data.store import Dataset
 from dashboard.paths import STORE_ENV
 from tests.handmade import handmade_dataset
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from dashboard.cli import main
 from dashboard.data import store
 from dashboard.data.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data.dataset import assemble
 from dashboard.i18n import t
 from dashboard.intake import mapping
 from dashboard.intake.matching import natural_key
@@ -142,7 +143,7 @@ def test_a_keyless_row_updates_its_record_found_by_natural_key(tmp_path, small_d
 def test_a_natural_key_shared_by_two_stored_records_is_refused_naming_both(tmp_path, small_dataset):
     frame = small_dataset.communities
     twin = frame.iloc[[0]].assign(community_id="PE-XXX-999", district="Otro distrito")
-    data = store.assemble(
+    data = assemble(
         small_dataset.partners,
         pd.concat([frame, twin], ignore_index=True),
         small_dataset.innovations,

@@ -13,6 +13,7 @@ import pypdfium2
 import pytest
 
 from dashboard.data import store
+from dashboard.data.dataset import Dataset
 from dashboard.filtering.filters import Filters, describe, mask
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
@@ -31,7 +32,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 PNG = b"\x89PNG"
 
 
-def _selection(data: store.Dataset, filters: Filters, names: dict[str, str]) -> Selection:
+def _selection(data: Dataset, filters: Filters, names: dict[str, str]) -> Selection:
     index = FilterIndex.build(data.innovations, data.communities)
     keep = mask(data.innovations, index, filters)
     return Selection(data=data, index=index, filters=filters, keep=keep, partner_names=names)

@@ -14,8 +14,8 @@ import pyogrio
 import pytest
 
 from dashboard.data import store
+from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import public_view
-from dashboard.data.store import Dataset
 from dashboard.pack import exports
 from dashboard.pack.downloads import DATA_FORMATS, PACK
 from dashboard.pack.exports import neutralised

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from dashboard.cli import main
 from dashboard.data import store
+from dashboard.data.dataset import Dataset
 from dashboard.filtering.filters import Filters
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
@@ -34,7 +35,7 @@ SIGNATURES = {
 }
 
 
-def _everything(data: store.Dataset) -> Selection:
+def _everything(data: Dataset) -> Selection:
     return Selection.of(data, FilterIndex.build(data.innovations, data.communities), Filters())
 
 

@@ -11,6 +11,7 @@ from dashboard.cli import main
 from dashboard.data import demo, store
 from dashboard.data.boundaries.levels import with_boundaries
 from dashboard.data.contract import CRS
+from dashboard.data.dataset import Dataset
 from dashboard.i18n import t
 from dashboard.map.layers import outside_boundaries
 from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers, watched_page
@@ -18,7 +19,7 @@ from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers, watched_
 pytestmark = pytest.mark.browser
 
 
-def _boundaries(data: store.Dataset) -> gpd.GeoDataFrame:
+def _boundaries(data: Dataset) -> gpd.GeoDataFrame:
     """A polygon around the communities of each region, and of every other province: some records fall outside."""
     parts = []
     for level, column in (("region", "region"), ("province", "province")):

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from dashboard.data.contract import CRS
-from dashboard.data.store import Dataset
+from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import BOUNDARY_LEVEL
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from dashboard.data.dataset import Dataset, assemble
 from dashboard.data.demo.innovations import LAST_YEAR, build_innovations
 from dashboard.data.demo.places import build_communities, build_partners
 from dashboard.data.demo.sources import Sources, read_sources
-from dashboard.data.store import Dataset, assemble
 
 DEMO_SEED = 2018
 DEMO_INNOVATIONS = 300
