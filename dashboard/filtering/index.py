@@ -57,6 +57,11 @@ class FilterIndex:
     year: np.ndarray  # year documented of each innovation, MISSING_YEAR when unknown
     coded: dict[str, tuple[np.ndarray, pd.Index]]  # coded column -> (code per innovation, -1: none; values)
 
+    def __post_init__(self) -> None:
+        # the index is cached and shared by every session: its arrays are made read-only, so no one patches it
+        for value in _arrays(vars(self)):
+            value.setflags(write=False)
+
     @classmethod
     def build(cls, innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> FilterIndex:
         links, patterns = {}, {}
@@ -102,9 +107,20 @@ class FilterIndex:
         )
 
 
+def _arrays(value: object) -> list[np.ndarray]:
+    """Every numpy array inside `value` (a dict, tuple or list of them, nested)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, tuple | list):
+        return [array for item in value for array in _arrays(item)]
+    return []
+
+
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """The category code of each value of a categorical column (-1: none), and the categories."""
-    return column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
+    return column.cat.codes.to_numpy().copy(), pd.Index(column.cat.categories)  # a copy: the frame stays writable
 
 
 def _axis(column: pd.Series) -> tuple[np.ndarray, pd.Index]:

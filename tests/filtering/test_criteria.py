@@ -109,3 +109,10 @@ def test_a_new_criterion_gets_its_sidebar_widget_and_filters_every_page(kinds_st
     assert any(f"{social} de {len(innovations)} innovaciones" in m.value for m in at.markdown)
     assert any("Innovaciones de tipo socio\\-institucional" in m.value for m in at.markdown)  # escaped Markdown
     assert at.query_params["tipo"] == "socio_institutional"
+
+
+def test_the_cached_index_cannot_be_patched(small_dataset):
+    index = FilterIndex.build(small_dataset.innovations, small_dataset.communities)
+    for array in (index.x, index.year, index.community, index.patterns["crops"][1], index.coded["domain"][0]):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = array[0]
