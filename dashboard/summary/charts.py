@@ -135,7 +135,8 @@ def years_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt
             ],
         )
         .add_params(pick)
-        .properties(height=280)
+        # only the width follows the page: fitting the height too would let the legend below squeeze the bars away
+        .properties(height=280, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
 
 
