@@ -46,6 +46,7 @@ if not chosen.keep.any():
 map_column, side_column = st.columns([3, 1])
 centre, zoom = mapframe.start_view(basemap)
 base, new = mapframe.base_map(basemap, lang, centre, zoom)
+fitted = mapframe.fitted_view(chosen)  # after every filter change the map frames the selection
 with map_column:
     st_folium(
         base,
@@ -53,6 +54,8 @@ with map_column:
         height=600,
         render=new,
         use_container_width=True,
+        center=fitted[0],
+        zoom=fitted[1],
         feature_group_to_add=build_layers(layers, chosen, lang, level),
         returned_objects=mapframe.map_events(in_view),
         on_change=mapframe.on_map_change,

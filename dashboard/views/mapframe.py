@@ -5,9 +5,29 @@ import folium
 import streamlit as st
 
 from dashboard import address, state
+from dashboard.filtering.selection import Selection
 from dashboard.map import maps
+from dashboard.map.view import fit
 
 _START_BASEMAP = "map_start_basemap"
+_FITTED = "map_fitted"  # the filter the map was last fitted to, and the centre and zoom it got
+
+
+def fitted_view(chosen: Selection, key: str = _FITTED) -> tuple[tuple[float, float] | None, int | None]:
+    """Centre and zoom that show the selected innovations, refitted whenever the filter changes.
+
+    Panning with "only what is in view" on changes only the bounds, which never refits; the first
+    view of a session is the link's own when the link carries one.
+    """
+    wanted = chosen.filters.replaced(bounds=None)
+    last = st.session_state.get(key)
+    if last is not None and last[0] == wanted:
+        return last[1]
+    linked = st.session_state.get(state.START_VIEW, (None, None))
+    rows = chosen.rows
+    view = linked if last is None and linked[0] is not None else fit(chosen.index.y[rows], chosen.index.x[rows])
+    st.session_state[key] = (wanted, view or (None, None))
+    return st.session_state[key][1]
 
 
 def start_view(basemap: str) -> tuple[tuple[float, float] | None, int | None]:

@@ -44,12 +44,15 @@ for column, name in zip(st.columns(len(PRESENTED)), PRESENTED, strict=True):
 map_column, charts_column = st.columns([3, 2])
 with map_column:
     base, new = mapframe.base_map("outlines", lang, None, None)
+    fitted = mapframe.fitted_view(chosen, "present_fitted")
     st_folium(
         base,
         key="present_map",
         height=430,
         render=new,
         use_container_width=True,
+        center=fitted[0],
+        zoom=fitted[1],
         feature_group_to_add=build_layers(PRESENTED_LAYERS, chosen, lang),
         returned_objects=[],
     )

@@ -331,3 +331,29 @@ def test_presentation_mode_fits_a_projector(chromium, server, watch):
     page.wait_for_selector("[data-testid=stSidebar]")
     context.close()
     assert watch.outside == [] and watch.dialogs == []
+
+
+def _view(frame) -> tuple[int, float, float]:
+    """The Leaflet map's zoom and centre, once it has settled."""
+    frame.wait_for_function("() => window.map && !window.map._animatingZoom")
+    return frame.evaluate("() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
+
+
+def test_the_map_frames_the_selection_and_a_link_keeps_its_own_view(page, server, browser_data):
+    _, data = browser_data
+    innovations = data.innovations
+    ayacucho = innovations[(innovations["region"] == "PE-AYA")]
+    assert (innovations["region"] == "PE-PUN").any()
+    _open(page, f"{server.url}/?region=PE-AYA")
+    frame = _map(page)
+    frame.wait_for_function("() => window.map && window.map.getZoom() > 5")  # no longer the three countries
+    zoom, lat, lon = _view(frame)
+    points = data.communities.set_index("community_id").loc[ayacucho["community_id"]].geometry
+    assert zoom >= 6
+    assert points.y.min() <= lat <= points.y.max() and points.x.min() <= lon <= points.x.max()
+    page.screenshot(path=ARTIFACTS / "mapa-ayacucho.png")
+    _choose(page, "Región", "Puno")  # a second region: the map widens to hold both
+    _map(page).wait_for_function("z => window.map.getZoom() < z", arg=zoom)
+    _open(page, f"{server.url}/?region=PE-AYA&lat=-9.5&lon=-75&zoom=5")  # a link with its own view keeps it
+    zoom, lat, lon = _view(_map(page))
+    assert (zoom, round(lat, 1), round(lon, 1)) == (5, -9.5, -75.0)
