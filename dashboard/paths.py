@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 GEODATA = ROOT / "geodata"
 SOURCES = GEODATA / "sources"
+CONTEXT_SOURCES = GEODATA / "context-sources"  # the open boundary and town files the map's context is derived from
 DEMO_STORE = GEODATA / "atlas.gpkg"
 STATIC = PACKAGE / "static"  # served at /app/static/ (next to app.py, as Streamlit requires)
 OUTLINES = STATIC / "countries.geojson"  # the offline basemap, fetched by the map from the app
