@@ -63,3 +63,10 @@ GRID = "#DDDDDD"  # chart axes and grid lines
 NO_DATA = "#777777"  # "no data" in an empty chart
 GREY_TEXT = "#666666"  # small print in the brief: dates, captions, the footer
 PALE_FILL = "#F1EEE6"  # behind the brief's headline figures
+
+# The offline map's context: first-level regions and Peru's provinces under the data, towns named by rank.
+REGION_LINE = {"color": OUTLINE, "weight": 1.3, "opacity": 0.9, "fill": False}
+APPROXIMATE_LINE = {**REGION_LINE, "dashArray": "4 4"}  # a unit whose outline is rough (Galápagos)
+PROVINCE_LINE = {"color": OUTLINE, "weight": 0.6, "opacity": 0.7, "dashArray": "3 3", "fill": False}
+TOWN_TEXT = "#3b2a1a"  # dark brown on the sand-coloured land: readable on a washed-out projector
+TOWN_HALO = "#fbf8f2"  # a halo of the land colour keeps a name readable across lines and points

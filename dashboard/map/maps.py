@@ -21,6 +21,7 @@ from dashboard import palette
 from dashboard.data.vocab import DOMAIN
 from dashboard.i18n import t
 from dashboard.map import pointcodec
+from dashboard.map.context import Context
 from dashboard.map.offline import serve_locally
 
 # Default view: the Andes from Ecuador to Bolivia.
@@ -148,6 +149,8 @@ def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None,
     folium.map.CustomPane(BACKGROUND_PANE, z_index=250).add_to(fmap)
     style = palette.OUTLINE_OVER_TILES if tiles else palette.OUTLINE_STYLE
     drawn = Outlines(style, pane=BACKGROUND_PANE).add_to(fmap)
+    if not tiles:  # tiles carry their own boundaries and names; the offline background gets them from the app
+        Context(pane=BACKGROUND_PANE).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
     Draw(

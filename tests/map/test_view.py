@@ -48,3 +48,14 @@ def test_papa_nativa_in_ayacucho_is_framed_on_its_communities(small_dataset):
     assert zoom >= 6 and MIN_ZOOM <= zoom <= MAX_ZOOM  # no longer the three-country view
     assert -16 < centre[0] < -12 and -76 < centre[1] < -72  # inside Ayacucho
     assert _visible(index.y[rows], index.x[rows], centre, zoom)
+
+
+def test_the_offline_background_fetches_its_context_and_tiles_do_not():
+    from dashboard.map.maps import base_map
+
+    offline = base_map("outlines", "es").get_root().render()
+    for name in ("regions.geojson", "provinces_pe.geojson", "towns.geojson"):
+        assert name in offline
+    assert "createTextNode(f.properties.name)" in offline  # town names are text, never markup
+    assert "OpenStreetMap contributors" in offline and "INEI 2007" in offline  # the sources are credited
+    assert "towns.geojson" not in base_map("osm", "es").get_root().render()

@@ -357,3 +357,19 @@ def test_the_map_frames_the_selection_and_a_link_keeps_its_own_view(page, server
     _open(page, f"{server.url}/?region=PE-AYA&lat=-9.5&lon=-75&zoom=5")  # a link with its own view keeps it
     zoom, lat, lon = _view(_map(page))
     assert (zoom, round(lat, 1), round(lon, 1)) == (5, -9.5, -75.0)
+
+
+def test_the_offline_map_names_towns_and_draws_provinces_at_a_regional_zoom(page, server):
+    paths = "() => document.querySelectorAll('.leaflet-background-pane path').length"
+    towns = "() => [...document.querySelectorAll('.atlas-town')].map(n => n.textContent)"
+    _open(page, f"{server.url}/?region=PE-AYA&lat=-13.16&lon=-74.22&zoom=8")
+    frame = _map(page)
+    frame.wait_for_function(f"() => ({paths})() > 250")  # countries, 59 regions and Peru's 195 provinces
+    frame.wait_for_function("() => document.querySelectorAll('.atlas-town').length > 0")
+    close = frame.evaluate(towns)
+    assert {"Ayacucho", "Huanta"} <= set(close) and "<" not in "".join(close)
+    page.screenshot(path=ARTIFACTS / "mapa-contexto-ayacucho.png")
+    frame.evaluate("() => window.map.setZoom(5, {animate: false})")
+    frame.wait_for_function(f"() => ({paths})() < 100")  # the provinces leave at a national zoom
+    far = frame.evaluate(towns)
+    assert "Lima" in far and len(far) < len(close)  # only the most important names stay
