@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -176,3 +177,28 @@ def derive_context(sources: Path = CONTEXT_SOURCES, out: Path = CONTEXT) -> dict
         write_bytes(path, geojson_bytes(frame.reset_index(drop=True)))
         written[path] = len(frame)
     return written
+
+
+@cache
+def _bundled_regions() -> gpd.GeoDataFrame:
+    regions = gpd.read_file(CONTEXT / REGIONS_FILE)
+    return gpd.GeoDataFrame(
+        {
+            "boundary_id": "bundled-" + regions["code"],
+            "level": "region",
+            "code": regions["code"],
+            "name": regions["name"],
+        },
+        geometry=regions.geometry.to_numpy(),
+        crs=CRS,
+    )
+
+
+def map_boundaries(stored: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The boundaries a choropleth can colour: the store's, and the bundled regions where it has none."""
+    bundled = _bundled_regions().copy()  # a copy: the cached frame is never handed out to be changed
+    if stored is None or stored.empty:
+        return bundled
+    if "region" in set(stored["level"].astype(str)):
+        return stored
+    return gpd.GeoDataFrame(pd.concat([stored, bundled], ignore_index=True), crs=stored.crs)

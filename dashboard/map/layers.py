@@ -18,6 +18,7 @@ from folium.plugins import HeatMap
 
 from dashboard import palette
 from dashboard.data.boundaries.counts import count_by_boundary
+from dashboard.data.context import map_boundaries
 from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import BOUNDARY_LEVEL, DOMAIN, region_label
 from dashboard.filtering.selection import Selection
@@ -69,9 +70,9 @@ def partner_colours(data: Dataset) -> dict[str, str]:
 
 
 def boundary_levels(data: Dataset) -> list[str]:
-    """The boundary levels the store holds, finest first (district, province, region)."""
-    stored = set() if data.boundaries is None else set(data.boundaries["level"].astype(str))
-    return [level for level in reversed(BOUNDARY_LEVEL.codes) if level in stored]
+    """The levels a choropleth can colour, finest first: the store's, and the bundled regions."""
+    held = set(map_boundaries(data.boundaries)["level"].astype(str))
+    return [level for level in reversed(BOUNDARY_LEVEL.codes) if level in held]
 
 
 def choropleth_level(data: Dataset, level: str | None = None) -> str | None:
@@ -93,10 +94,9 @@ def outside_boundaries(selection: Selection, level: str | None = None) -> int | 
 
 
 def _counted(selection: Selection, level: str | None) -> tuple[gpd.GeoDataFrame, int] | None:
-    boundaries = selection.data.boundaries
-    if boundaries is None or level not in boundary_levels(selection.data):
+    if level not in boundary_levels(selection.data):
         return None
-    return count_by_boundary(boundaries, selection.points, level)
+    return count_by_boundary(map_boundaries(selection.data.boundaries), selection.points, level)
 
 
 def choropleth_bins(counts: pd.Series) -> np.ndarray:

@@ -33,8 +33,6 @@ basemap = basemap_column.selectbox(
     t("map.basemap.label", lang), list(BASEMAPS), key=state.BASEMAP, format_func=lambda c: t(f"map.basemap.{c}", lang)
 )
 in_view = view_column.toggle(t("map.in_view", lang), key=state.IN_VIEW)
-if "choropleth" in layers and data.boundaries is None:
-    st.info(t("map.no_boundaries", lang))
 levels, level = state.level_choices(data), None
 if "choropleth" in layers and len(levels) > 1:
     level = st.selectbox(
@@ -76,3 +74,5 @@ with side_column:
     outside = outside_boundaries(chosen, level) if "choropleth" in layers else None
     if outside is not None:  # records beyond every boundary are said, never silently left off the map
         st.caption(t("boundaries_check.outside", lang, count=outside))
+    if "choropleth" in layers and levels == ["region"]:  # only the bundled regions: say how to add finer levels
+        st.caption(t("map.more_levels", lang))

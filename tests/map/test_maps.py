@@ -95,7 +95,7 @@ def test_every_layer_draws_the_selection(small_dataset):
     assert any(isinstance(c, HeatMap) for c in groups["heatmap"]._children.values())
     lines = [c for c in groups["links"]._children.values() if isinstance(c, folium.PolyLine)]
     assert len(lines) == len({p for listed in small_dataset.innovations["partners"] for p in listed})
-    assert build_layers(("choropleth",), chosen, "es") == []  # no boundaries in this store
+    assert len(build_layers(("choropleth",), chosen, "es")) == 1  # the bundled regions, with no boundaries stored
 
 
 def test_partner_links_join_each_partner_to_the_communities_it_works_with(small_dataset):
@@ -307,3 +307,19 @@ def test_hostile_boundary_names_are_inert(small_dataset):
     data = _with_region_boundaries(small_dataset, hostile_name=HOSTILE)
     html = _page(_selection(data), layers=("choropleth",))
     assert "<img src=x" not in html and "${alert" not in html and "C:\\datos" not in html
+
+
+def test_without_stored_boundaries_the_choropleth_colours_the_bundled_regions(small_dataset):
+    from dashboard.map.layers import boundary_counts, boundary_levels
+
+    assert small_dataset.boundaries is None
+    chosen = _selection(small_dataset)
+    assert boundary_levels(small_dataset) == ["region"]
+    counted = boundary_counts(chosen, "region").set_index("code")
+    points = public_points(small_dataset.innovations, small_dataset.communities)
+    per_region = small_dataset.innovations["region"].astype(str).value_counts()
+    assert counted.loc["PE-AYA", "count"] == points.within(counted.loc["PE-AYA"].geometry).sum()
+    assert counted.loc["PE-AYA", "count"] >= per_region["PE-AYA"] * 0.9  # a community on a lake shore may fall out
+    assert {"PE", "BO", "EC"} <= {code[:2] for code in counted.index}
+    (group,) = build_layers(("choropleth",), chosen, "es")
+    assert any(isinstance(c, folium.GeoJson) for c in group._children.values())

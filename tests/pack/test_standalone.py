@@ -196,7 +196,7 @@ def test_hostile_title_description_and_community_are_inert(hostile_data):
         "</script><script>",
         "C:\\datos",
     ):
-        assert raw not in html, raw
+        assert html.count(raw) == plain.count(raw), raw  # only where the map's own templates write it
     # a raw U+2028 ends a line of JavaScript in older engines
     assert not [code for code in Page(html).scripts if "\u2028" in code]
     tags, plain_tags = Page(html).tags, Page(plain).tags

@@ -171,9 +171,10 @@ def test_an_area_drawn_on_the_map_filters_every_page(app, small_dataset):
     assert "area" in dict(app.query_params)
 
 
-def test_the_choropleth_explains_how_to_add_boundaries(app):
+def test_the_choropleth_works_out_of_the_box_and_explains_how_to_add_levels(app):
     app.multiselect(key=state.LAYERS).set_value(["choropleth"]).run()
-    assert any("python -m dashboard boundaries" in i.value for i in app.info)
+    assert not app.exception and not app.info  # the bundled regions: nothing to set up
+    assert any("python -m dashboard boundaries" in c.value for c in app.caption)  # provinces, districts
 
 
 def test_the_summary_shows_every_headline_figure_with_a_definition(app, small_dataset):
