@@ -19,7 +19,7 @@ from dashboard import address
 from dashboard.cli import main
 from dashboard.data import store
 from dashboard.data.backend import open_store
-from dashboard.data.boundaries import read_boundaries, read_boundary_file
+from dashboard.data.boundaries import read_boundary_file
 from dashboard.data.boundaries.counts import count_by_boundary
 from dashboard.data.boundaries.levels import with_boundaries
 from dashboard.data.boundaries.problems import BoundaryProblems, Problem
@@ -36,6 +36,11 @@ from dashboard.paths import DEMO_STORE
 
 MARGIN = 0.05  # degrees of box around a region's communities
 AYACUCHO = shapely.box(-74.3, -13.2, -74.2, -13.1)  # around Huamanga, district 050101
+
+
+def read_boundaries(*args, **options) -> gpd.GeoDataFrame:
+    """The boundaries a file gives: what the boundaries command stores."""
+    return read_boundary_file(*args, **options).boundaries
 
 
 def _file(path: Path, columns: dict, geometry: list, crs: str | None = "EPSG:4326", layer: str | None = None) -> Path:

@@ -71,22 +71,6 @@ def _code_text(raw: pd.Series, source: str, layer: str, column: str) -> pd.Serie
     return raw.astype("string").str.strip()
 
 
-def read_boundaries(
-    path: Path | str,
-    level: str,
-    code_column: str,
-    name_column: str,
-    layer: str | None = None,
-    *,
-    skip_empty: bool = False,
-    dissolve_duplicates: bool = False,
-) -> gpd.GeoDataFrame:
-    """Polygons of one `level` from any GDAL vector file, as the contract's BOUNDARIES layer."""
-    return read_boundary_file(
-        path, level, code_column, name_column, layer, skip_empty=skip_empty, dissolve_duplicates=dissolve_duplicates
-    ).boundaries
-
-
 def read_boundary_file(
     path: Path | str,
     level: str,
