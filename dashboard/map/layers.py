@@ -161,9 +161,10 @@ class Points(Layer):
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:
+        present = set(selection.data.innovations["domain"].iloc[selection.rows].astype(str))  # drawn domains only
         return Key(
             t("map.legend.points", lang),
-            tuple(Swatch(DOMAIN_COLOURS[c], DOMAIN.label(c, lang), circle=True) for c in DOMAIN.codes),
+            tuple(Swatch(DOMAIN_COLOURS[c], DOMAIN.label(c, lang), circle=True) for c in DOMAIN.codes if c in present),
         )
 
 
@@ -227,9 +228,10 @@ class Links(Layer):
 
     def legend(self, selection: Selection, lang: str) -> Key:
         colours = partner_colours(selection.data)
+        present = set(partner_links(selection)["partner_id"])  # the partners whose lines are drawn
         return Key(
             t("map.legend.links", lang),
-            tuple(Swatch(colour, selection.partner_names.get(p, p)) for p, colour in colours.items()),
+            tuple(Swatch(colour, selection.partner_names.get(p, p)) for p, colour in colours.items() if p in present),
         )
 
 

@@ -323,3 +323,18 @@ def test_without_stored_boundaries_the_choropleth_colours_the_bundled_regions(sm
     assert {"PE", "BO", "EC"} <= {code[:2] for code in counted.index}
     (group,) = build_layers(("choropleth",), chosen, "es")
     assert any(isinstance(c, folium.GeoJson) for c in group._children.values())
+
+
+def test_the_legend_lists_only_the_domains_and_partners_in_the_selection(small_dataset):
+    from dashboard.data.vocab import DOMAIN
+
+    innovations = small_dataset.innovations
+    domain = str(innovations["domain"].iloc[0])
+    chosen = _selection(small_dataset, filters=Filters(domains=(domain,)))
+    html = legend_html(("points", "links"), chosen, "es")
+    shown = [code for code in DOMAIN.codes if f">{DOMAIN.label(code, 'es')}<" in html]
+    assert shown == [domain]
+    kept = innovations[innovations["domain"] == domain]
+    partners = {p for listed in kept["partners"] for p in listed}
+    for partner, name in chosen.partner_names.items():
+        assert (name in html) == (partner in partners), name
