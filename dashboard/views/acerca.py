@@ -25,3 +25,6 @@ if data.is_demo:
     st.info(t("about.data_demo", lang))
 else:
     st.markdown(t("about.data_real", lang, path=store_path().name))
+
+st.header(t("about.map_heading", lang))
+st.markdown(t("about.map_sources", lang))

@@ -269,3 +269,10 @@ def test_an_edit_is_saved_with_the_editors_name_and_a_delete_goes_to_the_trash(m
     at.button(key="edit_delete").click().run()
     assert record["innovation_id"] not in set(store.load(path).innovations["innovation_id"])
     assert record["innovation_id"] in set(open_store(path).trash()["id"])
+
+
+def test_about_credits_every_source_of_the_offline_map(app):
+    app.switch_page("views/acerca.py").run()
+    text = " ".join(m.value for m in app.markdown)
+    for credit in ("INEI 2007", "MPL-2.0", "OpenStreetMap", "ODbL", "Natural Earth"):
+        assert credit in text, credit
