@@ -58,7 +58,9 @@ with map_column:
         returned_objects=mapframe.map_events(in_view),
         on_change=mapframe.on_map_change,
     )
-    st.caption(t("map.caption", lang))
+    # the captions explain what is drawn: the clusters only while the points are shown
+    parts = ("points", "draw") if "points" in layers else ("draw",)
+    st.caption(" ".join(t(f"map.caption_{part}", lang) for part in parts))
 with side_column:
     row = mapframe.clicked_row()
     shown = 0 <= row < len(chosen.keep) and chosen.keep[row]

@@ -276,3 +276,10 @@ def test_about_credits_every_source_of_the_offline_map(app):
     text = " ".join(m.value for m in app.markdown)
     for credit in ("INEI 2007", "MPL-2.0", "OpenStreetMap", "ODbL", "Natural Earth"):
         assert credit in text, credit
+
+
+def test_the_map_caption_follows_the_layers_shown(app):
+    assert any("Los círculos agrupan" in c.value for c in app.caption)  # points: the clusters are explained
+    app.multiselect(key=state.LAYERS).set_value(["choropleth"]).run()
+    captions = " ".join(c.value for c in app.caption)
+    assert "Los círculos agrupan" not in captions and "Dibuje un rectángulo" in captions
