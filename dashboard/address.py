@@ -123,6 +123,13 @@ def encode(filters: Filters, view: MapView) -> dict[str, str]:
     return params
 
 
+def map_position(params: Mapping[str, str]) -> tuple[tuple[float, float] | None, int | None]:
+    """The centre and zoom a link carries (as the map writes them), without its filter or layers."""
+    position = (KEYS["centre_lat"], KEYS["centre_lon"], KEYS["zoom"])
+    _, view, _ = decode({key: value for key, value in params.items() if key in position})
+    return view.centre, view.zoom
+
+
 def decode(params: Mapping[str, str]) -> tuple[Filters, MapView, list[Notice]]:
     """The filter and map view a link carries, and a Notice for every parameter left out."""
     given = {key: value.strip() for key, value in params.items()}
@@ -141,8 +148,8 @@ def _decode_filters(given: dict[str, str], notices: list[Notice]) -> Filters:
         for criterion in CRITERIA.values()
         if given.get(criterion.address)
     }
-    start = _scalar(given, KEYS["year_from"], _year, notices)
-    end = _scalar(given, KEYS["year_to"], _year, notices)
+    start = _scalar(given, KEYS["year_from"], _integer(YEARS), notices)
+    end = _scalar(given, KEYS["year_to"], _integer(YEARS), notices)
     if start is not None and end is not None and start > end:
         # guessing which one the sender meant would show a view they never chose
         notices += [Notice(KEYS[n], given[KEYS[n]], BAD_VALUE) for n in ("year_from", "year_to")]
@@ -163,7 +170,7 @@ def _decode_view(given: dict[str, str], notices: list[Notice]) -> MapView:
     basemap = _scalar(given, KEYS["basemap"], _one_of(BASEMAPS), notices) or default.basemap
     return MapView(
         centre=_centre(given, notices),
-        zoom=_scalar(given, KEYS["zoom"], _zoom, notices),
+        zoom=_scalar(given, KEYS["zoom"], _integer(ZOOMS), notices),
         layers=layers,
         basemap=basemap,
         level=_scalar(given, KEYS["level"], _one_of(BOUNDARY_LEVEL.labels), notices),
@@ -210,22 +217,16 @@ def _scalar(given: dict[str, str], key: str, parse: Callable[[str], T | None], n
     return parsed
 
 
-def _integer(value: str, low: int, high: int) -> int | None:
-    """A plain decimal integer within [low, high], else None."""
+def _integer(span: tuple[int, int]) -> Callable[[str], int | None]:
+    """A parser of plain decimal integers within `span` (years, zoom levels); anything else gives None."""
+    return lambda value: _within(value, *span)
+
+
+def _within(value: str, low: int, high: int) -> int | None:
     if not _INTEGER.fullmatch(value):
         return None
     number = int(value)
     return number if low <= number <= high else None
-
-
-def _year(value: str) -> int | None:
-    """A year the atlas can hold, else None."""
-    return _integer(value, *YEARS)
-
-
-def _zoom(value: str) -> int | None:
-    """A zoom level the map offers, else None."""
-    return _integer(value, *ZOOMS)
 
 
 def _one_of(codes: tuple[str, ...] | dict) -> Callable[[str], str | None]:

@@ -123,8 +123,7 @@ NOTICE_LENGTH = 100  # characters of an ignored value a notice repeats
 def write_address() -> None:
     """Put the current filter and layers in the page address, keeping the view the map wrote there."""
     current = st.query_params.to_dict()
-    _, view, _ = address.decode({k: v for k, v in current.items() if k in ("lat", "lon", "zoom")})
-    wanted = address.encode(selection().filters, current_view(view.centre, view.zoom))
+    wanted = address.encode(selection().filters, current_view(*address.map_position(current)))
     if wanted != current:
         st.query_params.from_dict(wanted)
 
@@ -136,7 +135,7 @@ def current_view(centre=None, zoom=None) -> address.MapView:
         centre=centre,
         zoom=zoom,
         layers=tuple(st.session_state.get(LAYERS, DEFAULT_LAYERS)),
-        basemap=st.session_state.get(BASEMAP, "outlines"),
+        basemap=st.session_state.get(BASEMAP, address.MapView().basemap),
         level=level if level in levels[1:] else None,
     )  # the finest is the default
 

@@ -92,11 +92,6 @@ def test_only_the_views_and_the_state_module_use_streamlit():
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_the_layers_name_every_package():
-    packages = {m for m in _modules() if m.count(".") == 1}
-    assert all(_layer(module) >= 0 for module in packages)
-
-
 def test_the_tests_mirror_the_packages():
     packages = {m.split(".")[1] for m in _modules() if m.count(".") == 1 and (PACKAGE / m.split(".")[1]).is_dir()}
     folders = {p.name for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists()}

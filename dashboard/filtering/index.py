@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.privacy import public_points
+from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.words import WordIndex
 
 # Coded innovation fields combined, with the year, into one joint code that summaries count at once.
@@ -154,8 +155,6 @@ def _community_frame(innovations: gpd.GeoDataFrame, community: np.ndarray, size:
 
 
 def _columns(kind: str) -> tuple[str, ...]:
-    from dashboard.filtering.criteria import CRITERIA  # the registry's criteria are built on this index
-
     return tuple(dict.fromkeys(c.column for c in CRITERIA.values() if c.kind == kind))
 
 

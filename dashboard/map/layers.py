@@ -70,8 +70,8 @@ def partner_colours(data: Dataset) -> dict[str, str]:
 
 
 def boundary_levels(data: Dataset) -> list[str]:
-    """The levels a choropleth can colour, finest first: the store's, and the bundled regions."""
-    held = set(map_boundaries(data.boundaries)["level"].astype(str))
+    """The levels a choropleth can colour, finest first: the store's, and always regions (bundled if not stored)."""
+    held = {"region"} | (set() if data.boundaries is None else set(data.boundaries["level"].astype(str)))
     return [level for level in reversed(BOUNDARY_LEVEL.codes) if level in held]
 
 

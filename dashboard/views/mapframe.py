@@ -36,8 +36,7 @@ def start_view(basemap: str) -> tuple[tuple[float, float] | None, int | None]:
     The map is only re-created when its background changes; filters only swap its layers.
     """
     if st.session_state.get(_START_BASEMAP) not in (None, basemap):
-        _, view, _ = address.decode({k: v for k, v in st.query_params.to_dict().items() if k in ("lat", "lon", "zoom")})
-        st.session_state[state.START_VIEW] = (view.centre, view.zoom)
+        st.session_state[state.START_VIEW] = address.map_position(st.query_params.to_dict())
     st.session_state[_START_BASEMAP] = basemap
     return st.session_state.get(state.START_VIEW, (None, None))
 
