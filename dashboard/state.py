@@ -13,7 +13,8 @@ from dashboard.filtering.filters import Filters
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import DEFAULT_LANGUAGE, t
-from dashboard.map.layers import DEFAULT_LAYERS, boundary_levels
+from dashboard.map.layers import DEFAULT_LAYERS
+from dashboard.map.shapes import boundary_levels
 from dashboard.safe_text import literal
 from dashboard.summary import charts
 

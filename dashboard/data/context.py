@@ -134,10 +134,10 @@ def derive_towns(sources: Path) -> gpd.GeoDataFrame:
     return towns.drop(columns=["_x", "_y"]).reset_index(drop=True)
 
 
-def compact(geometry: shapely.Geometry) -> shapely.Geometry:
-    """Simplified by TOLERANCE_DEG, snapped to DECIMALS and wound counter-clockwise as RFC 7946 asks."""
+def compact(geometry: shapely.Geometry, tolerance: float = TOLERANCE_DEG) -> shapely.Geometry:
+    """Simplified by `tolerance` degrees, snapped to DECIMALS and wound counter-clockwise as RFC 7946 asks."""
     if geometry.geom_type != "Point":
-        geometry = geometry.simplify(TOLERANCE_DEG, preserve_topology=True)
+        geometry = geometry.simplify(tolerance, preserve_topology=True)
     geometry = shapely.set_precision(geometry, 10**-DECIMALS)
     return shapely.orient_polygons(geometry) if geometry.geom_type != "Point" else geometry
 
@@ -148,14 +148,14 @@ def _rounded(coordinates: object) -> object:
     return round(float(coordinates), DECIMALS)
 
 
-def geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    """A FeatureCollection with properties in column order and rounded coordinates, the same bytes every time."""
+def geojson_bytes(frame: gpd.GeoDataFrame, tolerance: float = TOLERANCE_DEG) -> bytes:
+    """A FeatureCollection with properties in column order and shapes `compact`ed, the same bytes every time."""
     columns = [c for c in frame.columns if c != "geometry"]
     features = []
     rows = zip(frame[columns].itertuples(index=False, name=None), frame.geometry, strict=True)
     for values, shape in rows:
         properties = {c: (v.item() if hasattr(v, "item") else v) for c, v in zip(columns, values, strict=True)}
-        mapped = shapely.geometry.mapping(compact(shape))
+        mapped = shapely.geometry.mapping(compact(shape, tolerance))
         geometry = {"type": mapped["type"], "coordinates": _rounded(mapped["coordinates"])}
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     collection = {"type": "FeatureCollection", "features": features}

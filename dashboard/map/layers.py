@@ -11,20 +11,19 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from folium.plugins import HeatMap
 
 from dashboard import palette
-from dashboard.data.boundaries.counts import count_by_boundary
-from dashboard.data.context import map_boundaries
+from dashboard.data.boundaries.counts import tally
 from dashboard.data.dataset import Dataset
-from dashboard.data.vocab import BOUNDARY_LEVEL, DOMAIN, region_label
+from dashboard.data.vocab import DOMAIN, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints
 from dashboard.map.offline import serve_locally
+from dashboard.map.shapes import CountedShapes, choropleth_bins, choropleth_level, located
 from dashboard.safe_text import for_map
 
 
@@ -67,46 +66,6 @@ def partner_colours(data: Dataset) -> dict[str, str]:
     """One line colour per partner, fixed by the partners' order in the store."""
     colours = palette.PARTNER_COLOURS
     return {p: colours[i % len(colours)] for i, p in enumerate(data.partners["partner_id"])}
-
-
-def boundary_levels(data: Dataset) -> list[str]:
-    """The levels a choropleth can colour, finest first: the store's, and always regions (bundled if not stored)."""
-    held = {"region"} | (set() if data.boundaries is None else set(data.boundaries["level"].astype(str)))
-    return [level for level in reversed(BOUNDARY_LEVEL.codes) if level in held]
-
-
-def choropleth_level(data: Dataset, level: str | None = None) -> str | None:
-    """`level` if the store holds it, else the finest level it holds; None without boundaries."""
-    levels = boundary_levels(data)
-    return level if level in levels else next(iter(levels), None)
-
-
-def boundary_counts(selection: Selection, level: str) -> gpd.GeoDataFrame | None:
-    """Boundaries of `level` with the number of selected innovations inside, or None without boundaries."""
-    counted = _counted(selection, level)
-    return None if counted is None else counted[0]
-
-
-def outside_boundaries(selection: Selection, level: str | None = None) -> int | None:
-    """How many selected innovations lie outside every boundary the choropleth of `level` draws."""
-    counted = _counted(selection, choropleth_level(selection.data, level))
-    return None if counted is None else counted[1]
-
-
-def _counted(selection: Selection, level: str | None) -> tuple[gpd.GeoDataFrame, int] | None:
-    if level not in boundary_levels(selection.data):
-        return None
-    return count_by_boundary(map_boundaries(selection.data.boundaries), selection.points, level)
-
-
-def choropleth_bins(counts: pd.Series) -> np.ndarray:
-    """Lower edges of the shading classes: 0, then four equal-count steps of the non-zero values."""
-    classes = len(palette.CHOROPLETH_COLOURS)
-    positive = counts[counts > 0]
-    if positive.empty:
-        return np.array([0.0] * classes)
-    edges = np.unique(np.quantile(positive, np.linspace(0, 1, classes)[:-1]).round())
-    return np.concatenate([[0.0], edges[edges > 0]])[:classes]
 
 
 @dataclass(frozen=True)
@@ -240,24 +199,12 @@ class Choropleth(Layer):
 
     code, label_key = "choropleth", "map.layer.choropleth"
 
-    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup | None:
-        counted = boundary_counts(selection, choropleth_level(selection.data, level))
-        if counted is None:
-            return None
-        bins, colours = choropleth_bins(counted["count"]), palette.CHOROPLETH_COLOURS
-        shown = counted.assign(
-            colour=[colours[int(np.searchsorted(bins, c, side="right")) - 1] for c in counted["count"]],
-            label=[
-                for_map(t("map.choropleth_tooltip", lang, name=n, count=c))
-                for n, c in zip(counted["name"], counted["count"], strict=True)
-            ],
-        )[["label", "colour", "geometry"]]
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        found = located(selection, choropleth_level(selection.data, level))
+        counts = tally(found.where[selection.keep], len(found.polygons))[0]
+        bins = choropleth_bins(pd.Series(counts)).tolist()
         group = self.group(lang)
-        folium.GeoJson(
-            shown,
-            style_function=lambda f: {**palette.BOUNDARY_STYLE, "fillColor": f["properties"]["colour"]},
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        ).add_to(group)
+        CountedShapes(found.url, counts.tolist(), bins, t("map.choropleth_tooltip", lang)).add_to(group)
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:

@@ -13,16 +13,16 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 
 from dashboard.map.offline import ASSETS, UNUSED, Asset
+from dashboard.map.shapes import CountedShapes
 
 IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 _CSS_IMAGE = re.compile(r"""url\(\s*['"]?(images/[^'")]+)['"]?\s*\)""")
 
 
-def _mixins(element: Element) -> Iterator[JSCSSMixin]:
-    if isinstance(element, JSCSSMixin):
-        yield element
+def _elements(element: Element) -> Iterator[Element]:
+    yield element
     for child in getattr(element, "_children", {}).values():
-        yield from _mixins(child)
+        yield from _elements(child)
 
 
 def _bundled(links: list[tuple[str, str]]) -> list[str]:
@@ -58,10 +58,12 @@ def _style_text(asset: Asset) -> str:
 
 
 def inline_assets(fmap: folium.Map) -> folium.Map:
-    """Write every script and stylesheet the map's elements name into its page, not a link."""
+    """Write every script and stylesheet the map's elements name, and the shapes they fetch, into its page."""
     scripts: dict[str, None] = {}
     styles: dict[str, None] = {}
-    for element in _mixins(fmap):
+    for shapes in (e for e in _elements(fmap) if isinstance(e, CountedShapes)):
+        shapes.embed()
+    for element in (e for e in _elements(fmap) if isinstance(e, JSCSSMixin)):
         scripts.update(dict.fromkeys(_bundled(element.default_js)))
         styles.update(dict.fromkeys(_bundled(element.default_css)))
         element.default_js, element.default_css = [], []

@@ -8,9 +8,10 @@ from dashboard.data.vocab import BOUNDARY_LEVEL
 from dashboard.filtering.filters import describe
 from dashboard.i18n import t
 from dashboard.map.details import innovation_details
-from dashboard.map.layers import LAYERS, build_layers, outside_boundaries
+from dashboard.map.layers import LAYERS, build_layers
 from dashboard.map.legend import legend_html
 from dashboard.map.maps import BASEMAPS
+from dashboard.map.shapes import outside_boundaries
 from dashboard.safe_text import for_markdown
 from dashboard.views import mapframe
 

@@ -8,7 +8,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -31,7 +30,9 @@ from dashboard.data.vocab import region_label
 from dashboard.filtering.filters import Filters
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
-from dashboard.map.layers import build_layers, outside_boundaries
+from dashboard.map import shapes
+from dashboard.map.layers import build_layers
+from dashboard.map.shapes import CountedShapes, outside_boundaries
 from dashboard.paths import DEMO_STORE
 
 MARGIN = 0.05  # degrees of box around a region's communities
@@ -557,10 +558,11 @@ def test_each_stored_level_draws_its_choropleth_and_counts_what_lies_outside(two
     # Bolivia's and Ecuador's points lie beyond every Peruvian region, Puno's beyond Ayacucho's provinces
     assert (outside == 0) == (level == "region" and regions != ())
     (group,) = build_layers(("choropleth",), selection, "es", level)
-    geojson = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
-    labels = {f["properties"]["label"] for f in geojson.data["features"]}
+    shaded = next(c for c in group._children.values() if isinstance(c, CountedShapes))
+    drawn = json.loads(shapes.file_of(shaded.url).read_bytes())["features"]
     names = dict(zip(data.boundaries["code"], data.boundaries["name"], strict=True))
-    assert labels == {f"{names[code]}: {count} innovaciones" for code, count in expected.items()}
+    counted = {f["properties"]["name"]: shaded.counts[f["properties"]["i"]] for f in drawn}
+    assert counted == {names[code]: count for code, count in expected.items()}
 
 
 def test_the_level_travels_in_the_address():

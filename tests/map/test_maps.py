@@ -30,6 +30,7 @@ from dashboard.map.layers import (
 )
 from dashboard.map.legend import legend_html
 from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints, base_map
+from dashboard.map.shapes import CountedShapes
 from dashboard.safe_text import for_map, for_markdown
 
 HOSTILE = 'Papa <img src=x onerror=alert(1)> `${alert(2)}` C:\\datos\\2019 "qochas" ñawi </script>'
@@ -286,7 +287,7 @@ def _with_region_boundaries(data, hostile_name: str | None = None):
 
 
 def test_choropleth_counts_innovations_per_boundary(small_dataset):
-    from dashboard.map.layers import boundary_counts
+    from dashboard.map.shapes import boundary_counts
 
     data = _with_region_boundaries(small_dataset)
     chosen = _selection(data)
@@ -295,12 +296,10 @@ def test_choropleth_counts_innovations_per_boundary(small_dataset):
     for code, row in counted.iterrows():
         assert row["count"] == points.within(row.geometry).sum(), code
     assert counted["count"].sum() >= len(points) * 0.9
-    per_region = counted["count"]
     (group,) = build_layers(("choropleth",), chosen, "en")
-    geojson = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
-    labels = [f["properties"]["label"] for f in geojson.data["features"]]
-    assert f"Ayacucho: {per_region['PE-AYA']} innovations" in labels
-    assert len(labels) == len(counted)
+    shaded = next(c for c in group._children.values() if isinstance(c, CountedShapes))
+    assert dict(zip(counted.index, shaded.counts, strict=True)) == counted["count"].to_dict()
+    assert shaded.label == "{name}: {count} innovations"  # filled in the browser, as text
 
 
 def test_hostile_boundary_names_are_inert(small_dataset):
@@ -310,7 +309,7 @@ def test_hostile_boundary_names_are_inert(small_dataset):
 
 
 def test_without_stored_boundaries_the_choropleth_colours_the_bundled_regions(small_dataset):
-    from dashboard.map.layers import boundary_counts, boundary_levels
+    from dashboard.map.shapes import boundary_counts, boundary_levels
 
     assert small_dataset.boundaries is None
     chosen = _selection(small_dataset)
@@ -322,7 +321,7 @@ def test_without_stored_boundaries_the_choropleth_colours_the_bundled_regions(sm
     assert counted.loc["PE-AYA", "count"] >= per_region["PE-AYA"] * 0.9  # a community on a lake shore may fall out
     assert {"PE", "BO", "EC"} <= {code[:2] for code in counted.index}
     (group,) = build_layers(("choropleth",), chosen, "es")
-    assert any(isinstance(c, folium.GeoJson) for c in group._children.values())
+    assert any(isinstance(c, CountedShapes) for c in group._children.values())
 
 
 def test_the_legend_lists_only_the_domains_and_partners_in_the_selection(small_dataset):

@@ -13,7 +13,7 @@ from dashboard.data.boundaries.levels import with_boundaries
 from dashboard.data.contract import CRS
 from dashboard.data.dataset import Dataset
 from dashboard.i18n import t
-from dashboard.map.layers import outside_boundaries
+from dashboard.map.shapes import outside_boundaries
 from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers, watched_page
 
 pytestmark = pytest.mark.browser
@@ -86,7 +86,9 @@ def test_the_choropleth_colours_by_the_chosen_level_and_counts_what_lies_outside
         _settle(page)
         page.get_by_text(t("boundaries_check.outside", "es", count=outside)).wait_for()
         page.screenshot(path=ARTIFACTS / f"coropletica-{level}.png", full_page=True)
-        drawn = frame.locator("path.leaflet-interactive").count()  # the outlines background is not interactive
-        assert drawn == int((data.boundaries["level"].astype(str) == level).sum())
+        expected = int((data.boundaries["level"].astype(str) == level).sum())
+        shaded = frame.locator("path.leaflet-interactive")  # the outlines background is not interactive
+        shaded.nth(expected - 1).wait_for()  # the shapes arrive from the app after the counts
+        assert shaded.count() == expected
         context.close()
     assert watch.outside == [] and watch.dialogs == []
