@@ -70,3 +70,8 @@ APPROXIMATE_LINE = {**REGION_LINE, "dashArray": "4 4"}  # a unit whose outline i
 PROVINCE_LINE = {"color": OUTLINE, "weight": 0.6, "opacity": 0.7, "dashArray": "3 3", "fill": False}
 TOWN_TEXT = "#3b2a1a"  # dark brown on the sand-coloured land: readable on a washed-out projector
 TOWN_HALO = "#fbf8f2"  # a halo of the land colour keeps a name readable across lines and points
+
+# The year player: places with innovations from earlier years recede; the year's new ones stand out.
+YEAR_EARLIER = "#6b7f4f"  # muted olive
+YEAR_NEW = "#e07b00"  # strong orange, with a dark rim: seen on a washed-out projector
+YEAR_NEW_RIM = TOWN_TEXT

@@ -24,6 +24,7 @@ from dashboard.i18n import t
 from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints
 from dashboard.map.offline import serve_locally
 from dashboard.map.shapes import CountedShapes, choropleth_bins, choropleth_level, located
+from dashboard.map.timeline import YearPlayer, year_tally
 from dashboard.safe_text import for_map
 
 
@@ -215,8 +216,33 @@ class Choropleth(Layer):
         )
 
 
+class Years(Layer):
+    """Where innovations had been documented by each year, with a player to step through the years."""
+
+    code, label_key = "years", "map.layer.years"
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup | None:
+        tally = year_tally(selection)
+        if tally is None:
+            return None
+        group = self.group(lang)
+        YearPlayer(tally, lang).add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        return Key(
+            t("map.legend.years", lang),
+            (
+                Swatch(palette.YEAR_EARLIER, t("map.years.existing", lang), circle=True),
+                Swatch(palette.YEAR_NEW, t("map.years.new", lang), circle=True),
+            ),
+        )
+
+
 # Layer code -> layer, in the order the map stacks them and the legend lists them.
-LAYERS: dict[str, Layer] = {layer.code: layer for layer in (Points(), Regions(), Heatmap(), Links(), Choropleth())}
+LAYERS: dict[str, Layer] = {
+    layer.code: layer for layer in (Points(), Regions(), Heatmap(), Links(), Choropleth(), Years())
+}
 LAYER_CODES: tuple[str, ...] = tuple(LAYERS)  # the words a page address may name in its layer list
 DEFAULT_LAYERS: tuple[str, ...] = ("points",)  # what a bare address shows
 

@@ -130,7 +130,7 @@ def test_the_legend_explains_only_the_chosen_layers_in_registry_order(small_data
 
 
 def test_layer_codes_are_the_registry_and_keep_the_words_of_shared_links():
-    assert LAYER_CODES == tuple(LAYERS) == ("points", "regions", "heatmap", "links", "choropleth")
+    assert LAYER_CODES == tuple(LAYERS) == ("points", "regions", "heatmap", "links", "choropleth", "years")
     assert set(DEFAULT_LAYERS) <= set(LAYER_CODES)
     for code, layer in LAYERS.items():
         assert layer.code == code and layer.label("es") != layer.label("en")
