@@ -75,9 +75,15 @@ class YearPlayer(MacroElement):
     """The circles and the player's controls; the controls come and go with the layer."""
 
     _template = Template("""
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         (function (group) {
+            // the style goes in by script: the app sends a layer's script alone, without the page's header
+            if (!document.getElementById("atlas-years-style")) {
+                var sheet = document.createElement("style");
+                sheet.id = "atlas-years-style";
+                sheet.textContent = {{ this.css|tojson }};
+                document.head.appendChild(sheet);
+            }
             var lat = {{ this.lat|tojson }}, lon = {{ this.lon|tojson }}, first = {{ this.first }};
             var span = {{ this.span }}, flat = {{ this.counts|tojson }}, words = {{ this.words|tojson }};
             var grouping = {{ this.grouping|tojson }}, style = {{ this.style|tojson }}, icons = {{ this.icons|tojson }};

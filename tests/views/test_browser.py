@@ -11,6 +11,7 @@ from dashboard.data import demo, store
 from dashboard.data.privacy import public_points
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
+from dashboard.i18n import t
 from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
 
 pytestmark = pytest.mark.browser
@@ -373,3 +374,24 @@ def test_the_offline_map_names_towns_and_draws_provinces_at_a_regional_zoom(page
     frame.wait_for_function(f"() => ({paths})() < 100")  # the provinces leave at a national zoom
     far = frame.evaluate(towns)
     assert "Lima" in far and len(far) < len(close)  # only the most important names stay
+
+
+def test_the_year_player_steps_the_map_through_the_years_in_the_app(page, server, browser_data):
+    _, data = browser_data
+    ayacucho = data.innovations[data.innovations["region"] == "PE-AYA"]
+    years = ayacucho["year_documented"].astype(int)
+    last = int(years.max())
+    _open(page, f"{server.url}/?region=PE-AYA&capas=years")
+    frame = _map(page)
+    summary = frame.locator(".atlas-years-summary")
+    new = int((years == last).sum())
+    expected = t("map.years.summary", "es", total=len(years), new=new, year=last)
+    shown = "text => document.querySelector('.atlas-years-summary')?.textContent === text"
+    frame.wait_for_function(shown, arg=expected)
+    assert frame.locator(".atlas-years").evaluate("box => getComputedStyle(box).borderStyle") == "solid"  # styled
+    frame.get_by_role("button", name=t("map.years.back", "es")).click()
+    earlier = int((years <= last - 1).sum())
+    assert summary.text_content() == t(
+        "map.years.summary", "es", total=earlier, new=int((years == last - 1).sum()), year=last - 1
+    )
+    page.screenshot(path=ARTIFACTS / "mapa-anos-ayacucho.png")
