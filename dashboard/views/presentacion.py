@@ -16,12 +16,14 @@ from dashboard.views import mapframe
 
 FONT_PX = 24  # body text on a 1280×720 projector
 PRESENTED_LAYERS = ("points", "regions")
+PLAYED_LAYERS = ("years",)  # what is presented instead while the Mapa page shows the year player
 PRESENTED_CHARTS = ("region", "pid_stage")
 PRESENTED_BARS = 6  # the most frequent regions: map and two charts fit 720 px
 
 lang = state.language()
 chosen = state.selection()
 summary = summarise(chosen.index, chosen.keep)
+shown_layers = PLAYED_LAYERS if "years" in st.session_state.get(state.LAYERS, ()) else PRESENTED_LAYERS
 
 # Streamlit sizes its text in rem: a larger root size enlarges everything at once.
 st.html(f"""<style>
@@ -53,10 +55,10 @@ with map_column:
         use_container_width=True,
         center=fitted[0],
         zoom=fitted[1],
-        feature_group_to_add=build_layers(PRESENTED_LAYERS, chosen, lang),
+        feature_group_to_add=build_layers(shown_layers, chosen, lang),
         returned_objects=[],
     )
-    st.html(legend_html(PRESENTED_LAYERS, chosen, lang))
+    st.html(legend_html(shown_layers, chosen, lang))
 with charts_column:
     for name in PRESENTED_CHARTS:
         chart = summary_chart(name, summary, lang, chosen.partner_names, top=PRESENTED_BARS)

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from dashboard.data.privacy import public_points
 from dashboard.filtering.criteria import CRITERIA
+from dashboard.i18n import t
 from dashboard.paths import PACKAGE, STORE_ENV
 from dashboard.views.editing import field_key
 from tests.editors import signed_in
@@ -198,6 +199,18 @@ def test_presentation_mode_hides_the_controls_and_comes_back(app, small_dataset)
     app.button(key="present_exit").click().run()
     assert app.title[0].value == "¿Dónde ocurren las innovaciones?"
     assert app.multiselect(key=CRITERIA["regions"].widget).value == ["PE-AYA"]
+
+
+def test_presentation_mode_presents_the_year_player_the_map_shows(app):
+    app.multiselect(key=state.LAYERS).set_value(["years"]).run()
+    app.button(key=state.PRESENT).click().run()
+    legend = " ".join(str(h.body) for h in app.get("html"))
+    assert t("map.years.new", "es") in legend and t("map.legend.points", "es") not in legend
+    app.button(key="present_exit").click().run()
+    app.multiselect(key=state.LAYERS).set_value(["points"]).run()
+    app.button(key=state.PRESENT).click().run()
+    legend = " ".join(str(h.body) for h in app.get("html"))
+    assert t("map.years.new", "es") not in legend and t("map.legend.points", "es") in legend
 
 
 def _signed_in(monkeypatch, small_store: Path, tmp_path: Path) -> tuple[AppTest, Path]:
