@@ -163,7 +163,12 @@ def _map_and_text(selection: Selection, summary: Summary, lang: str, beside: lis
     height = MAP_WIDTH * 1.08
     drawn = region_map_png(selection, lang, size=(MAP_WIDTH / 72, height / 72))
     picture = _png(drawn, MAP_WIDTH, height)
-    left = [_para(t("brief.map_title", lang), "heading"), picture, Spacer(1, 3)]
+    left = [
+        _para(t("brief.map_title", lang), "heading"),
+        picture,
+        Spacer(1, 3),
+        _para(t("credits.context", lang), "small"),
+    ]
     if summary.headline.innovations:  # nothing drawn, nothing to explain
         left.append(_para(t("brief.map_caption", lang), "small"))
     right = [

@@ -2,7 +2,8 @@
 
 Meant to be copied to a USB stick or mailed, and opened with a double click where there is
 neither the app nor the internet. Leaflet, the plugins the chosen layers need, the images
-their stylesheets name and the country outlines are written into the page; the layers are
+their stylesheets name, the country outlines and the app's context near the selection
+(regions, provinces, towns: `dashboard.pack.nearby`) are written into the page; the layers are
 the app's own (`dashboard.map.layers`). No Python answers a click here, so each point's details
 travel with it as a small allow-listed payload (`detail_payload`) that the page shows as
 text, never as markup.
@@ -16,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
@@ -27,8 +29,10 @@ from dashboard.data.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, regio
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.map import maps
+from dashboard.map.context import Context
 from dashboard.map.layers import LAYERS, build_layers
 from dashboard.map.legend import legend_html
+from dashboard.pack import nearby
 from dashboard.pack.inline import inline_assets
 from dashboard.paths import OUTLINES
 from dashboard.safe_text import for_map
@@ -37,7 +41,7 @@ from dashboard.safe_text import for_map
 # cannot be recalled if consent is withdrawn) and no free text such as the description
 # (prose may name people, and it is the bulk of every record).
 DETAIL_FIELDS = ("title", "community", "region", "domain", "year_documented", "pid_stage")
-ATTRIBUTION = "Leaflet · Natural Earth"  # plain text: the file links to nothing
+ATTRIBUTION = "Leaflet"  # plain text: the file links to nothing; the context credits its sources after it
 FIT_MAX_ZOOM = 7  # a selection in one community still shows the region around it
 # Characters that could end the <script> element, open an HTML comment, end a JS line
 # (old engines) or start a template expression. JSON only has them inside strings, where
@@ -50,6 +54,7 @@ body {{ display: flex; flex-direction: column; font-family: system-ui, sans-seri
   border-bottom: 2px solid {palette.OUTLINE}; }}
 .atlas-head h1 {{ margin: 0; font-size: 1.2rem; }}
 .atlas-head p {{ margin: .15rem 0 0; font-size: .85rem; color: {palette.CAPTION_TEXT}; }}
+.atlas-head .atlas-credit {{ font-size: .75rem; }}
 .folium-map {{ flex: 1 1 auto; min-height: 0; height: auto !important; }}
 .leaflet-container {{ background: {palette.WATER}; }}
 .atlas-legend {{ position: fixed; right: 10px; bottom: 26px; z-index: 1001; max-height: 55vh;
@@ -188,7 +193,8 @@ def _frame(
     root.header.add_child(Element(PAGE_STYLE), name="standalone_style")
     head = (
         f'<header class="atlas-head"><h1>{for_map(title)}</h1><p><span class="atlas-count">'
-        f"{for_map(shown)}</span> · {for_map(caption(data, lang, made))}</p></header>"
+        f"{for_map(shown)}</span> · {for_map(caption(data, lang, made))}</p>"
+        f'<p class="atlas-credit">{for_map(t("credits.context", lang))}</p></header>'
     )
     root.html.add_child(Element(head), name="standalone_head")
     legend = legend_html(layers, selection, lang)
@@ -207,10 +213,8 @@ def _with_point_details(fmap: folium.Map, groups: list[folium.FeatureGroup], sel
     PointDetails(points.get_name(), detail_payload(selection, lang), labels).add_to(fmap)
 
 
-def _fit(fmap: folium.Map, selection: Selection) -> None:
-    rows = selection.rows
-    if len(rows):
-        lat, lon = selection.index.y[rows], selection.index.x[rows]
+def _fit(fmap: folium.Map, lat: np.ndarray, lon: np.ndarray) -> None:
+    if len(lat):
         corners = [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
         frame = folium.map.FitBounds(corners, padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
         # at once: in Chromium, a zoom animation of several levels at load half-drew the outlines
@@ -238,7 +242,7 @@ def standalone_map(
     `selection` is the filtered store (as `dashboard.state.selection()` builds it); `lang`
     the language of every label; `title` the heading (e.g. the filter in one sentence,
     shown as text); `layers` codes of `dashboard.map.layers.LAYERS`; `made` the date the
-    caption gives (today if None). The background is the bundled outlines: no tiles.
+    caption gives (today if None). The background is the bundled outlines and context: no tiles.
     """
     _check(layers, lang)
     fmap = folium.Map(
@@ -246,6 +250,9 @@ def standalone_map(
     )
     folium.map.CustomPane(maps.BACKGROUND_PANE, z_index=250).add_to(fmap)
     EmbeddedOutlines().add_to(fmap)
+    lat, lon = selection.index.y[selection.rows], selection.index.x[selection.rows]
+    files = script_json(nearby.embedded(nearby.around(lon, lat)))
+    Context(maps.BACKGROUND_PANE, embedded=files, attribution=t("credits.context", lang)).add_to(fmap)
     PlainAttribution().add_to(fmap)
     groups = build_layers(layers, selection, lang)
     for group in groups:
@@ -253,7 +260,7 @@ def standalone_map(
     _with_point_details(fmap, groups, selection, lang)
     if len(groups) > 1:
         folium.LayerControl(collapsed=False).add_to(fmap)
-    _fit(fmap, selection)
+    _fit(fmap, lat, lon)
     inline_assets(fmap)
     _frame(fmap, selection, lang, title, layers, made or datetime.date.today())
     page = fmap.get_root().render().replace("<html>", f'<html lang="{lang}">', 1)

@@ -192,3 +192,12 @@ def test_no_markup_characters_are_lost(handmade):
     filters = Filters(text="a < b & c > d")
     text = _text(policy_brief(dataclasses.replace(handmade, filters=filters), today=TODAY))
     assert re.search(r"«a < b & c > d»", text)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_map_credits_its_sources_right_under_it(handmade, spanish, lang):
+    text = _text(spanish if lang == "es" else policy_brief(handmade, lang, today=TODAY))
+    keys = ("credits.context", "brief.map_title", "brief.map_caption")
+    credit, title, caption = (_plain(t(key, lang)) for key in keys)
+    assert "INEI 2007" in credit and "OpenStreetMap" in credit
+    assert text.index(title) < text.index(credit) < text.index(caption)

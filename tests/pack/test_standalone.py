@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import folium
 import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard import palette
@@ -20,12 +21,15 @@ from dashboard.data.privacy import public_points
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
+from dashboard.i18n import t
 from dashboard.map import pointcodec
 from dashboard.map.layers import region_counts
 from dashboard.map.offline import ASSETS
+from dashboard.pack import nearby
 from dashboard.pack.inline import inline_assets
 from dashboard.pack.standalone import DETAIL_FIELDS, detail_payload, script_json, standalone_map
 from dashboard.paths import OUTLINES
+from dashboard.safe_text import for_map
 from tests.browser import ARTIFACTS, Watch
 from tests.handmade import handmade_dataset
 
@@ -310,6 +314,9 @@ def test_a_plugin_without_a_bundled_copy_is_refused():
 
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 POPUP_SHOWN = "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+FIND_MAP = "() => Object.values(window).find(value => value instanceof L.Map)"
+MAP_ZOOM = f"() => ({FIND_MAP})().getZoom()"
+TOWN_NAMES = "() => [...document.querySelectorAll('.atlas-town')].map(name => name.textContent)"
 COUNT_POINTS = """() => {
     let shown = document.querySelectorAll('path.leaflet-interactive[stroke="#ffffff"]').length;
     document.querySelectorAll('.marker-cluster').forEach(c => shown += parseInt(c.textContent, 10));
@@ -349,16 +356,20 @@ def opened(chromium, tmp_path):
 
 
 def _assert_land_around(page, point) -> None:
-    """The outlines really are painted around a point inland (as land, not as water)."""
+    """The outlines really are painted around a point inland (as land, not as water).
+
+    A region line or a town's name may cross a sample: each must be nearer the land's colour than the water's.
+    """
     from PIL import Image
 
     box = point.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
-    land = bytes.fromhex(palette.LAND.lstrip("#"))
+    land, water = (bytes.fromhex(colour.lstrip("#")) for colour in (palette.LAND, palette.WATER))
     for dx, dy in ((-60, 0), (60, 0), (0, -60), (0, 60)):
         pixel = shot.getpixel((int(x + dx), int(y + dy)))
-        assert max(abs(a - b) for a, b in zip(pixel, land, strict=True)) <= 3, (dx, dy, pixel)
+        off = [max(abs(a - b) for a, b in zip(pixel, colour, strict=True)) for colour in (land, water)]
+        assert off[0] < off[1], (dx, dy, pixel)
 
 
 @pytest.mark.browser
@@ -397,3 +408,51 @@ def test_a_click_shows_the_details_as_text_and_runs_nothing(opened, hostile_data
     assert page.title().startswith("Qocha <img src=x")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "standalone-popup.png")
+
+
+# --- The context: region lines, provinces and town names near the selection, credited ---
+
+IN_AYACUCHO = Filters(regions=("PE-AYA",))
+HOSTILE_TOWN = "Pueblo <img src=x onerror=alert(7)> `${alert(8)}`"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_context_near_the_selection_travels_in_the_file_with_its_credits(lang):
+    html = _page(handmade_dataset(), lang=lang, filters=IN_AYACUCHO)
+    credit = t("credits.context", lang)
+    assert f'<p class="atlas-credit">{for_map(credit)}</p>' in html  # in the caption
+    assert [code for code in Page(html).scripts if "addAttribution(" in code and "INEI 2007" in code]  # the corner
+    for town in ("Ayacucho", "Huanta", "Lima", "Cusco"):
+        assert f'"name":"{town}"' in html, town  # names are data, not drawn markup
+    assert '"name":"Quito"' not in html  # only what is near the selection travels
+
+
+@pytest.mark.browser
+def test_the_file_draws_region_lines_and_names_towns_by_rank_with_no_network(opened, monkeypatch):
+    bundled_towns = nearby.towns_within
+
+    def with_a_hostile_town(area):
+        towns = bundled_towns(area)
+        hostile = towns[towns["name"] == "Ayacucho"].assign(name=HOSTILE_TOWN, rank=1)
+        return pd.concat([hostile, towns], ignore_index=True)
+
+    monkeypatch.setattr(nearby, "towns_within", with_a_hostile_town)
+    html = standalone_map(_selection(store.load(), IN_AYACUCHO), "es", "Ayacucho", made=MADE)
+    assert HOSTILE_TOWN.encode() not in html and script_json(HOSTILE_TOWN).encode() in html  # escaped data
+    page = opened(html)
+    page.wait_for_selector(".atlas-town")
+    assert page.evaluate(MAP_ZOOM) == 7  # a region fills the map: its provinces are drawn
+    lines = ".leaflet-background-pane path[fill='none']"
+    page.wait_for_selector(f"{lines}[stroke-dasharray='3 3']", state="attached")  # provinces
+    assert page.locator(f"{lines}[stroke-width='1.3']").count() == 1  # regions: one layer of lines
+    assert len(page.get_attribute(f"{lines}[stroke-width='1.3']", "d")) > 10_000
+    names = page.evaluate(TOWN_NAMES)
+    assert {"Ayacucho", "Lima", HOSTILE_TOWN} <= set(names) and "Puquio" not in names  # rank 8: from zoom 9
+    assert page.locator("img[src=x]").count() == 0  # the hostile name is text
+    page.evaluate(f"() => ({FIND_MAP})().setView([-14.7, -74.13], 9, {{animate: false}})")
+    page.wait_for_function(f"() => ({TOWN_NAMES})().includes('Puquio')")
+    credit = t("credits.context", "es")
+    assert page.inner_text(".atlas-credit") == credit
+    assert page.inner_text(".leaflet-control-attribution") == f"Leaflet | {credit}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "standalone-context.png")
