@@ -234,15 +234,17 @@ def standalone_map(
     selection: Selection,
     lang: str,
     title: str,
-    layers: tuple[str, ...] = ("points", "regions"),
+    layers: tuple[str, ...] = ("points", "regions", "years"),
     made: datetime.date | None = None,
 ) -> bytes:
     """One self-contained UTF-8 HTML page of the selection's map that draws with no network.
 
     `selection` is the filtered store (as `dashboard.state.selection()` builds it); `lang`
     the language of every label; `title` the heading (e.g. the filter in one sentence,
-    shown as text); `layers` codes of `dashboard.map.layers.LAYERS`; `made` the date the
-    caption gives (today if None). The background is the bundled outlines and context: no tiles.
+    shown as text); `layers` codes of `dashboard.map.layers.LAYERS` (the year player, with
+    other layers, starts switched off in the layer control: its circles would cover theirs);
+    `made` the date the caption gives (today if None). The background is the bundled outlines
+    and context: no tiles.
     """
     _check(layers, lang)
     fmap = folium.Map(
@@ -255,7 +257,9 @@ def standalone_map(
     Context(maps.BACKGROUND_PANE, embedded=files, attribution=t("credits.context", lang)).add_to(fmap)
     PlainAttribution().add_to(fmap)
     groups = build_layers(layers, selection, lang)
+    waiting = LAYERS["years"].label(lang) if len(groups) > 1 else None
     for group in groups:
+        group.show = group.layer_name != waiting
         group.add_to(fmap)
     _with_point_details(fmap, groups, selection, lang)
     if len(groups) > 1:

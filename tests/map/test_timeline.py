@@ -138,3 +138,19 @@ def test_the_offline_file_steps_and_plays_through_the_years(page, small_dataset,
     paused = _state(page)
     page.wait_for_timeout(2_000)
     assert _state(page) == paused == _expected(chosen, int(paused["year"]))
+
+
+@pytest.mark.browser
+def test_the_offline_map_download_carries_the_player_switched_off(page, small_dataset, tmp_path):
+    from dashboard.pack.downloads import PACK
+
+    chosen = _selection(small_dataset)
+    (tmp_path / "mapa.html").write_bytes(PACK["html"].make(chosen, "es"))
+    page.goto((tmp_path / "mapa.html").as_uri())
+    page.wait_for_selector(".leaflet-control-layers")
+    assert page.locator(".atlas-years").count() == 0  # the points and regions show first
+    page.get_by_label(LAYERS["years"].label("es")).check()
+    page.wait_for_selector(".atlas-years-summary")
+    assert _state(page)["summary"] == _expected(chosen, year_tally(chosen).last)["summary"]
+    page.get_by_label(LAYERS["years"].label("es")).uncheck()
+    page.wait_for_selector(".atlas-years", state="detached")  # the player leaves with its layer
