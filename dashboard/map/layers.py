@@ -117,7 +117,7 @@ class Points(Layer):
     def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
         rows, group = selection.rows, self.group(lang)
         domains = selection.data.innovations["domain"].iloc[rows]
-        ClusteredPoints(rows, selection.index.y[rows], selection.index.x[rows], domains).add_to(group)
+        ClusteredPoints(rows, selection.index.y[rows], selection.index.x[rows], domains, lang).add_to(group)
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:

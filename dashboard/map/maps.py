@@ -78,6 +78,32 @@ class _ViewInAddress(MacroElement):
     """)
 
 
+class _FocusInPlace(MacroElement):
+    """A press on the map focuses it without scrolling the page; the frame says its language (names are read in it).
+
+    Leaflet focuses the map on the first mouse press; in the app's frame the browser then scrolled the page
+    to show the whole map, the release landed elsewhere and the click (on a cluster, a point) was lost.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        document.documentElement.lang = {{ this.lang|tojson }};
+        (function (keyboard) {
+            if (!keyboard) return;
+            keyboard.disable();
+            keyboard._onMouseDown = function () {
+                if (!this._focused) this._map.getContainer().focus({preventScroll: true});
+            };
+            keyboard.enable();
+        })({{ this._parent.get_name() }}.keyboard);
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name, self.lang = "FocusInPlace", lang
+
+
 class OfflineFallback(MacroElement):
     """When tiles cannot load, removes them, fills the bundled outlines and says so on the map."""
 
@@ -150,7 +176,7 @@ def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None,
     style = palette.OUTLINE_OVER_TILES if tiles else palette.OUTLINE_STYLE
     drawn = Outlines(style, pane=BACKGROUND_PANE).add_to(fmap)
     if not tiles:  # tiles carry their own boundaries and names; the offline background gets them from the app
-        Context(pane=BACKGROUND_PANE).add_to(fmap)
+        Context(pane=BACKGROUND_PANE, attribution=t("credits.context", lang)).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
     Draw(
@@ -168,6 +194,7 @@ def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None,
     ).add_to(fmap)
     _Assets().add_to(fmap)
     _ViewInAddress().add_to(fmap)
+    _FocusInPlace(lang).add_to(fmap)
     return serve_locally(fmap)
 
 
@@ -176,7 +203,8 @@ class ClusteredPoints(MacroElement):
 
     Only places, a domain index and a row number per point reach the browser (see
     `dashboard.pointcodec`): details are looked up in Python when a point is clicked
-    (the row comes back as the clicked feature's property `i`).
+    (the row comes back as the clicked feature's property `i`). Points and clusters are buttons:
+    Tab reaches them, Enter or Space clicks them; their `names` say the domain or the count.
     """
 
     _template = Template("""
@@ -185,6 +213,41 @@ class ClusteredPoints(MacroElement):
                                                          spiderfyOnMaxZoom: true, showCoverageOnHover: false});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         (function (group) {
+            var names = {{ this.names|tojson }};
+            var Point = L.CircleMarker.extend({onAdd: function (on) {  // an SVG circle a keyboard can reach
+                L.CircleMarker.prototype.onAdd.call(this, on);
+                if (!this._path) return;  // a canvas draws no element to focus
+                this._path.setAttribute("tabindex", "0");
+                this._path.setAttribute("role", "button");
+                this._path.setAttribute("aria-label", this.options.label);
+                L.DomEvent.on(this._path, "focus", function () {  // one out of view is brought in, as a marker is
+                    on.panInside(this._latlng, {padding: [10, 10]});
+                }, this);
+            }});
+            var Count = L.DivIcon.extend({createIcon: function (old) {  // the cluster's button, named
+                var icon = L.DivIcon.prototype.createIcon.call(this, old);
+                icon.setAttribute("aria-label", this.options.label);
+                return icon;
+            }});
+            group.options.iconCreateFunction = function (cluster) {  // markercluster's own icon, plus the name
+                var count = cluster.getChildCount(), size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+                return new Count({html: "<div><span>" + count + "</span></div>", iconSize: new L.Point(40, 40),
+                                  className: "marker-cluster marker-cluster-" + size,
+                                  label: names.cluster.replace("{count}", count)});
+            };
+            function pressed(event) {  // Enter or Space, as on any button
+                var key = event.originalEvent.key, press = key === "Enter" || key === " ";
+                if (press) L.DomEvent.preventDefault(event.originalEvent);
+                return press;
+            }
+            group.on("keydown", function (event) {
+                if (pressed(event)) event.layer.fire("click", {latlng: event.layer.getLatLng()}, true);
+            });
+            group.on("clusterkeydown", function (event) {  // zoom in or spread; the focus stays in the map
+                if (!pressed(event)) return;
+                event.layer.fire("click", {latlng: event.layer.getLatLng()}, true);
+                group._map.getContainer().focus({preventScroll: true});
+            });
             var packed = Uint8Array.from(atob({{ this.payload|tojson }}), function (c) { return c.charCodeAt(0); });
             var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
             new Response(stream).arrayBuffer().then(function (buffer) {
@@ -201,12 +264,14 @@ class ClusteredPoints(MacroElement):
                 }
                 var lat = planes(m), lon = planes(m), place = planes(n), step = planes(n);
                 var domain = bytes.subarray(at, at + n);
-                var colours = {{ this.colours|tojson }}, rim = {{ this.rim|tojson }}, scale = {{ this.scale }};
-                var markers = new Array(n), row = 0;
+                var rim = {{ this.rim|tojson }}, scale = {{ this.scale }}, markers = new Array(n), row = 0;
+                var kinds = {{ this.colours|tojson }}.map(function (colour, d) {  // shared by a domain's points
+                    return Point.extend({options: {radius: 7, color: rim, weight: 1.5, fillOpacity: 0.95,
+                                                   fillColor: colour, label: names.point[d]}});
+                });
                 for (var k = 0; k < n; k++) {
                     row += step[k];
-                    var marker = L.circleMarker([lat[place[k]] / scale, lon[place[k]] / scale], {
-                        radius: 7, color: rim, weight: 1.5, fillOpacity: 0.95, fillColor: colours[domain[k]]});
+                    var marker = new kinds[domain[k]]([lat[place[k]] / scale, lon[place[k]] / scale]);
                     marker.feature = {type: "Feature", properties: {i: row}};
                     markers[k] = marker;
                 }
@@ -216,9 +281,14 @@ class ClusteredPoints(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: pd.Series) -> None:
+    def __init__(self, rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: pd.Series, lang: str) -> None:
         super().__init__()
         self._name = "ClusteredPoints"
         codes = pd.Categorical(domains.astype(str), categories=DOMAIN.codes).codes
         self.payload = pointcodec.encode(rows, lat, lon, codes)
         self.colours, self.rim, self.scale = list(DOMAIN_COLOURS.values()), palette.WHITE, pointcodec.SCALE
+        # what a point (one name per domain, in DOMAIN's order) and a cluster ({count}) are called
+        self.names = {
+            "point": [t("map.keyboard.point", lang, domain=DOMAIN.label(code, lang)) for code in DOMAIN.codes],
+            "cluster": t("map.keyboard.cluster", lang),
+        }

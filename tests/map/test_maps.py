@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import folium
@@ -11,11 +12,11 @@ import shapely
 from folium.plugins import HeatMap
 
 from dashboard.data.privacy import district_centroids, public_points
-from dashboard.data.vocab import region_label
+from dashboard.data.vocab import DOMAIN, region_label
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
-from dashboard.i18n import t
+from dashboard.i18n import LANGUAGES, t
 from dashboard.map import layers, offline, pointcodec
 from dashboard.map.layers import (
     DEFAULT_LAYERS,
@@ -67,6 +68,28 @@ def test_points_layer_sends_each_selected_innovation_at_its_public_point(small_d
     domains = small_dataset.innovations["domain"].astype(str).to_numpy()[expected]
     assert [list(DOMAIN_COLOURS)[d] for d in sent.domains] == domains.tolist()
     assert "INN-" not in _page(chosen, layers=("points",))  # no id or text travels with the points
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_points_and_clusters_are_named_for_a_keyboard_in_the_page_language(small_dataset, lang):
+    (group,) = build_layers(("points",), _selection(small_dataset), lang)
+    element = next(c for c in group._children.values() if isinstance(c, ClusteredPoints))
+    names = element.names
+    assert names["point"] == [t("map.keyboard.point", lang, domain=DOMAIN.label(c, lang)) for c in DOMAIN.codes]
+    assert names["cluster"] == t("map.keyboard.cluster", lang) and "{count}" in names["cluster"]
+    script = element._template.module.script(element)
+    for part in ('"tabindex", "0"', '"role", "button"', '"aria-label"', '"keydown"', '"clusterkeydown"', "panInside"):
+        assert part in script
+    other = next(other for other in LANGUAGES if other != lang)
+    assert DOMAIN.label("water_irrigation", other) not in script  # one language per page
+    assert "INN-" not in script  # the names speak of domains only: no record's text travels with the points
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_map_frame_says_its_language_and_a_first_click_does_not_scroll_the_page(lang):
+    html = base_map("outlines", lang).get_root().render()
+    assert f'document.documentElement.lang = "{lang}";' in html
+    assert "focus({preventScroll: true})" in html
 
 
 @pytest.mark.parametrize("rows", [[], [0], [3, 4, 9, 1_000_000], list(range(0, 5000, 7))])
@@ -337,3 +360,10 @@ def test_the_legend_lists_only_the_domains_and_partners_in_the_selection(small_d
     partners = {p for listed in kept["partners"] for p in listed}
     for partner, name in chosen.partner_names.items():
         assert (name in html) == (partner in partners), name
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_offline_background_credits_its_sources_in_the_page_language(lang):
+    page = base_map("outlines", lang).get_root().render()
+    other = "en" if lang == "es" else "es"
+    assert json.dumps(t("credits.context", lang)) in page and t("credits.context", other).split(":")[0] not in page
