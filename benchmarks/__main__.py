@@ -6,10 +6,17 @@ import argparse
 import json
 import sys
 
-from benchmarks import filter_speed, intake_speed, map_speed, store_speed
+from benchmarks import browser_speed, filter_speed, intake_speed, map_speed, store_speed
 
-SUITES = {"store": store_speed.run, "map": map_speed.run, "filter": filter_speed.run, "intake": intake_speed.run}
-SIZED_BY_ROWS = {"intake"}  # suites whose sizes are rows of a field file (--rows), not innovations (--sizes)
+SUITES = {
+    "store": store_speed.run,
+    "map": map_speed.run,
+    "filter": filter_speed.run,
+    "intake": intake_speed.run,
+    "browser": browser_speed.run,
+}
+# suites sized by their own option: rows of a field file (--rows), innovations served to a browser (--browser-sizes)
+OWN_SIZES = {"intake": "rows", "browser": "browser_sizes"}
 
 
 def main() -> None:
@@ -21,13 +28,18 @@ def main() -> None:
         default=",".join(map(str, intake_speed.ROWS)),
         help="rows of the field file imported by the intake suite, comma-separated",
     )
+    parser.add_argument(
+        "--browser-sizes",
+        default="300,10000,100000",
+        help="innovations served to Chromium by the browser suite (the atlas and a plain app), comma-separated",
+    )
     parser.add_argument("--only", choices=sorted(SUITES), action="append", help="run only these suites")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    rows = [int(s) for s in args.rows.split(",")]
-    results = {
-        name: SUITES[name](rows if name in SIZED_BY_ROWS else sizes, args.repeat) for name in (args.only or SUITES)
-    }
+
+    def sized(option: str) -> list[int]:
+        return [int(s) for s in getattr(args, option).split(",")]
+
+    results = {name: SUITES[name](sized(OWN_SIZES.get(name, "sizes")), args.repeat) for name in (args.only or SUITES)}
     json.dump(results, sys.stdout, indent=2)
     print()
 

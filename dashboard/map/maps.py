@@ -21,6 +21,7 @@ from dashboard import palette
 from dashboard.data.vocab import DOMAIN
 from dashboard.i18n import t
 from dashboard.map import pointcodec
+from dashboard.map.behaviour import FocusInPlace, RefitAtOnce, ViewInAddress
 from dashboard.map.context import Context
 from dashboard.map.offline import serve_locally
 
@@ -57,51 +58,6 @@ class _Assets(JSCSSMixin, MacroElement):
     _template = Template("")
     default_js = [("markerclusterjs", ""), ("leaflet-heat.js", "")]
     default_css = [("markerclustercss", ""), ("markerclusterdefaultcss", "")]
-
-
-class _ViewInAddress(MacroElement):
-    """Keeps the map's centre and zoom in the page address, without a Streamlit rerun."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.on("moveend", function () {
-            try {
-                var map = {{ this._parent.get_name() }}, centre = map.getCenter();
-                var address = new URL(window.parent.location.href);
-                address.searchParams.set("lat", centre.lat.toFixed(4));
-                address.searchParams.set("lon", centre.lng.toFixed(4));
-                address.searchParams.set("zoom", String(map.getZoom()));
-                window.parent.history.replaceState(window.parent.history.state, "", address);
-            } catch (error) { /* a map opened outside the app has no address to keep */ }
-        });
-        {% endmacro %}
-    """)
-
-
-class _FocusInPlace(MacroElement):
-    """A press on the map focuses it without scrolling the page; the frame says its language (names are read in it).
-
-    Leaflet focuses the map on the first mouse press; in the app's frame the browser then scrolled the page
-    to show the whole map, the release landed elsewhere and the click (on a cluster, a point) was lost.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        document.documentElement.lang = {{ this.lang|tojson }};
-        (function (keyboard) {
-            if (!keyboard) return;
-            keyboard.disable();
-            keyboard._onMouseDown = function () {
-                if (!this._focused) this._map.getContainer().focus({preventScroll: true});
-            };
-            keyboard.enable();
-        })({{ this._parent.get_name() }}.keyboard);
-        {% endmacro %}
-    """)
-
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self._name, self.lang = "FocusInPlace", lang
 
 
 class OfflineFallback(MacroElement):
@@ -193,8 +149,8 @@ def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None,
         edit_options={"edit": False},
     ).add_to(fmap)
     _Assets().add_to(fmap)
-    _ViewInAddress().add_to(fmap)
-    _FocusInPlace(lang).add_to(fmap)
+    for behaviour in (ViewInAddress(), FocusInPlace(lang), RefitAtOnce()):
+        behaviour.add_to(fmap)
     return serve_locally(fmap)
 
 
@@ -203,13 +159,15 @@ class ClusteredPoints(MacroElement):
 
     Only places, a domain index and a row number per point reach the browser (see
     `dashboard.pointcodec`): details are looked up in Python when a point is clicked
-    (the row comes back as the clicked feature's property `i`). Points and clusters are buttons:
+    (the row comes back as the clicked feature's property `i`). Clusters split and merge without
+    animation: a refit after a filter change then costs one re-clustering, not an animated two.
+    Points and clusters are buttons:
     Tab reaches them, Enter or Space clicks them; their `names` say the domain or the count.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45,
+        var {{ this.get_name() }} = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, animate: false,
                                                          spiderfyOnMaxZoom: true, showCoverageOnHover: false});
         {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         (function (group) {

@@ -395,3 +395,14 @@ def test_the_year_player_steps_the_map_through_the_years_in_the_app(page, server
         "map.years.summary", "es", total=earlier, new=int((years == last - 1).sum()), year=last - 1
     )
     page.screenshot(path=ARTIFACTS / "mapa-anos-ayacucho.png")
+
+
+def test_a_refit_after_a_filter_change_is_at_once_and_a_users_zoom_still_glides(page, server):
+    _open(page, server.url)
+    frame = _map(page)
+    _view(frame)
+    refit = "() => { window.map.setView([-13.2, -74.2], 8); return window.map.getZoom(); }"  # as st_folium refits
+    assert frame.evaluate(refit) == 8  # already there: no animation for the clusters to redo twice
+    glide = "() => { window.map.setZoom(10, {}); return window.map.getZoom(); }"
+    assert frame.evaluate(glide) == 8  # a user's zoom (wheel, buttons, keys) glides there as before
+    frame.wait_for_function("() => window.map.getZoom() === 10")

@@ -1,0 +1,80 @@
+"""How the app's map behaves in its frame: the view kept in the page address, focus without a jump,
+and a refit after a filter change that happens at once.
+
+Small scripts added to the base map (`dashboard.map.maps.base_map`); plain Leaflet, no plugin.
+"""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+
+class ViewInAddress(MacroElement):
+    """Keeps the map's centre and zoom in the page address, without a Streamlit rerun."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.on("moveend", function () {
+            try {
+                var map = {{ this._parent.get_name() }}, centre = map.getCenter();
+                var address = new URL(window.parent.location.href);
+                address.searchParams.set("lat", centre.lat.toFixed(4));
+                address.searchParams.set("lon", centre.lng.toFixed(4));
+                address.searchParams.set("zoom", String(map.getZoom()));
+                window.parent.history.replaceState(window.parent.history.state, "", address);
+            } catch (error) { /* a map opened outside the app has no address to keep */ }
+        });
+        {% endmacro %}
+    """)
+
+
+class FocusInPlace(MacroElement):
+    """A press on the map focuses it without scrolling the page; the frame says its language (names are read in it).
+
+    Leaflet focuses the map on the first mouse press; in the app's frame the browser then scrolled the page
+    to show the whole map, the release landed elsewhere and the click (on a cluster, a point) was lost.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        document.documentElement.lang = {{ this.lang|tojson }};
+        (function (keyboard) {
+            if (!keyboard) return;
+            keyboard.disable();
+            keyboard._onMouseDown = function () {
+                if (!this._focused) this._map.getContainer().focus({preventScroll: true});
+            };
+            keyboard.enable();
+        })({{ this._parent.get_name() }}.keyboard);
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name, self.lang = "FocusInPlace", lang
+
+
+class RefitAtOnce(MacroElement):
+    """The view a filter change asks for is set at once, not animated.
+
+    streamlit-folium refits the map with `setView(centre, zoom)` (no options) after swapping the
+    layers; animated, the clusters were rebuilt twice (during and after the zoom) while the new
+    points were still being added in chunks, which cost half a second at 10,000 points and could
+    leave some undrawn. A user's own zooming (wheel, buttons, keys) passes options and stays animated.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            map.setView = function (centre, zoom, options) {
+                var asked = options === undefined ? {animate: false} : options;
+                return L.Map.prototype.setView.call(this, centre, zoom, asked);
+            };
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "RefitAtOnce"
