@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 # folium puts popup and tooltip HTML inside a JavaScript template literal, where a
 # backtick ends the string, `${` starts code and a backslash starts an escape.
@@ -47,3 +48,13 @@ def literal(value: object) -> str:
         return text
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}"  # one space each side is dropped, and lets the text start with a backtick
+
+
+def for_file_name(text: str, longest: int = 60) -> str:
+    """`text` as a part of a file name: plain lower-case letters and digits between hyphens, at most `longest`.
+
+    «Papa nativa en Ayacucho, 2015–2025» becomes «papa-nativa-en-ayacucho-2015-2025»; cut at a hyphen.
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-")
+    return words if len(words) <= longest else words[: longest + 1].rsplit("-", 1)[0]

@@ -17,6 +17,7 @@ import shapely
 from dashboard.filtering.criteria import CRITERIA, Codes, Test, take
 from dashboard.filtering.index import MISSING_YEAR, FilterIndex, fold_query
 from dashboard.i18n import t
+from dashboard.safe_text import for_file_name
 
 Area = tuple[tuple[float, float], ...]  # a polygon drawn on the map, (lon, lat) vertices
 Bounds = tuple[float, float, float, float]  # west, south, east, north: "only what is in view"
@@ -171,6 +172,12 @@ def describe(filters: Filters, lang: str, partner_names: dict[str, str]) -> str:
     if filters.bounds:
         sentence += " " + t("describe.bounds", lang)
     return sentence
+
+
+def file_words(filters: Filters, lang: str, partner_names: dict[str, str]) -> str:
+    """The filter for a file name, in the sidebar's order: «ayacucho-papa-nativa-2015-2025»; "" for no filter."""
+    words = [CRITERIA[name].show(code, lang, partner_names) for name, codes in filters.codes for code in codes]
+    return for_file_name(" ".join([*words, _years(filters, lang), filters.text.strip()]))
 
 
 def _years(filters: Filters, lang: str) -> str:

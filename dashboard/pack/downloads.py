@@ -15,7 +15,7 @@ import vl_convert
 
 from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import public_view
-from dashboard.filtering.filters import describe
+from dashboard.filtering.filters import describe, file_words
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.pack import exports
@@ -41,9 +41,10 @@ class Download:
         """The download button's label in `lang`."""
         return t(self.label_key, lang)
 
-    def filename(self, lang: str, day: dt.date | None = None) -> str:
-        """A name such as `innovaciones-2026-11-28.csv`."""
-        return f"{t(self.stem, lang)}-{(day or dt.date.today()).isoformat()}.{self.extension}"
+    def filename(self, lang: str, day: dt.date | None = None, selection: Selection | None = None) -> str:
+        """A name such as `innovaciones-2026-11-28.csv`, or `resumen-ayacucho-papa-nativa-2026-11-29.pdf`
+        for a `selection` filtered to papa nativa in Ayacucho."""
+        return _named(t(self.stem, lang), lang, day, selection, self.extension)
 
     def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
         """The file's bytes for `selection` in `lang`; `editor`: a signed-in editor asks."""
@@ -132,14 +133,20 @@ class ChartPng(Download):
         if self.chart not in CHARTS:
             raise ValueError(f"unknown chart {self.chart!r}; the charts are {', '.join(CHARTS)}")
 
-    def filename(self, lang: str, day: dt.date | None = None) -> str:
-        """A name such as `grafico-region-2026-11-28.png`."""
-        return f"{t(self.stem, lang)}-{self.chart}-{(day or dt.date.today()).isoformat()}.{self.extension}"
+    def filename(self, lang: str, day: dt.date | None = None, selection: Selection | None = None) -> str:
+        """A name such as `grafico-region-2026-11-28.png`, with the filter's words as for the other files."""
+        return _named(f"{t(self.stem, lang)}-{self.chart}", lang, day, selection, self.extension)
 
     def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
         summary = summarise(selection.index, selection.keep)
         chart = summary_chart(self.chart, summary, lang, selection.partner_names)
         return vl_convert.vegalite_to_png(chart.to_json(), scale=PNG_SCALE)
+
+
+def _named(stem: str, lang: str, day: dt.date | None, selection: Selection | None, extension: str) -> str:
+    """stem, the filter's words (if any), the day: `resumen-ayacucho-papa-nativa-2026-11-29.pdf`."""
+    words = "" if selection is None else file_words(selection.filters, lang, selection.partner_names)
+    return "-".join(part for part in (stem, words, (day or dt.date.today()).isoformat()) if part) + f".{extension}"
 
 
 # Download code -> download, in the order the pages offer them.

@@ -20,7 +20,7 @@ def offer(
     container.download_button(
         download.label(lang),
         partial(download.make, chosen, lang, editor),
-        file_name=download.filename(lang),
+        file_name=download.filename(lang, selection=chosen),
         mime=download.mime,
         key=key,
         on_click="ignore",

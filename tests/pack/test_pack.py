@@ -97,6 +97,21 @@ def test_a_chart_is_written_as_png(small_store, tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_download_names_carry_the_filter_in_plain_words(small_dataset):
+    day, index = dt.date(2026, 11, 29), FilterIndex.build(small_dataset.innovations, small_dataset.communities)
+    names = list(small_dataset.partners["partner_id"])
+    filters = Filters(regions=("PE-AYA",), crops=("papa_nativa",), year_from=2015, year_to=2025, text="Ñawi  qocha")
+    chosen = Selection.of(small_dataset, index, filters)
+    pdf = "resumen-innovaciones-ayacucho-papa-nativa-2015-2025-nawi-qocha-2026-11-29.pdf"
+    assert PACK["pdf"].filename("es", day, chosen) == pdf
+    assert PACK["csv"].filename("en", day, chosen).startswith("innovations-ayacucho-native-potato-2015-2025-")
+    assert ChartPng("crop").filename("es", day, chosen).startswith("grafico-crop-ayacucho-papa-nativa-")
+    everything = Selection.of(small_dataset, index, Filters())
+    assert PACK["csv"].filename("es", day, everything) == "innovaciones-2026-11-29.csv"
+    many = Selection.of(small_dataset, index, Filters(partners=tuple(names)))
+    assert len(PACK["xlsx"].filename("es", day, many)) <= len("innovaciones--2026-11-29.xlsx") + 60
+
+
 def test_an_unknown_chart_is_refused_naming_the_choices(small_store, tmp_path):
     result = CliRunner().invoke(
         main, ["export", "png", "--chart", "nope", "--out", str(tmp_path / "x.png"), "--store", str(small_store)]
