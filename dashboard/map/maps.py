@@ -115,8 +115,10 @@ class Outlines(MacroElement):
         self.style, self.url, self.pane = style, url, pane
 
 
-def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None, zoom: int | None = None) -> folium.Map:
-    """The map every layer is drawn on: a background, the drawing tools, offline assets."""
+def base_map(
+    basemap: str, lang: str, centre: tuple[float, float] | None = None, zoom: int | None = None, drawing: bool = True
+) -> folium.Map:
+    """The map every layer is drawn on: a background, the drawing tools (unless not `drawing`), offline assets."""
     fmap = folium.Map(
         location=centre or DEFAULT_CENTRE, zoom_start=zoom or DEFAULT_ZOOM, tiles=None, maxZoom=18, control_scale=True
     )
@@ -135,19 +137,20 @@ def base_map(basemap: str, lang: str, centre: tuple[float, float] | None = None,
         Context(pane=BACKGROUND_PANE, attribution=t("credits.context", lang)).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
-    Draw(
-        export=False,
-        position="topleft",
-        draw_options={
-            "polyline": False,
-            "circle": False,
-            "marker": False,
-            "circlemarker": False,
-            "polygon": {"allowIntersection": False},
-            "rectangle": {},
-        },
-        edit_options={"edit": False},
-    ).add_to(fmap)
+    if drawing:  # presentation mode draws no tools: nothing there filters
+        Draw(
+            export=False,
+            position="topleft",
+            draw_options={
+                "polyline": False,
+                "circle": False,
+                "marker": False,
+                "circlemarker": False,
+                "polygon": {"allowIntersection": False},
+                "rectangle": {},
+            },
+            edit_options={"edit": False},
+        ).add_to(fmap)
     _Assets().add_to(fmap)
     for behaviour in (ViewInAddress(), FocusInPlace(lang), RefitAtOnce()):
         behaviour.add_to(fmap)

@@ -78,18 +78,18 @@ def clicked_row() -> int:
 _BASE_MAP = "map_base"
 
 
-def base_map(basemap: str, lang: str, centre, zoom) -> tuple[folium.Map, bool]:
-    """This session's base map, built once per background, language and start view; and whether it is new.
+def base_map(basemap: str, lang: str, centre, zoom, drawing: bool = True) -> tuple[folium.Map, bool]:
+    """This session's base map, built once per background, language, start view and tools; and whether it is new.
 
     Building and fully rendering a folium map compiles a dozen templates; reusing it makes a
     filter change cost only its layers (a new map must be rendered once: `st_folium(render=...)`).
     `st_folium` attaches the layers to the map it is given, so the last run's layers come off first.
     """
-    wanted = (basemap, lang, centre, zoom)
+    wanted = (basemap, lang, centre, zoom, drawing)
     built = st.session_state.get(_BASE_MAP)
     new = built is None or built[0] != wanted
     if new:
-        built = (wanted, maps.base_map(basemap, lang, centre, zoom))
+        built = (wanted, maps.base_map(basemap, lang, centre, zoom, drawing))
         st.session_state[_BASE_MAP] = built
     fmap = built[1]
     for name in [name for name in fmap._children if name.startswith("feature_group_")]:

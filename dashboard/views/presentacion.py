@@ -45,7 +45,7 @@ for column, name in zip(st.columns(len(PRESENTED)), PRESENTED, strict=True):
 
 map_column, charts_column = st.columns([3, 2])
 with map_column:
-    base, new = mapframe.base_map("outlines", lang, None, None)
+    base, new = mapframe.base_map("outlines", lang, None, None, drawing=False)  # nothing to draw when presenting
     fitted = mapframe.fitted_view(chosen, "present_fitted")
     st_folium(
         base,

@@ -318,8 +318,10 @@ def test_presentation_mode_fits_a_projector(chromium, server, watch):
     _open(page, f"{server.url}/resumen?region=PE-AYA")
     page.get_by_role("button", name="Modo presentación").click()
     page.wait_for_selector("[data-testid=stMetric]")
-    _map(page)
+    frame = _map(page)
     _settle(page)
+    frame.wait_for_selector(".leaflet-control-zoom")
+    assert frame.locator(".leaflet-draw").count() == 0  # no drawing tools: nothing filters while presenting
     assert page.locator("[data-testid=stSidebar]").is_hidden()
     body = page.evaluate(
         "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=stMetricLabel] p')).fontSize)"
