@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test bench demo assets setup setup-test clean
+.PHONY: run serve-lan test bench demo assets setup setup-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ setup-test: $(VENV)/.installed-test
 
 run: setup
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+# For a hall: the room's Wi-Fi, no internet; prints the address phones open and its QR code.
+serve-lan: setup
+	$(BIN)/python -m dashboard serve --lan --port $(PORT)
 
 test: setup-test
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ from typing import TypeVar
 from dashboard.data.vocab import BOUNDARY_LEVEL
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters
+from dashboard.i18n import DEFAULT_LANGUAGE, languages
 from dashboard.map import maps
 from dashboard.map.layers import DEFAULT_LAYERS, LAYER_CODES
 
@@ -31,13 +32,14 @@ BASEMAPS = tuple(maps.BASEMAPS)  # background codes, the first the default
 
 @dataclass(frozen=True)
 class MapView:
-    """What the map shows besides the filter."""
+    """What the page shows besides the filter: the map's view, and the language."""
 
     centre: tuple[float, float] | None = None  # (lat, lon)
     zoom: int | None = None
     layers: tuple[str, ...] = DEFAULT_LAYERS  # chosen overlay layers, codes from the layer registry
     basemap: str = BASEMAPS[0]  # one code from BASEMAPS
     level: str | None = None  # boundary level the choropleth colours by; None: the finest stored
+    language: str = DEFAULT_LANGUAGE  # one code of i18n.languages(); Spanish is left out of links
 
 
 # Notice reasons, each a catalogue key under `share.`.
@@ -68,6 +70,7 @@ KEYS: dict[str, str] = {
     "layers": "capas",
     "basemap": "fondo",
     "level": "nivel",
+    "language": "idioma",
 }
 
 YEARS = (1950, 2100)
@@ -118,8 +121,9 @@ def encode(filters: Filters, view: MapView) -> dict[str, str]:
         params[KEYS["layers"]] = _join(view.layers)
     if view.basemap != MapView().basemap:
         params[KEYS["basemap"]] = view.basemap
-    if view.level is not None:
-        params[KEYS["level"]] = view.level
+    for name in ("level", "language"):
+        if getattr(view, name) != getattr(MapView(), name):
+            params[KEYS[name]] = getattr(view, name)
     return params
 
 
@@ -174,6 +178,7 @@ def _decode_view(given: dict[str, str], notices: list[Notice]) -> MapView:
         layers=layers,
         basemap=basemap,
         level=_scalar(given, KEYS["level"], _one_of(BOUNDARY_LEVEL.labels), notices),
+        language=_scalar(given, KEYS["language"], _one_of(languages()), notices) or default.language,
     )
 
 
@@ -219,14 +224,7 @@ def _scalar(given: dict[str, str], key: str, parse: Callable[[str], T | None], n
 
 def _integer(span: tuple[int, int]) -> Callable[[str], int | None]:
     """A parser of plain decimal integers within `span` (years, zoom levels); anything else gives None."""
-    return lambda value: _within(value, *span)
-
-
-def _within(value: str, low: int, high: int) -> int | None:
-    if not _INTEGER.fullmatch(value):
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
+    return lambda value: int(value) if _INTEGER.fullmatch(value) and span[0] <= int(value) <= span[1] else None
 
 
 def _one_of(codes: tuple[str, ...] | dict) -> Callable[[str], str | None]:

@@ -1,4 +1,9 @@
-"""UI strings: one catalogue per language, Spanish first."""
+"""UI strings: one catalogue file per language, Spanish first and the fallback for every missing key.
+
+Adding a language is adding `locales/<code>.toml`: it becomes selectable at once, and each key it does not
+(yet) hold is shown in Spanish. Spanish and English are complete (a test keeps them in sync), and the
+controlled vocabularies carry labels in those two.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-LANGUAGES = ("es", "en")  # Spanish first: the default
+import pycountry
+
+LANGUAGES = ("es", "en")  # the complete languages, Spanish first: the default
 DEFAULT_LANGUAGE = LANGUAGES[0]
 _LOCALES = Path(__file__).with_name("locales")
+NAME_KEY = "language.name"  # the language's own name for itself, as its catalogue file declares it
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -22,11 +30,38 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def languages() -> tuple[str, ...]:
+    """Every language with a catalogue file: the complete ones first (Spanish the first), then the others by code."""
+    return _languages(_LOCALES)
+
+
 @cache
+def _languages(folder: Path) -> tuple[str, ...]:
+    found = sorted(path.stem for path in folder.glob("*.toml"))
+    return (*LANGUAGES, *(code for code in found if code not in LANGUAGES))
+
+
 def catalogue(lang: str) -> dict[str, str]:
-    """Every UI string of `lang`, keyed by dotted name."""
-    with (_LOCALES / f"{lang}.toml").open("rb") as handle:
+    """Every UI string the catalogue of `lang` holds, keyed by dotted name (missing keys are not filled in)."""
+    return _catalogue(_LOCALES, lang)
+
+
+@cache
+def _catalogue(folder: Path, lang: str) -> dict[str, str]:
+    with (folder / f"{lang}.toml").open("rb") as handle:
         return _flatten(tomllib.load(handle))
+
+
+def language_name(lang: str) -> str:
+    """What the language selector shows: the name the catalogue declares, else ISO 639's, else the code."""
+    declared = catalogue(lang).get(NAME_KEY) if lang in languages() else None
+    known = pycountry.languages.get(**{"alpha_2" if len(lang) == 2 else "alpha_3": lang})
+    return declared or (known.name if known else lang)
+
+
+def missing(lang: str) -> list[str]:
+    """The Spanish keys the catalogue of `lang` does not translate yet, sorted."""
+    return sorted(set(catalogue(DEFAULT_LANGUAGE)) - set(catalogue(lang)))
 
 
 class _Params(dict):
@@ -37,12 +72,14 @@ class _Params(dict):
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
-    """The string `key` in `lang`, with `{name}` placeholders filled from `params`.
+    """The string `key` in `lang` (in Spanish when `lang` lacks it), with `{name}` placeholders filled from `params`.
 
     `key` and `lang` are positional only, so a value named like them (a file's column called "key")
     is a placeholder value like any other; a placeholder without a value is left as written.
     """
-    text = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)[key]
+    text = catalogue(lang).get(key) if lang in languages() else None
+    if text is None:
+        text = catalogue(DEFAULT_LANGUAGE)[key]
     return text.format_map(_Params(params)) if params else text
 
 

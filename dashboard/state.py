@@ -86,7 +86,7 @@ def keep_widget_values() -> None:
 
 
 def read_address(data: Dataset) -> None:
-    """Once per session: take the filter and map view from the page address."""
+    """Once per session: take the filter, the map view and the language from the page address."""
     if st.session_state.get(_ADDRESS_READ):
         return
     st.session_state[_ADDRESS_READ] = True
@@ -94,6 +94,7 @@ def read_address(data: Dataset) -> None:
     _show(chosen)
     st.session_state[LAYERS] = list(view.layers)
     st.session_state[BASEMAP] = view.basemap
+    st.session_state[LANGUAGE] = view.language
     if view.level is not None:
         st.session_state[LEVEL] = view.level
     st.session_state[START_VIEW] = (view.centre, view.zoom)
@@ -122,7 +123,7 @@ NOTICE_LENGTH = 100  # characters of an ignored value a notice repeats
 
 
 def write_address() -> None:
-    """Put the current filter and layers in the page address, keeping the view the map wrote there."""
+    """Put the current filter, layers and language in the page address, keeping the view the map wrote there."""
     current = st.query_params.to_dict()
     wanted = address.encode(selection().filters, current_view(*address.map_position(current)))
     if wanted != current:
@@ -130,15 +131,16 @@ def write_address() -> None:
 
 
 def current_view(centre=None, zoom=None) -> address.MapView:
-    """Layers, background and boundary level chosen on the Mapa page."""
+    """Layers, background and boundary level chosen on the Mapa page, and the language."""
     level, levels = st.session_state.get(LEVEL), boundary_levels(dataset())
     return address.MapView(
         centre=centre,
         zoom=zoom,
         layers=tuple(st.session_state.get(LAYERS, DEFAULT_LAYERS)),
         basemap=st.session_state.get(BASEMAP, address.MapView().basemap),
-        level=level if level in levels[1:] else None,
-    )  # the finest is the default
+        level=level if level in levels[1:] else None,  # the finest is the default
+        language=language(),
+    )
 
 
 def menu(data: Dataset) -> dict[str, tuple[str, str, str]]:

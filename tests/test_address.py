@@ -17,6 +17,7 @@ from dashboard.address import BAD_VALUE, BASEMAPS, UNKNOWN_PARAMETER, MapView, d
 from dashboard.data.vocab import COUNTRIES, VOCABULARIES, regions
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters
+from dashboard.i18n import LANGUAGES
 from dashboard.map.layers import LAYER_CODES
 
 # database=None: failing examples are not stored; deadline=None: the first call reads pycountry
@@ -90,6 +91,8 @@ def test_encode_filters(filters, expected):
         (MapView(layers=("points", "heatmap")), {"capas": "points,heatmap"}),
         (MapView(layers=()), {"capas": ""}),
         (MapView(basemap="topo"), {"fondo": "topo"}),
+        (MapView(language="en"), {"idioma": "en"}),
+        (MapView(language="es"), {}),  # Spanish, the default, is left out: older links stay as they are
     ],
 )
 def test_encode_view(view, expected):
@@ -201,6 +204,11 @@ def test_decode_filters(params, filters, notices):
         ({"capas": "heatmap,lava,links"}, MapView(layers=("heatmap", "links")), [("capas", BAD)]),
         ({"fondo": "google"}, MapView(), [("fondo", BAD)]),
         ({"fondo": "satellite"}, MapView(basemap="satellite"), []),
+        ({"idioma": "en"}, MapView(language="en"), []),
+        ({"idioma": "es"}, MapView(), []),
+        ({"idioma": "klingon"}, MapView(), [("idioma", BAD)]),
+        ({"idioma": "../es"}, MapView(), [("idioma", BAD)]),  # never read as a file name
+        ({"idioma": "EN"}, MapView(), [("idioma", BAD)]),
     ],
 )
 def test_decode_view(params, view, notices):
@@ -277,6 +285,7 @@ valid_views = st.builds(
     zoom=st.none() | st.integers(1, 18),
     layers=_codes(LAYER_CODES),
     basemap=st.sampled_from(BASEMAPS),
+    language=st.sampled_from(LANGUAGES),
 )
 
 

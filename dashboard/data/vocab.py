@@ -17,7 +17,7 @@ class Vocabulary:
     """An ordered set of codes, each with a label per language."""
 
     name: str
-    labels: dict[str, tuple[str, str]]  # code -> (es, en)
+    labels: dict[str, tuple[str, str]]  # code -> (es, en), in the order of LANGUAGES
     wocat: dict[str, str] = field(default_factory=dict)  # code -> WOCAT term, where one exists
 
     @property
@@ -25,9 +25,9 @@ class Vocabulary:
         return tuple(self.labels)
 
     def label(self, code: str, lang: str = "es") -> str:
-        """Label of `code` in `lang`; an unknown code is shown as itself."""
+        """Label of `code` in `lang` (Spanish for a language without vocabulary labels); an unknown code as itself."""
         pair = self.labels.get(code)
-        return code if pair is None else pair[LANGUAGES.index(lang)]
+        return code if pair is None else pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
 
     def __contains__(self, code: object) -> bool:
         return code in self.labels
@@ -220,7 +220,10 @@ def natural_region(altitude_m: float | None, slope: str | None = None) -> str | 
 
 @cache
 def _country_names(lang: str) -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+    # a language pycountry does not translate into falls back to Spanish, as the UI strings do; English is
+    # pycountry's own language (its untranslated names), so it has no catalogue to find
+    chain = [lang] if lang == "en" else [lang, LANGUAGES[0]]
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=chain, fallback=True)
 
 
 def country_label(code: str, lang: str = "es") -> str:
@@ -244,7 +247,7 @@ def regions() -> dict[str, str]:
 
 
 def region_label(code: str, lang: str = "es") -> str:
-    """Name of an ISO 3166-2 region; the same in both languages, as pycountry gives it."""
+    """Name of an ISO 3166-2 region; the same in every language, as pycountry gives it."""
     return regions().get(code, code)
 
 

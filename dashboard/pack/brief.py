@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 import pandas as pd
+from babel.core import UnknownLocaleError
 from babel.dates import format_date
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER
@@ -84,7 +85,10 @@ DATE_LOCALES = {"es": "es", "en": "en_GB"}  # the language's long date as Babel'
 
 def long_date(day: date, lang: str) -> str:
     """A date in words: «3 de marzo de 2026», «3 March 2026»."""
-    return format_date(day, format="long", locale=DATE_LOCALES.get(lang, lang))
+    try:
+        return format_date(day, format="long", locale=DATE_LOCALES.get(lang, lang))
+    except (UnknownLocaleError, ValueError):  # a language Babel does not know: its dates as Spanish writes them
+        return format_date(day, format="long", locale=DATE_LOCALES["es"])
 
 
 def _header(selection: Selection, lang: str, today: date) -> list[Flowable]:

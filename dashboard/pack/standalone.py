@@ -25,9 +25,9 @@ from jinja2 import Template
 
 from dashboard import palette
 from dashboard.data.dataset import Dataset
-from dashboard.data.vocab import DOMAIN, LANGUAGES, PID_STAGE, Vocabulary, region_label
+from dashboard.data.vocab import DOMAIN, PID_STAGE, Vocabulary, region_label
 from dashboard.filtering.selection import Selection
-from dashboard.i18n import t
+from dashboard.i18n import languages, t
 from dashboard.map import maps
 from dashboard.map.context import Context
 from dashboard.map.layers import LAYERS, build_layers
@@ -226,8 +226,8 @@ def _check(layers: tuple[str, ...], lang: str) -> None:
     unknown = [code for code in layers if code not in LAYERS]
     if unknown:
         raise ValueError(f"unknown map layer {unknown[0]!r}; the layers are {', '.join(LAYERS)}")
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; the languages are {', '.join(LANGUAGES)}")
+    if lang not in languages():
+        raise ValueError(f"unknown language {lang!r}; the languages are {', '.join(languages())}")
 
 
 def standalone_map(

@@ -5,9 +5,8 @@ import streamlit as st
 from dashboard import state
 from dashboard.filtering.criteria import CRITERIA, Criterion
 from dashboard.filtering.selection import Selection
-from dashboard.i18n import LANGUAGES, t
-
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+from dashboard.i18n import language_name, languages, t
+from dashboard.views import share
 
 
 def _criterion(criterion: Criterion, chosen: Selection, lang: str, container) -> None:
@@ -26,8 +25,8 @@ def _criterion(criterion: Criterion, chosen: Selection, lang: str, container) ->
 def draw(chosen: Selection, page: str) -> None:
     """Draw the shared sidebar for `page`, showing the filter `chosen` was built from."""
     st.sidebar.markdown(f"**{t('app.title', state.language())}**  \n{t('app.subtitle', state.language())}")
-    # the label stays bilingual so that anyone can find the switch
-    st.sidebar.selectbox("Idioma / Language", LANGUAGES, key=state.LANGUAGE, format_func=LANGUAGE_NAMES.get)
+    # the label stays bilingual so that anyone can find the switch; every catalogue file is a choice
+    st.sidebar.selectbox("Idioma / Language", languages(), key=state.LANGUAGE, format_func=language_name)
     lang = state.language()
     st.sidebar.header(t("filters.heading", lang))
     st.sidebar.text_input(t("filters.text", lang), key=state.TEXT, placeholder=t("filters.text_hint", lang))
@@ -49,3 +48,4 @@ def draw(chosen: Selection, page: str) -> None:
         st.session_state[state.RETURN_PAGE] = page
         st.switch_page(state.PRESENT_FILE)
     st.sidebar.button(t("filters.clear", lang), key=state.CLEAR, on_click=state.clear_filters)
+    share.button(lang)

@@ -231,10 +231,11 @@ def _open_record(at: AppTest, position: int):
     return record
 
 
-def test_without_editors_the_manage_page_explains_how_to_enable_editing(app):
+def test_without_editors_the_manage_page_says_whom_to_ask_not_how_to_set_up(app):
     app.switch_page("views/gestionar.py").run()
     assert app.info[0].value == "La edición no está activada"
-    assert any("python -m dashboard hash-password" in m.value for m in app.markdown)
+    assert any("pida acceso a la persona que administra el atlas" in m.value for m in app.markdown)
+    assert not any("hash-password" in m.value for m in app.markdown)  # the setup is in the README only
     assert not app.main.text_input  # no sign-in form, nothing to edit (the sidebar keeps its search)
 
 
