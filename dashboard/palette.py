@@ -75,3 +75,7 @@ TOWN_HALO = "#fbf8f2"  # a halo of the land colour keeps a name readable across 
 YEAR_EARLIER = "#6b7f4f"  # muted olive
 YEAR_NEW = "#e07b00"  # strong orange, with a dark rim: seen on a washed-out projector
 YEAR_NEW_RIM = TOWN_TEXT
+
+# The room's QR code: black on white, the contrast every phone camera reads.
+QR_DARK = "#000000"
+QR_LIGHT = WHITE

@@ -16,6 +16,7 @@ import sys
 import click
 import segno
 
+from dashboard import palette
 from dashboard.cli.group import main
 from dashboard.i18n import LANGUAGES, t
 from dashboard.paths import PACKAGE, ROOT
@@ -81,7 +82,7 @@ def qr_png_uri(url: str) -> str:
 
     A PNG, not inline SVG: the HTML sanitizer of Streamlit's `st.html` drops an inline `<svg>`.
     """
-    return qr(url).png_data_uri(scale=10, border=4, dark="#000", light="#fff")
+    return qr(url).png_data_uri(scale=10, border=4, dark=palette.QR_DARK, light=palette.QR_LIGHT)
 
 
 def shared_url() -> str | None:
