@@ -16,6 +16,7 @@ ROOT = PACKAGE.parent
 # Lowest first; a module may import its own layer and the ones before it, never one after it.
 LAYERS = (
     ("dashboard.paths", "dashboard.i18n", "dashboard.safe_text", "dashboard.palette", "dashboard.auth"),
+    ("dashboard.room",),  # the room's address and QR code (reads the palette)
     ("dashboard.data",),
     ("dashboard.filtering",),
     ("dashboard.summary", "dashboard.map"),

@@ -4,8 +4,8 @@ from html import escape
 
 import streamlit as st
 
-from dashboard.cli.serve import qr_png_uri, shared_url
 from dashboard.i18n import t
+from dashboard.room import qr_png_uri, shared_url
 
 OPEN = "room_share_open"  # the sidebar's button that opens the dialog
 

@@ -7,6 +7,7 @@ import pytest
 import zxingcpp
 from click.testing import CliRunner
 
+from dashboard import room
 from dashboard.cli import main, serve
 
 HOST = "192.168.1.23"
@@ -95,23 +96,23 @@ def test_lan_without_a_network_says_so_and_starts_nothing(launched, monkeypatch,
     ],
 )
 def test_only_an_address_other_machines_reach_is_offered(host, usable):
-    assert serve._usable(host) is usable
+    assert room._usable(host) is usable
 
 
 def test_no_route_and_only_loopback_names_mean_no_network(monkeypatch):
-    monkeypatch.setattr(serve, "_routed", lambda probe: None)
-    monkeypatch.setattr(serve.socket, "gethostbyname_ex", lambda name: (name, [], ["127.0.1.1"]))
-    assert serve.lan_address() is None
+    monkeypatch.setattr(room, "_routed", lambda probe: None)
+    monkeypatch.setattr(room.socket, "gethostbyname_ex", lambda name: (name, [], ["127.0.1.1"]))
+    assert room.lan_address() is None
 
 
 def test_the_route_is_asked_without_sending_and_the_machine_names_are_the_fallback(monkeypatch):
-    monkeypatch.setattr(serve, "_routed", lambda probe: "10.0.0.5" if probe == "10.0.0.1" else None)
-    assert serve.lan_address() == "10.0.0.5"
-    monkeypatch.setattr(serve, "_routed", lambda probe: None)
-    monkeypatch.setattr(serve.socket, "gethostbyname_ex", lambda name: (name, [], ["127.0.1.1", "192.168.8.100"]))
-    assert serve.lan_address() == "192.168.8.100"
+    monkeypatch.setattr(room, "_routed", lambda probe: "10.0.0.5" if probe == "10.0.0.1" else None)
+    assert room.lan_address() == "10.0.0.5"
+    monkeypatch.setattr(room, "_routed", lambda probe: None)
+    monkeypatch.setattr(room.socket, "gethostbyname_ex", lambda name: (name, [], ["127.0.1.1", "192.168.8.100"]))
+    assert room.lan_address() == "192.168.8.100"
 
 
 def test_this_machine_has_a_usable_address_or_none():
-    found = serve.lan_address()
-    assert found is None or serve._usable(found)
+    found = room.lan_address()
+    assert found is None or room._usable(found)

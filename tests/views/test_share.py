@@ -14,8 +14,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
-from dashboard.cli.serve import LAN_ENV
 from dashboard.paths import PACKAGE, STORE_ENV
+from dashboard.room import LAN_ENV
 from dashboard.views.share import OPEN
 
 URL = "http://192.168.1.23:8501"
