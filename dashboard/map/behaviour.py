@@ -9,6 +9,8 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.i18n import t
+
 
 class ViewInAddress(MacroElement):
     """Keeps the map's centre and zoom in the page address, without a Streamlit rerun."""
@@ -78,3 +80,78 @@ class RefitAtOnce(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "RefitAtOnce"
+
+
+def _words(lang: str) -> dict:
+    """Leaflet.draw's strings (its `L.drawLocal`, only the parts the atlas's tools show) in `lang`."""
+
+    def say(key: str) -> str:
+        return t(f"map.controls.{key}", lang)
+
+    def pair(key: str) -> dict[str, str]:
+        return {"text": say(key), "title": say(f"{key}_title")}
+
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": pair("cancel"),
+                "finish": pair("finish"),
+                "undo": pair("undo"),
+                "buttons": {"polygon": say("draw_polygon"), "rectangle": say("draw_rectangle")},
+            },
+            "handlers": {
+                "polygon": {
+                    "tooltip": {"start": say("polygon_start"), "cont": say("polygon_cont"), "end": say("polygon_end")}
+                },
+                "rectangle": {"tooltip": {"start": say("rectangle_start")}},
+                "simpleshape": {"tooltip": {"end": say("shape_end")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": pair("save"),
+                    "cancel": {"text": say("cancel"), "title": say("delete_cancel_title")},
+                    "clearAll": pair("clear_all"),
+                },
+                "buttons": {"remove": say("delete"), "removeDisabled": say("delete_none")},
+            },
+            "handlers": {"remove": {"tooltip": {"text": say("remove_tip")}}},
+        },
+    }
+
+
+class SpeakControls(MacroElement):
+    """The map's controls in the page's language: the zoom buttons, and the drawing tools if present.
+
+    Added before the drawing tools, which read `L.drawLocal` when they are built.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var zoom = map.zoomControl;
+            if (zoom) {
+                [[zoom._zoomInButton, {{ this.zoom_in|tojson }}], [zoom._zoomOutButton, {{ this.zoom_out|tojson }}]]
+                    .forEach(function (pair) {
+                        pair[0].title = pair[1];
+                        pair[0].setAttribute("aria-label", pair[1]);
+                    });
+            }
+            if (L.drawLocal) {
+                (function merge(into, from) {
+                    Object.keys(from).forEach(function (key) {
+                        if (typeof from[key] === "object") { merge(into[key] = into[key] || {}, from[key]); }
+                        else { into[key] = from[key]; }
+                    });
+                })(L.drawLocal, {{ this.words|tojson }});
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "SpeakControls"
+        self.zoom_in, self.zoom_out = t("map.controls.zoom_in", lang), t("map.controls.zoom_out", lang)
+        self.words = _words(lang)

@@ -21,7 +21,7 @@ from dashboard import palette
 from dashboard.data.vocab import DOMAIN
 from dashboard.i18n import t
 from dashboard.map import pointcodec
-from dashboard.map.behaviour import FocusInPlace, RefitAtOnce, ViewInAddress
+from dashboard.map.behaviour import FocusInPlace, RefitAtOnce, SpeakControls, ViewInAddress
 from dashboard.map.context import Context
 from dashboard.map.offline import serve_locally
 
@@ -137,6 +137,7 @@ def base_map(
         Context(pane=BACKGROUND_PANE, attribution=t("credits.context", lang)).add_to(fmap)
     if layer:
         OfflineFallback(layer, drawn, t("map.offline_fallback", lang)).add_to(fmap)
+    SpeakControls(lang).add_to(fmap)  # before the drawing tools, which read their words when built
     if drawing:  # presentation mode draws no tools: nothing there filters
         Draw(
             export=False,

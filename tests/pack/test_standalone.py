@@ -456,3 +456,10 @@ def test_the_file_draws_region_lines_and_names_towns_by_rank_with_no_network(ope
     assert page.inner_text(".leaflet-control-attribution") == f"Leaflet | {credit}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "standalone-context.png")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_zoom_buttons_speak_the_chosen_language(hostile_data, lang):
+    html = _page(hostile_data, lang=lang)
+    assert json.dumps(t("map.controls.zoom_in", lang)) in html  # Leaflet's own "Zoom in" is in every file
+    assert (json.dumps(t("map.controls.zoom_out", "es")) in html) == (lang == "es")

@@ -408,3 +408,21 @@ def test_a_refit_after_a_filter_change_is_at_once_and_a_users_zoom_still_glides(
     glide = "() => { window.map.setZoom(10, {}); return window.map.getZoom(); }"
     assert frame.evaluate(glide) == 8  # a user's zoom (wheel, buttons, keys) glides there as before
     frame.wait_for_function("() => window.map.getZoom() === 10")
+
+
+def test_the_map_controls_speak_spanish(page, server):
+    _open(page, server.url)
+    frame = _map(page)
+    frame.wait_for_selector(".leaflet-draw-draw-polygon")
+    titles = frame.evaluate("""() => ({
+        zoomIn: document.querySelector('.leaflet-control-zoom-in').title,
+        zoomOut: document.querySelector('.leaflet-control-zoom-out').getAttribute('aria-label'),
+        polygon: document.querySelector('.leaflet-draw-draw-polygon').title,
+        rectangle: document.querySelector('.leaflet-draw-draw-rectangle').title,
+        remove: document.querySelector('.leaflet-draw-edit-remove').title,
+    })""")
+    words = ("zoom_in", "zoom_out", "draw_polygon", "draw_rectangle", "delete_none")
+    assert titles == dict(zip(titles, [t(f"map.controls.{word}", "es") for word in words], strict=True))
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    assert frame.locator(".leaflet-draw-tooltip").inner_text() == t("map.controls.polygon_start", "es")
+    assert frame.get_by_text(t("map.controls.cancel", "es"), exact=True).is_visible()
