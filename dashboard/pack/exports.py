@@ -24,7 +24,16 @@ from dashboard import palette
 from dashboard.data import store
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
 from dashboard.data.dataset import Dataset
-from dashboard.data.vocab import CROP, DOMAIN, LIVESTOCK, LOCATION_SHOWN, PID_STAGE, Vocabulary, region_label
+from dashboard.data.vocab import (
+    CROP,
+    DOMAIN,
+    LIVESTOCK,
+    LOCATION_SHOWN,
+    PID_STAGE,
+    Vocabulary,
+    region_label,
+    vocabulary_of,
+)
 from dashboard.i18n import t
 
 LIST_SEPARATOR = "; "
@@ -119,12 +128,40 @@ def _joined(table: pd.DataFrame) -> pd.DataFrame:
     return table.map(lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
 
 
+# coded column -> the helper column of its labels: the CSV writes the words in the coded column, under the
+# helper's header ("Ámbito", not "Ámbito (código)"), and leaves the helper out
+WORDED = {
+    "domain": "domain_label",
+    "pid_stage": "pid_stage_label",
+    "crops": "crop_labels",
+    "livestock": "livestock_labels",
+}
+
+
+def _in_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Coded innovation columns as their labels in `lang`, lists as lists of labels, yes/no in words."""
+    words, answer = {}, {True: t("export.words.yes", lang), False: t("export.words.no", lang)}
+    for field in INNOVATIONS.fields:
+        vocabulary = vocabulary_of(field.name)
+        if vocabulary is not None:
+            words[field.name] = table[field.name].map(
+                lambda value, v=vocabulary: (
+                    [v.label(c, lang) for c in value]
+                    if isinstance(value, list)
+                    else (None if pd.isna(value) else v.label(value, lang))
+                )
+            )
+        elif field.type == "bool":
+            words[field.name] = table[field.name].map(lambda value: None if pd.isna(value) else answer[bool(value)])
+    return table.assign(**words).drop(columns=list(WORDED.values()))
+
+
 def write_csv(view: Dataset, lang: str) -> bytes:
-    """Innovations as UTF-8 CSV with a BOM; contract columns keep their codes for re-import."""
-    table = _joined(records(view, INNOVATIONS, lang)).map(neutralised)
-    coded = {f.name for f in INNOVATIONS.fields} | {"longitude", "latitude"}
-    readable = {c: t(f"export.column.{c}", lang) for c in table if c not in coded}
-    table = table.rename(columns=readable)
+    """Innovations as UTF-8 CSV with a BOM, in `lang` as a spreadsheet user reads it: every header and every
+    coded value in words ("Ámbito: plagas y enfermedades", "sí"). The atlas's import reads it back: it knows
+    these headers and labels. The GIS formats keep the codes."""
+    table = _joined(_in_words(records(view, INNOVATIONS, lang), lang)).map(neutralised)
+    table = table.rename(columns={c: t(f"export.column.{WORDED.get(c, c)}", lang) for c in table})
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -63,7 +63,7 @@ def test_public_exports_mark_which_points_are_generalised(small_dataset):
         zip(small_dataset.innovations["innovation_id"], small_dataset.innovations["consent_public"], strict=True)
     )
     generalised = {
-        row["innovation_id"] for row in rows if row["Ubicación mostrada"] == "generalizada (centro del distrito)"
+        row["Código de innovación"] for row in rows if row["Ubicación mostrada"] == "generalizada (centro del distrito)"
     }
     assert generalised == {i for i, public in consent.items() if not public}
     assert len(generalised) > 0 and len(rows) == len(consent)

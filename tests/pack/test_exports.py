@@ -12,11 +12,14 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+from click.testing import CliRunner
 
+from dashboard.cli import main
 from dashboard.data import store
 from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import public_view
-from dashboard.pack import exports
+from dashboard.data.vocab import DOMAIN, INNOVATOR_TYPE
+from dashboard.i18n import t
 from dashboard.pack.downloads import DATA_FORMATS, PACK
 from dashboard.pack.exports import neutralised
 from tests.handmade import handmade_dataset
@@ -81,7 +84,8 @@ def _with_xy(frame: pd.DataFrame) -> pd.DataFrame:
 def read_innovations(code: str, path: Path, lang: str = "es") -> pd.DataFrame:
     """An export's innovations as the user's program reads them: id, title, longitude, latitude."""
     if code == "csv":
-        frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"innovation_id": str})
+        header = {t(f"export.column.{c}", lang): c for c in ("innovation_id", "title", "longitude", "latitude")}
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str).rename(columns=header)
     elif code == "xlsx":
         frame = pd.read_excel(path, sheet_name="innovaciones" if lang == "es" else "innovations", dtype=str).rename(
             columns={
@@ -164,28 +168,39 @@ def test_no_restricted_name_or_exact_point_in_any_format(code, hostile_view, tmp
         assert b"Persona ficticia A" in content  # a name both consents allow is kept
 
 
-def test_csv_has_a_bom_codes_for_reimport_and_numbers_as_numbers(hostile_view):
+def test_csv_speaks_the_chosen_language_in_every_header_and_value(hostile_view):
     content = PACK["csv"].write(hostile_view, "es")
     assert content.startswith(b"\xef\xbb\xbf")
-    frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype={"innovation_id": str})
-    assert {f.name for f in exports.INNOVATIONS.fields} <= set(frame.columns)
-    assert "007" in set(frame["innovation_id"])
-    assert frame["longitude"].dtype == float and (frame["longitude"] < 0).all()
-    assert frame["year_documented"].dtype == np.int64
-    row = frame.set_index("innovation_id").loc["007"]
-    assert row["partners"] == "cedap; wn" and row["crops"] == "papa_nativa; oca"
-    assert row["Comunidad"] == "Huanta" and row["Socios"] == "CEDAP; WN"
+    frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype={"Código de innovación": str})
+    assert [c for c in frame.columns if c.isascii() and "_" in c] == []  # no header is a field's code
+    assert "007" in set(frame["Código de innovación"])
+    assert frame["Longitud"].dtype == float and (frame["Longitud"] < 0).all()
+    assert frame["Año documentado"].dtype == np.int64
+    row = frame.set_index("Código de innovación").loc["007"]
+    assert row["Cultivos"] == "papa nativa; oca" and row["Socios"] == "CEDAP; WN"
+    assert row["Comunidad"] == "Huanta" and row["Consentimiento público"] in {"sí", "no"}
+    innovation = hostile_view.innovations.set_index("innovation_id").loc["007"]
+    assert row["Ámbito"] == DOMAIN.label(innovation["domain"], "es")
+    assert row["Tipo de innovador"] == INNOVATOR_TYPE.label(innovation["innovator_type"], "es")
     assert "Nuñoa" in content.decode("utf-8-sig") and "Descripción" in content.decode("utf-8-sig")
+    english = pd.read_csv(io.BytesIO(PACK["csv"].write(hostile_view, "en")), encoding="utf-8-sig", dtype=str)
+    assert english.set_index("Innovation ID").loc["007", "Crops"] == "native potato; oca"
+    assert len(english.columns) == len(frame.columns)
 
 
-def test_csv_helper_headers_follow_the_language(hostile_view):
-    spanish, english = (
-        pd.read_csv(io.BytesIO(PACK["csv"].write(hostile_view, lang)), encoding="utf-8-sig", nrows=0).columns
-        for lang in ("es", "en")
-    )
-    assert {"Comunidad", "Región", "Ámbito"} <= set(spanish)
-    assert {"Community", "Region", "Domain"} <= set(english)
-    assert [c for c in spanish if c.islower()] == [c for c in english if c.islower()]
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_atlas_imports_its_own_csv_back_unchanged(lang, small_dataset, tmp_path):
+    atlas = tmp_path / "atlas.gpkg"
+    store.write(small_dataset, atlas)
+    stored = store.load(atlas)
+    editor_view = public_view(stored, np.ones(len(stored.innovations), bool), editor=True)
+    path = tmp_path / f"innovaciones-{lang}.csv"
+    path.write_bytes(PACK["csv"].write(editor_view, lang))
+    args = ["import", str(path), "--store", str(atlas), "--editor", "Ana", "--dry-run"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    totals = t("intake.counts", "es", new=0, update=0, unchanged=len(stored.innovations), rejected=0)
+    assert totals in result.output  # every row read back as the very record it came from
 
 
 def test_xlsx_is_styled_text_safe_and_never_holds_a_formula(hostile_view):

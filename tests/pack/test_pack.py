@@ -17,6 +17,7 @@ from dashboard.data.dataset import Dataset
 from dashboard.filtering.filters import Filters
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
+from dashboard.i18n import t
 from dashboard.pack import downloads
 from dashboard.pack.downloads import DATA_FORMATS, PACK, ChartPng, Download
 
@@ -56,7 +57,7 @@ def _expected(small_dataset):
 def test_csv_export_holds_what_the_query_selects(small_store, small_dataset, tmp_path):
     out, result = _export(small_store, tmp_path, "csv", "--query", QUERY)
     table = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
-    assert sorted(table["innovation_id"]) == sorted(_expected(small_dataset)["innovation_id"])
+    assert sorted(table[t("export.column.innovation_id", "es")]) == sorted(_expected(small_dataset)["innovation_id"])
     assert f"{len(table)} innovaciones" in result.output
 
 
