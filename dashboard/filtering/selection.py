@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from dashboard.data.contract import CRS
 from dashboard.data.dataset import Dataset
@@ -17,6 +19,22 @@ def partner_names(data: Dataset) -> dict[str, str]:
     """Short partner names for lists and charts: the acronym where there is one."""
     names = data.partners["acronym"].fillna(data.partners["name"])
     return dict(zip(data.partners["partner_id"], names, strict=True))
+
+
+def full_names(partners: pd.DataFrame) -> dict[str, str]:
+    """Each partner's name for prose, with its acronym where it has a different one: «World Neighbors (WN)»."""
+    names = {}
+    for code, name, acronym in zip(partners["partner_id"], partners["name"], partners["acronym"], strict=True):
+        short = acronym if isinstance(acronym, str) and acronym not in ("", name) else None
+        names[code] = f"{name} ({short})" if short else str(name)
+    return names
+
+
+def acronyms(data: Dataset, partners: Iterable[str]) -> list[tuple[str, str]]:
+    """(acronym, full name) of those of `partners` whose chart label is an acronym, in the store's order."""
+    rows = data.partners[data.partners["partner_id"].isin(set(partners))]
+    pairs = zip(rows["acronym"], rows["name"], strict=True)
+    return [(short, name) for short, name in pairs if isinstance(short, str) and short not in ("", name)]
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,7 +29,7 @@ from reportlab.platypus import Flowable, Image, KeepInFrame, Paragraph, SimpleDo
 from dashboard import palette
 from dashboard.data.vocab import PID_STAGE
 from dashboard.filtering.filters import describe
-from dashboard.filtering.selection import Selection
+from dashboard.filtering.selection import Selection, full_names
 from dashboard.i18n import percent, t
 from dashboard.pack.staticcharts import bar_png
 from dashboard.pack.staticmap import region_map_png
@@ -138,15 +138,6 @@ def _figures(summary: Summary, lang: str) -> Table:
 def _png(data: bytes, width: float, height: float) -> Image:
     """PNG bytes placed at `width` × `height` points."""
     return Image(io.BytesIO(data), width=width, height=height)
-
-
-def full_names(partners: pd.DataFrame) -> dict[str, str]:
-    """Each partner's name, with its acronym where it has a different one."""
-    names = {}
-    for code, name, acronym in zip(partners["partner_id"], partners["name"], partners["acronym"], strict=True):
-        short = acronym if isinstance(acronym, str) and acronym not in ("", name) else None
-        names[code] = f"{name} ({short})" if short else str(name)
-    return names
 
 
 def _partners(selection: Selection, summary: Summary, lang: str) -> list[Flowable]:

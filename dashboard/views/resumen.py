@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.filtering.filters import describe
+from dashboard.filtering.selection import acronyms, full_names
 from dashboard.i18n import t
 from dashboard.pack.downloads import PACK, ChartPng
 from dashboard.safe_text import for_markdown
@@ -32,7 +33,7 @@ for row in (HEADLINE[:4], HEADLINE[4:]):
             t(f"summary.{name}", lang), shown_figure(summary.headline, name, lang), help=t(f"summary.help_{name}", lang)
         )
 
-st.markdown(for_markdown(paragraph(summary, lang, chosen.partner_names)))
+st.markdown(for_markdown(paragraph(summary, lang, full_names(chosen.data.partners))))  # names spelled out in prose
 st.caption(t("summary.click_hint", lang))
 names = list(CHARTS)
 for pair in (names[i : i + 2] for i in range(0, len(names), 2)):
@@ -44,6 +45,10 @@ for pair in (names[i : i + 2] for i in range(0, len(names), 2)):
             on_select=partial(state.on_chart_pick, name),
             selection_mode=PICK,
         )
+# the charts label partners by acronym and speak of the DPI: each spelled out once, under them
+spelled = [f"{short}: {name}" for short, name in acronyms(chosen.data, summary.table("partners", {})["code"])]
+glossary = " · ".join([t("summary.acronyms.pid", lang), *spelled])
+st.caption(for_markdown(t("summary.acronyms.heading", lang, items=glossary)))
 
 st.subheader(t("pack.meeting_heading", lang))
 st.caption(t("pack.meeting_caption", lang))

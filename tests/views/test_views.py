@@ -297,3 +297,19 @@ def test_the_map_caption_follows_the_layers_shown(app):
     app.multiselect(key=state.LAYERS).set_value(["choropleth"]).run()
     captions = " ".join(c.value for c in app.caption)
     assert "Los círculos agrupan" not in captions and "Dibuje un rectángulo" in captions
+
+
+def test_the_summary_spells_out_dpi_and_the_acronyms_of_the_partners_it_shows(app, small_dataset):
+    app.multiselect(key=CRITERIA["regions"].widget).set_value(["PE-PUN"]).run()
+    app.switch_page("views/resumen.py").run()
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")  # markdown escapes, as shown
+    assert t("summary.acronyms.pid", "es") in captions
+    partners = small_dataset.partners.set_index("partner_id")
+    kept = small_dataset.innovations[small_dataset.innovations["region"] == "PE-PUN"]
+    working = {p for listed in kept["partners"] for p in listed}
+    for partner, row in partners.iterrows():
+        if isinstance(row["acronym"], str) and row["acronym"] != row["name"]:
+            assert (f"{row['acronym']}: {row['name']}" in captions) == (partner in working), partner
+    prose = " ".join(m.value for m in app.markdown).replace("\\", "")
+    leader = kept.explode("partners")["partners"].value_counts().index[0]
+    assert f"{partners.loc[leader, 'name']} ({partners.loc[leader, 'acronym']})" in prose
