@@ -125,7 +125,7 @@ def years_chart(summary: Summary, title: str, axis_title: str, lang: str) -> alt
                 "label:N",
                 title=domain,
                 scale=alt.Scale(domain=labels, range=list(DOMAIN_COLOURS.values())),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),  # two columns overflowed half a page
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
             tooltip=[
