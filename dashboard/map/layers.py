@@ -205,7 +205,7 @@ class Choropleth(Layer):
         counts = tally(found.where[selection.keep], len(found.polygons))[0]
         bins = choropleth_bins(pd.Series(counts)).tolist()
         group = self.group(lang)
-        CountedShapes(found.url, counts.tolist(), bins, t("map.choropleth_tooltip", lang)).add_to(group)
+        CountedShapes(found, counts.tolist(), bins, t("map.choropleth_tooltip", lang)).add_to(group)
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:

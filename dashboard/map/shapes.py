@@ -42,7 +42,8 @@ class Located:
 
     polygons: gpd.GeoDataFrame
     where: np.ndarray  # per innovation: position of its polygon, or counts.OUTSIDE / counts.NO_POINT
-    url: str
+    content: bytes  # the polygons as GeoJSON (position `i`, `name`, simplified shape)
+    url: str | None  # where the app serves them; None where it cannot write them (then pages carry them)
 
 
 _LOCATED: weakref.WeakKeyDictionary[FilterIndex, dict[str, Located]] = weakref.WeakKeyDictionary()
@@ -67,7 +68,8 @@ def located(selection: Selection, level: str) -> Located:
         index = selection.index
         points = gpd.GeoSeries(gpd.points_from_xy(index.x, index.y), crs=CRS)
         polygons, where = locate(map_boundaries(selection.data.boundaries), points, level)
-        per_level[level] = Located(polygons, where, publish(polygons))
+        content = shapes_geojson(polygons)
+        per_level[level] = Located(polygons, where, content, publish(content))
     return per_level[level]
 
 
@@ -95,18 +97,26 @@ def choropleth_bins(counts: pd.Series) -> np.ndarray:
     return np.concatenate([[0.0], edges[edges > 0]])[:classes]
 
 
-def publish(polygons: gpd.GeoDataFrame) -> str:
-    """Write the polygons (position `i`, `name`, simplified shape) where the app serves them; their address."""
+def shapes_geojson(polygons: gpd.GeoDataFrame) -> bytes:
+    """The polygons as the browser draws them: position `i`, `name`, shape simplified to TOLERANCE_DEG."""
     shapes = gpd.GeoDataFrame(
         {"i": range(len(polygons)), "name": polygons["name"].astype(str).to_numpy()},
         geometry=polygons.geometry.to_numpy(),
         crs=polygons.crs,
     )
-    content = geojson_bytes(shapes, TOLERANCE_DEG)
+    return geojson_bytes(shapes, TOLERANCE_DEG)
+
+
+def publish(content: bytes) -> str | None:
+    """Write `content` where the app serves it, named by its digest; its address, or None if it cannot be written
+    (an installation the app may not write to: the page then carries the shapes itself)."""
     name = f"{hashlib.sha256(content).hexdigest()[:20]}.geojson"
-    if not (SHAPES / name).exists():
-        SHAPES.mkdir(parents=True, exist_ok=True)
-        files.write_bytes(SHAPES / name, content)
+    try:
+        if not (SHAPES / name).exists():
+            SHAPES.mkdir(parents=True, exist_ok=True)
+            files.write_bytes(SHAPES / name, content)
+    except OSError:
+        return None
     return f"{SHAPES_URL}/{name}"
 
 
@@ -152,14 +162,17 @@ class CountedShapes(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, url: str, counts: list[int], bins: list[float], label: str) -> None:
+    def __init__(self, found: Located, counts: list[int], bins: list[float], label: str) -> None:
         super().__init__()
         self._name = "CountedShapes"
-        self.url, self.counts, self.bins, self.label = url, counts, bins, label
+        self.url, self.counts, self.bins, self.label = found.url, counts, bins, label
         self.colours, self.style = list(palette.CHOROPLETH_COLOURS), palette.BOUNDARY_STYLE
+        self._content = found.content
         self.shapes: str | None = None
+        if self.url is None:
+            self.embed()
 
     def embed(self) -> None:
         """Carry the polygons in the page itself (no app to fetch them from)."""
-        text = file_of(self.url).read_text(encoding="utf-8").strip()
+        text = self._content.decode("utf-8").strip()
         self.shapes = text.replace("</", "<\\/")  # JSON still, and no name can close the script

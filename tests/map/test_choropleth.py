@@ -108,3 +108,17 @@ def test_a_map_saved_as_one_file_carries_its_shapes_within(districts):
     page = inline_assets(fmap).get_root().render()
     assert shapes.SHAPES_URL not in page
     assert page.count('"name":"D0001"') == 1
+
+
+def test_where_the_app_cannot_write_the_shapes_the_page_carries_them(small_dataset, monkeypatch):
+    def refuse(target, data):
+        raise PermissionError(13, "read-only installation", str(target))
+
+    monkeypatch.setattr(shapes.files, "write_bytes", refuse)
+    monkeypatch.setattr(shapes, "SHAPES", shapes.SHAPES / "never-written")
+    data = dataclasses.replace(small_dataset, boundaries=_districts(small_dataset, 12))
+    (group,) = build_layers(("choropleth",), _selection(data, Filters()), "es", "district")
+    layer = next(c for c in group._children.values() if isinstance(c, shapes.CountedShapes))
+    sent = _sent(group)
+    assert layer.url is None and "fetch(" not in sent
+    assert '"name":"D0011"' in sent  # every polygon travels with the page instead
