@@ -83,6 +83,14 @@ def _para(text: object, style: str) -> Paragraph:
 DATE_LOCALES = {"es": "es", "en": "en_GB"}  # the language's long date as Babel's CLDR data writes it
 
 
+def _updated(text: str, lang: str) -> str:
+    """The store's update date in words («31 de diciembre de 2025»); as written when it is not a date."""
+    try:
+        return long_date(date.fromisoformat(text[:10]), lang)
+    except ValueError:
+        return text[:10]
+
+
 def long_date(day: date, lang: str) -> str:
     """A date in words: «3 de marzo de 2026», «3 March 2026»."""
     try:
@@ -230,7 +238,8 @@ def _about(selection: Selection, lang: str) -> list[Flowable]:
     if metadata.get("licence"):
         lines.append(t("brief.licence", lang, value=metadata["licence"]))
     if metadata.get("updated"):
-        lines.append(t("brief.updated", lang, date=str(metadata["updated"])[:10]))
+        lines.append(t("brief.updated", lang, date=_updated(str(metadata["updated"]), lang)))
+    lines.append(t("summary.acronyms.heading", lang, items=t("summary.acronyms.pid", lang)))  # the charts say DPI
     if selection.data.is_demo:
         lines.append(t("brief.demo", lang))
     lines += [t("brief.privacy", lang), t("brief.outlines", lang)]

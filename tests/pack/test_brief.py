@@ -140,7 +140,7 @@ def test_demo_store_is_marked_illustrative_with_its_source():
     names = dict(zip(data.partners["partner_id"], shown, strict=True))
     pdf = policy_brief(_selection(data, Filters(), names), today=TODAY)
     text = _text(pdf)
-    assert "Datos ilustrativos" in text and "Datos actualizados al 2025-12-31." in text
+    assert "Datos ilustrativos" in text and "Datos actualizados al 31 de diciembre de 2025." in text
     assert "Centro de Desarrollo Agropecuario (CEDAP)" in text
     _render(pdf)
 
@@ -201,3 +201,17 @@ def test_the_map_credits_its_sources_right_under_it(handmade, spanish, lang):
     credit, title, caption = (_plain(t(key, lang)) for key in keys)
     assert "INEI 2007" in credit and "OpenStreetMap" in credit
     assert text.index(title) < text.index(credit) < text.index(caption)
+
+
+@pytest.mark.parametrize(
+    ("lang", "updated", "gloss"),
+    [
+        ("es", "31 de diciembre de 2025", "DPI: desarrollo participativo"),
+        ("en", "31 December 2025", "PID: participatory innovation"),
+    ],
+)
+def test_the_brief_dates_its_data_in_words_and_spells_out_dpi(small_dataset, lang, updated, gloss):
+    data = dataclasses.replace(small_dataset, metadata={**small_dataset.metadata, "updated": "2025-12-31T00:00:00Z"})
+    text = _text(policy_brief(_selection(data, Filters(), PARTNER_NAMES), lang, today=TODAY))
+    assert t("brief.updated", lang, date=updated) in text and "2025-12-31" not in text
+    assert gloss in text
