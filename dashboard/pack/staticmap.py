@@ -81,7 +81,8 @@ def region_map(selection: Selection, lang: str, size: tuple[float, float]) -> Fi
             )
             taken.append(message.get_window_extent(renderer))
         else:
-            axes.scatter(x, y, s=3.5, color=palette.GREEN, alpha=0.55, linewidths=0, zorder=2)
+            # the public points over the circles, as the caption says: green, each with a white rim
+            axes.scatter(x, y, s=10, color=palette.GREEN, edgecolors=palette.WHITE, linewidths=0.4, zorder=3.2)
             taken, discs = _circles(axes, counts, renderer, lang)
         _town_names(axes, area, renderer, taken, discs)
         _country_names(axes, countries, renderer, taken + discs, lang)

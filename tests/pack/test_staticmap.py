@@ -74,3 +74,17 @@ def test_a_selection_in_several_regions_shows_no_provinces():
     _, axes = _map(Filters())
     assert _lines(axes, REGIONS_FILE) is not None
     assert _lines(axes, PROVINCES_FILE) is None
+
+
+def test_the_public_points_are_green_and_drawn_over_the_region_circles(ayacucho):
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+
+    from dashboard import palette
+
+    _, axes = ayacucho
+    drawn = [c for c in axes.collections if isinstance(c, PathCollection)]
+    colour = {to_hex(c.get_facecolor()[0], keep_alpha=False).lower(): c for c in drawn if len(c.get_offsets())}
+    points, circles = colour[palette.GREEN.lower()], colour[palette.REGION_COLOUR.lower()]
+    assert points.get_zorder() > circles.get_zorder()  # the caption's green points are seen, not hidden
+    assert points.get_facecolor()[0][3] == 1.0  # at full strength: green on paper, not a dark smudge
