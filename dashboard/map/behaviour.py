@@ -155,3 +155,19 @@ class SpeakControls(MacroElement):
         self._name = "SpeakControls"
         self.zoom_in, self.zoom_out = t("map.controls.zoom_in", lang), t("map.controls.zoom_out", lang)
         self.words = _words(lang)
+
+
+class LetPinch(MacroElement):
+    """Phones may pinch-zoom the page: folium's viewport forbids it (`maximum-scale=1.0, user-scalable=no`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        document.querySelectorAll('meta[name="viewport"]').forEach(function (meta) {
+            meta.setAttribute("content", "width=device-width, initial-scale=1.0");
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LetPinch"

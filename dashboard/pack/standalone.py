@@ -29,7 +29,7 @@ from dashboard.data.vocab import DOMAIN, PID_STAGE, Vocabulary, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import languages, t
 from dashboard.map import maps
-from dashboard.map.behaviour import SpeakControls
+from dashboard.map.behaviour import LetPinch, SpeakControls
 from dashboard.map.context import Context
 from dashboard.map.layers import LAYERS, build_layers
 from dashboard.map.legend import legend_html
@@ -258,6 +258,7 @@ def standalone_map(
     Context(maps.BACKGROUND_PANE, embedded=files, attribution=t("credits.context", lang)).add_to(fmap)
     PlainAttribution().add_to(fmap)
     SpeakControls(lang).add_to(fmap)
+    LetPinch().add_to(fmap)
     groups = build_layers(layers, selection, lang)
     waiting = LAYERS["years"].label(lang) if len(groups) > 1 else None
     for group in groups:

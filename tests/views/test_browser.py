@@ -426,3 +426,11 @@ def test_the_map_controls_speak_spanish(page, server):
     frame.locator(".leaflet-draw-draw-polygon").click()
     assert frame.locator(".leaflet-draw-tooltip").inner_text() == t("map.controls.polygon_start", "es")
     assert frame.get_by_text(t("map.controls.cancel", "es"), exact=True).is_visible()
+
+
+def test_phones_may_pinch_zoom_the_map(page, server):
+    _open(page, server.url)
+    frame = _map(page)
+    frame.wait_for_selector(".leaflet-control-zoom")
+    viewports = frame.evaluate("() => [...document.querySelectorAll('meta[name=viewport]')].map(m => m.content)")
+    assert viewports and all("maximum-scale" not in v and "user-scalable=no" not in v for v in viewports)
