@@ -16,7 +16,6 @@ import pandas as pd
 from folium.plugins import HeatMap
 
 from dashboard import palette
-from dashboard.data.boundaries.counts import tally
 from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import DOMAIN, region_label
 from dashboard.filtering.selection import Selection
@@ -202,7 +201,7 @@ class Choropleth(Layer):
 
     def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
         found = located(selection, choropleth_level(selection.data, level))
-        counts = tally(found.where[selection.keep], len(found.polygons))[0]
+        counts = found.counted(selection.keep)[0]
         bins = choropleth_bins(pd.Series(counts)).tolist()
         group = self.group(lang)
         CountedShapes(found, counts.tolist(), bins, t("map.choropleth_tooltip", lang)).add_to(group)

@@ -45,6 +45,10 @@ class Located:
     content: bytes  # the polygons as GeoJSON (position `i`, `name`, simplified shape)
     url: str | None  # where the app serves them; None where it cannot write them (then pages carry them)
 
+    def counted(self, keep: np.ndarray) -> tuple[np.ndarray, int]:
+        """Kept innovations per polygon, and how many kept ones lie in none."""
+        return tally(self.where[keep], len(self.polygons))
+
 
 _LOCATED: weakref.WeakKeyDictionary[FilterIndex, dict[str, Located]] = weakref.WeakKeyDictionary()
 
@@ -78,13 +82,12 @@ def boundary_counts(selection: Selection, level: str) -> gpd.GeoDataFrame | None
     if level not in boundary_levels(selection.data):
         return None
     found = located(selection, level)
-    return found.polygons.assign(count=tally(found.where[selection.keep], len(found.polygons))[0])
+    return found.polygons.assign(count=found.counted(selection.keep)[0])
 
 
 def outside_boundaries(selection: Selection, level: str | None = None) -> int:
     """How many selected innovations lie outside every boundary the choropleth of `level` draws."""
-    found = located(selection, choropleth_level(selection.data, level))
-    return tally(found.where[selection.keep], len(found.polygons))[1]
+    return located(selection, choropleth_level(selection.data, level)).counted(selection.keep)[1]
 
 
 def choropleth_bins(counts: pd.Series) -> np.ndarray:
