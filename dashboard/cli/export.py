@@ -1,4 +1,4 @@
-"""The export command: a filtered selection written as a data file, map, brief or chart."""
+"""The export command: a filtered selection written as a data file, map, brief, chart or poster."""
 
 from __future__ import annotations
 
@@ -57,11 +57,20 @@ class DownloadCode(click.ParamType):
     "--query", default="", help="El filtro, como en el enlace para compartir: 'region=PE-AYA&cultivo=quinua'."
 )
 @click.option("--chart", default="region", show_default=True, help="Gráfico del PNG (region, crop, partner, …).")
+@click.option(
+    "--paper",
+    type=click.Choice(["A3", "A1"]),  # the names of `poster.PAPERS`, as printers write them
+    default="A3",
+    show_default=True,
+    help="Papel del cartel (poster).",
+)
 @store_option
-def export_command(format_code: str, out: Path, lang: str, query: str, chart: str, store_file: Path | None) -> None:
-    """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF o un gráfico PNG."""
+def export_command(
+    format_code: str, out: Path, lang: str, query: str, chart: str, paper: str, store_file: Path | None
+) -> None:
+    """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF, un gráfico PNG o un cartel PDF."""
     from dashboard.i18n import t
-    from dashboard.pack.downloads import PACK, ChartPng
+    from dashboard.pack.downloads import PACK, ChartPng, PosterPdf
     from dashboard.summary.charts import CHARTS
 
     download = PACK[format_code]
@@ -69,6 +78,8 @@ def export_command(format_code: str, out: Path, lang: str, query: str, chart: st
         if chart not in CHARTS:
             raise click.BadParameter(", ".join(CHARTS), param_hint="--chart")
         download = ChartPng(chart)
+    elif isinstance(download, PosterPdf):
+        download = PosterPdf(paper)
     try:
         selection = _selection_from_query(store_file, query, lang)
     except ContractError as error:

@@ -14,7 +14,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import matplotlib
-import pandas as pd
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 from reportlab.lib.colors import HexColor
@@ -27,11 +26,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dashboard import palette
-from dashboard.data.vocab import PID_STAGE
 from dashboard.filtering.filters import describe
 from dashboard.filtering.selection import Selection, full_names
 from dashboard.i18n import percent, t
-from dashboard.pack.staticcharts import bar_png
+from dashboard.pack.staticcharts import bar_png, place_counts, stage_counts
 from dashboard.pack.staticmap import region_map_png
 from dashboard.summary.figures import NO_VALUE, shown_figure
 from dashboard.summary.narrative import counted, paragraph
@@ -197,41 +195,35 @@ def _map_and_text(selection: Selection, summary: Summary, lang: str, beside: lis
     return table
 
 
-def _stage_counts(summary: Summary, lang: str) -> pd.DataFrame:
-    """Innovations per PID stage in the stages' own order, zeros kept: a funnel."""
-    counts = summary.counts["pid_stage"].reindex(PID_STAGE.codes, fill_value=0)
-    return pd.DataFrame({"label": [PID_STAGE.label(c, lang) for c in counts.index], "count": counts.to_numpy()})
-
-
-def _chart_title(name: str, values: int, lang: str) -> str:
-    """The chart's title, saying so when only the most frequent values fit."""
-    title = t(f"brief.chart_{name}", lang)
+def _chart_title(key: str, values: int, lang: str) -> str:
+    """The chart's title (catalogue `key`), saying so when only the most frequent values fit."""
+    title = t(key, lang)
     return t("brief.chart_top", lang, title=title, shown=CHART_BARS, total=values) if values > CHART_BARS else title
 
 
 def _charts(selection: Selection, summary: Summary, lang: str) -> Table:
-    """Innovations by region, by crop and by PID stage, side by side."""
-    width = WIDTH / 3
-    size = (width / 72, CHART_HEIGHT / 72)
+    """Side by side: innovations by place (by region, or the level below in one region), by crop and by PID stage."""
     empty = t("brief.chart_empty", lang)
-    tables = {
-        "region": summary.table("region", labels_for("region", lang, selection.partner_names)),
-        "crop": summary.table("crops", labels_for("crops", lang, selection.partner_names)),
-    }
+    tables = {"brief.chart_crop": summary.table("crops", labels_for("crops", lang, selection.partner_names))}
+    place = place_counts(selection, lang)
+    if place is not None:  # all in one community: no chart of places rather than one bar
+        tables = {f"brief.chart_place.{place[0]}": place[1], **tables}
+    width = WIDTH / (len(tables) + 1)
+    size = (width / 72, CHART_HEIGHT / 72)
     pictures = [
-        bar_png(table, _chart_title(name, len(table), lang), empty, top=CHART_BARS, size=size, lang=lang)
-        for name, table in tables.items()
+        bar_png(table, _chart_title(key, len(table), lang), empty, top=CHART_BARS, size=size, lang=lang)
+        for key, table in tables.items()
     ]
     pictures.append(
-        bar_png(_stage_counts(summary, lang), t("brief.chart_stage", lang), empty, ordered=True, size=size, lang=lang)
+        bar_png(stage_counts(summary, lang), t("brief.chart_stage", lang), empty, ordered=True, size=size, lang=lang)
     )
-    table = Table([[_png(png, width, CHART_HEIGHT) for png in pictures]], colWidths=[width] * 3)
+    table = Table([[_png(png, width, CHART_HEIGHT) for png in pictures]], colWidths=[width] * len(pictures))
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 
 
-def _about(selection: Selection, lang: str) -> list[Flowable]:
-    """Where the data come from, under which licence, and what the brief leaves out."""
+def source_lines(selection: Selection, lang: str) -> list[str]:
+    """Where the data come from, under which licence, and how recent they are: a sentence each."""
     metadata = selection.data.metadata
     source = metadata.get("source") or f"{t('app.title', lang)}, {t('app.subtitle', lang)}"
     lines = [t("brief.source", lang, value=source)]
@@ -239,6 +231,12 @@ def _about(selection: Selection, lang: str) -> list[Flowable]:
         lines.append(t("brief.licence", lang, value=metadata["licence"]))
     if metadata.get("updated"):
         lines.append(t("brief.updated", lang, date=_updated(str(metadata["updated"]), lang)))
+    return lines
+
+
+def _about(selection: Selection, lang: str) -> list[Flowable]:
+    """Where the data come from, under which licence, and what the brief leaves out."""
+    lines = source_lines(selection, lang)
     lines.append(t("summary.acronyms.heading", lang, items=t("summary.acronyms.pid", lang)))  # the charts say DPI
     if selection.data.is_demo:
         lines.append(t("brief.demo", lang))

@@ -1,7 +1,8 @@
 """The meeting pack: every file a user can take away of the current selection, for the pages and the CLI.
 
 One registry, `PACK`, of small classes: the data formats (the public view of the selection,
-written by `exports`), the standalone HTML map, the policy brief PDF and a PNG of a summary chart.
+written by `exports`), the standalone HTML map, the policy brief PDF, a PNG of a summary chart
+and the wall poster PDF.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.pack import exports
 from dashboard.pack.brief import policy_brief
+from dashboard.pack.poster import PAPERS, poster_pdf
 from dashboard.pack.standalone import standalone_map
 from dashboard.summary.charts import CHARTS, summary_chart
 from dashboard.summary.summaries import summarise
@@ -75,6 +77,9 @@ class Xlsx(DataDownload):
     code = extension = "xlsx"
     mime, label_key = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "export.format.xlsx"
     write = staticmethod(exports.write_xlsx)
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        return exports.write_xlsx(public_view(selection.data, selection.keep, editor=editor), lang, full=editor)
 
 
 class GeoJson(DataDownload):
@@ -143,6 +148,29 @@ class ChartPng(Download):
         return vl_convert.vegalite_to_png(chart.to_json(), scale=PNG_SCALE)
 
 
+@dataclass(frozen=True)
+class PosterPdf(Download):
+    """The poster for the wall: the selection's map on `paper`, a vector PDF; always the public view."""
+
+    paper: str = "A3"  # a name of `poster.PAPERS`
+    code, extension = "poster", "pdf"
+    mime, stem, label_key = "application/pdf", "poster.stem", "poster.button"
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPERS:
+            raise ValueError(f"unknown paper {self.paper!r}; the papers are {', '.join(PAPERS)}")
+
+    def label(self, lang: str) -> str:
+        return t(self.label_key, lang, paper=self.paper)
+
+    def filename(self, lang: str, day: dt.date | None = None, selection: Selection | None = None) -> str:
+        """A name such as `cartel-a3-ayacucho-papa-nativa-2026-11-29.pdf`."""
+        return _named(f"{t(self.stem, lang)}-{self.paper.lower()}", lang, day, selection, self.extension)
+
+    def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
+        return poster_pdf(selection, lang, self.paper)
+
+
 def _named(stem: str, lang: str, day: dt.date | None, selection: Selection | None, extension: str) -> str:
     """stem, the filter's words (if any), the day: `resumen-ayacucho-papa-nativa-2026-11-29.pdf`."""
     words = "" if selection is None else file_words(selection.filters, lang, selection.partner_names)
@@ -152,6 +180,6 @@ def _named(stem: str, lang: str, day: dt.date | None, selection: Selection | Non
 # Download code -> download, in the order the pages offer them.
 PACK: dict[str, Download] = {
     download.code: download
-    for download in (Csv(), Xlsx(), GeoJson(), GeoPackage(), Kml(), MapHtml(), BriefPdf(), ChartPng())
+    for download in (Csv(), Xlsx(), GeoJson(), GeoPackage(), Kml(), MapHtml(), BriefPdf(), ChartPng(), PosterPdf())
 }
 DATA_FORMATS = tuple(code for code, download in PACK.items() if isinstance(download, DataDownload))

@@ -194,7 +194,7 @@ def _style(sheet: Worksheet) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, 60)
 
 
-def _readme_lines(view: Dataset, lang: str) -> list[str]:
+def _readme_lines(view: Dataset, lang: str, full: bool) -> list[str]:
     counts = {e.layer: len(view.frame(e)) for e in SHEETS}
     lines = [
         t("export.readme.title", lang),
@@ -206,15 +206,17 @@ def _readme_lines(view: Dataset, lang: str) -> list[str]:
     ]
     if view.is_demo:
         lines.append(t("export.readme.demo", lang))
-    return lines + [t("export.readme.restricted", lang), t("export.readme.formulas", lang)]
+    privacy = t("export.readme.full" if full else "export.readme.restricted", lang)  # what this file shows
+    return lines + [privacy, t("export.readme.formulas", lang)]
 
 
-def write_xlsx(view: Dataset, lang: str) -> bytes:
-    """An Excel workbook: a readme sheet, then one sheet per entity with translated headers."""
+def write_xlsx(view: Dataset, lang: str, full: bool = False) -> bytes:
+    """An Excel workbook: a readme sheet, then one sheet per entity with translated headers;
+    `full`: `view` is an editor's, every name and exact point, and the readme says so."""
     book = Workbook()
     readme = book.active
     readme.title = t("export.sheet.readme", lang)
-    for line in _readme_lines(view, lang):
+    for line in _readme_lines(view, lang, full):
         readme.append([_cell(line)])
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 110

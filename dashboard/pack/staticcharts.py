@@ -6,11 +6,15 @@ import io
 import textwrap
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from dashboard import palette
+from dashboard.data.vocab import PID_STAGE, region_label
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import number
+from dashboard.summary.summaries import Summary
 
 LABEL_WIDTH = 18  # characters of a bar label per line
 MIN_SLOTS = 5  # bars are as thick as in a chart of this many
@@ -25,6 +29,39 @@ PRINT_STYLE = {
     "xtick.color": palette.TEXT,
     "ytick.color": palette.TEXT,
 }
+
+
+# Places from the widest down: a chart of places counts by the first with more than one among the kept innovations.
+PLACE_LEVELS = ("region", "province", "district", "community")
+
+
+def place_counts(selection: Selection, lang: str) -> tuple[str, pd.DataFrame] | None:
+    """The kept innovations per place (columns label, count), by region or, when they share one, the level below.
+
+    A chart of one bar says nothing a title does not: a brief of Ayacucho counts by province instead,
+    of one district by community; when every innovation is in one community there is no such chart.
+    """
+    index = selection.index
+    per_community = np.bincount(index.community[selection.keep], minlength=len(index.community_names))
+    names = selection.data.communities.set_index("community_id")["name"]
+    for level in PLACE_LEVELS:
+        if level == "community":
+            places = pd.Series(index.community_names, dtype=object)
+        else:
+            places = index.community_frame[level].astype(object)
+        counts = pd.Series(per_community).groupby(places.to_numpy(), dropna=True).sum()
+        counts = counts[counts > 0]
+        if len(counts) > 1:
+            label = {"region": lambda code: region_label(code, lang), "community": names.get}.get(level, str)
+            labels = [label(code) or code for code in counts.index]
+            return level, pd.DataFrame({"label": labels, "count": counts.to_numpy()})
+    return None
+
+
+def stage_counts(summary: Summary, lang: str) -> pd.DataFrame:
+    """Innovations per PID stage in the stages' own order, zeros kept: a funnel."""
+    counts = summary.counts["pid_stage"].reindex(PID_STAGE.codes, fill_value=0)
+    return pd.DataFrame({"label": [PID_STAGE.label(c, lang) for c in counts.index], "count": counts.to_numpy()})
 
 
 def to_png(figure: Figure, dpi: int) -> bytes:

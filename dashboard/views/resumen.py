@@ -8,7 +8,8 @@ from dashboard import state
 from dashboard.filtering.filters import describe
 from dashboard.filtering.selection import acronyms, full_names
 from dashboard.i18n import t
-from dashboard.pack.downloads import PACK, ChartPng
+from dashboard.pack.downloads import PACK, ChartPng, PosterPdf
+from dashboard.pack.poster import PAPERS
 from dashboard.safe_text import for_markdown
 from dashboard.summary.charts import CHARTS, PICK, summary_chart
 from dashboard.summary.figures import HEADLINE, shown_figure
@@ -58,3 +59,5 @@ for column, code in ((brief, "pdf"), (html_map, "html")):
 with chart_column:
     name = st.selectbox(t("pack.chart", lang), names, key="png_chart", format_func=lambda n: t(f"summary.by_{n}", lang))
     offer(st, ChartPng(name), chosen, lang, key="download_png", icon=":material/image:")
+for column, paper in zip(st.columns(3), PAPERS, strict=False):
+    offer(column, PosterPdf(paper), chosen, lang, key=f"download_poster_{paper}", icon=":material/map:")

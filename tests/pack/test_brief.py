@@ -18,10 +18,11 @@ from dashboard.filtering.filters import Filters, describe, mask
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
+from dashboard.pack import brief
 from dashboard.pack.brief import headline_figures, long_date, policy_brief
 from dashboard.pack.staticcharts import bar_png
 from dashboard.pack.staticmap import region_map_png, shown_points
-from dashboard.paths import ROOT
+from dashboard.paths import DEMO_STORE, ROOT
 from dashboard.summary.narrative import paragraph
 from dashboard.summary.summaries import summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
@@ -215,3 +216,42 @@ def test_the_brief_dates_its_data_in_words_and_spells_out_dpi(small_dataset, lan
     text = _text(policy_brief(_selection(data, Filters(), PARTNER_NAMES), lang, today=TODAY))
     assert t("brief.updated", lang, date=updated) in text and "2025-12-31" not in text
     assert gloss in text
+
+
+@pytest.fixture(scope="module")
+def demo_index():
+    data = store.load(DEMO_STORE)
+    return data, FilterIndex.build(data.innovations, data.communities)
+
+
+@pytest.mark.parametrize(
+    ("filters", "place_chart", "places"),
+    [
+        (Filters(), "Por región", {"Ayacucho", "Puno", "La Paz", "Chimborazo"}),
+        # one region: its provinces, not one bar of Ayacucho
+        (Filters(regions=("PE-AYA",), crops=("papa_nativa",)), "Por provincia", {"Huamanga", "Víctor Fajardo"}),
+        (Filters(regions=("PE-AYA",), provinces=("Huamanga",)), "Por distrito", {"Socos", "Vinchos"}),
+        (Filters(regions=("PE-AYA",), districts=("Socos",)), None, set()),  # one community: no chart of places
+    ],
+    ids=["atlas", "ayacucho-papa-nativa", "huamanga", "socos"],
+)
+def test_the_brief_charts_places_one_level_below_what_the_whole_selection_shares(
+    demo_index, monkeypatch, filters, place_chart, places
+):
+    drawn = []
+
+    def recorded(counts, title, *args, **kwargs):
+        drawn.append((title, counts))
+        return bar_png(counts, title, *args, **kwargs)
+
+    monkeypatch.setattr(brief, "bar_png", recorded)
+    data, index = demo_index
+    policy_brief(Selection.of(data, index, filters), today=TODAY)
+    titles = [title for title, _ in drawn]
+    assert titles[-2].startswith(t("brief.chart_crop", "es")) and titles[-1] == t("brief.chart_stage", "es")
+    if place_chart is None:
+        assert len(drawn) == 2, titles
+        return
+    assert len(drawn) == 3 and titles[0] == place_chart
+    bars = drawn[0][1]
+    assert len(bars) > 1 and places <= set(bars["label"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pandas as pd
@@ -127,7 +128,9 @@ def test_download_names_follow_the_language_and_date():
     assert PACK["html"].filename("en", day) == "innovations-map-2026-11-28.html"
     assert PACK["csv"].filename("es", day) == "innovaciones-2026-11-28.csv"
     assert ChartPng("region").filename("es", day) == "grafico-region-2026-11-28.png"
-    assert json.dumps(sorted(PACK)) == json.dumps(["csv", "geojson", "gpkg", "html", "kml", "pdf", "png", "xlsx"])
+    assert json.dumps(sorted(PACK)) == json.dumps(
+        ["csv", "geojson", "gpkg", "html", "kml", "pdf", "png", "poster", "xlsx"]
+    )
     assert DATA_FORMATS == ("csv", "xlsx", "geojson", "gpkg", "kml")
 
 
@@ -142,6 +145,18 @@ def test_only_a_signed_in_editor_takes_away_names_and_exact_points(small_dataset
     assert all(name in full for name in hidden)
     brief_text = PACK["html"].make(selection, "es", editor=True).decode("utf-8")
     assert not any(name in brief_text for name in hidden)  # what is handed out stays public
+
+
+def test_the_workbooks_readme_says_what_it_holds_for_the_public_and_for_an_editor(small_dataset):
+    selection = _everything(small_dataset)
+    readme = {
+        editor: "\n".join(
+            pd.read_excel(io.BytesIO(PACK["xlsx"].make(selection, "es", editor=editor)), sheet_name=0, header=None)[0]
+        )
+        for editor in (False, True)
+    }
+    assert t("export.readme.restricted", "es") in readme[False] and t("export.readme.full", "es") not in readme[False]
+    assert t("export.readme.full", "es") in readme[True] and t("export.readme.restricted", "es") not in readme[True]
 
 
 @pytest.mark.parametrize("code", list(PACK))
