@@ -2,7 +2,7 @@
 // the page's own scripts. Times are milliseconds since the epoch (performance.timeOrigin + performance.now()),
 // so the page's and the map frame's can be compared.
 (() => {
-  const MAP_FRAME = "iframe[title='streamlit_folium.st_folium']";
+  const MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/']";
   const HEARTBEATS = new Set([17, 26]); // BackMsg.app_heartbeat, ForwardMsg.heartbeat_ack: not app activity
   const GRACE_MS = 3000; // all points loaded but not all drawn for this long: the map left some out
   const now = () => performance.timeOrigin + performance.now();

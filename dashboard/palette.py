@@ -12,6 +12,7 @@ from __future__ import annotations
 BAR_COLOUR = "#8C5A2B"
 # The region circles count innovations as the bars do, so they share the bars' colour.
 REGION_COLOUR = BAR_COLOUR
+PRESENTED_POINT = "#1f5f8b"  # presentation mode's one point colour: deep blue, apart from the brown circles
 # Dark brown for numbers written beside the bars: readable on white and on the bars' pale shades.
 BAR_TEXT = "#3b2a1a"
 # Prolinnova green: headings of the brief, the public points of its map, the header row of a workbook.
@@ -20,6 +21,16 @@ WHITE = "#ffffff"  # rims around points and swatches, so touching colours stay a
 # Warm paper behind text set over the map (the offline notice, the standalone page's header and legend).
 PAPER = "#fffdf8"
 CAPTION_TEXT = "#5b4631"  # brown caption under the standalone page's title, quieter than its heading
+
+# --- The app's theme ---------------------------------------------------------------------------
+# `.streamlit/config.toml` repeats these for Streamlit; tests/test_contrast.py keeps the two equal.
+
+PAGE = "#FBF8F2"  # unbleached cotton behind every page and its charts
+SIDEBAR = "#EFE6D6"  # the sidebar and the input fields
+# Near-black brown body text: Streamlit writes captions in it at 60 % opacity, which must still read 4.5:1
+# on the page and on the sidebar (#2E2A24 gave captions #807c76, 3.9:1).
+INK = "#14110d"
+AXIS_TEXT = "#625c53"  # chart axes and legends: quieter than the ink, 6.2:1 on the page (Streamlit's grey: 3.5:1)
 
 # --- The web map --------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """How the app's map behaves in its frame: the view kept in the page address, focus without a jump,
-and a refit after a filter change that happens at once.
+a refit after a filter change that happens at once, and a name for the frame.
 
 Small scripts added to the base map (`dashboard.map.maps.base_map`); plain Leaflet, no plugin.
 """
@@ -171,3 +171,26 @@ class LetPinch(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "LetPinch"
+
+
+class NameTheFrame(MacroElement):
+    """The frame the map is shown in says what it holds, in the page's language, to screen readers.
+
+    Streamlit titles a component's frame with the component's name ("streamlit_folium.st_folium");
+    the frame is same-origin, so the map gives it its own title and name.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        try {
+            if (window.frameElement) {
+                window.frameElement.setAttribute("title", {{ this.label|tojson }});
+                window.frameElement.setAttribute("aria-label", {{ this.label|tojson }});
+            }
+        } catch (error) { /* a map opened on its own, or in a frame of another origin, has no frame to name */ }
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name, self.label = "NameTheFrame", t("map.frame.name", lang)

@@ -21,7 +21,7 @@ from dashboard import palette
 from dashboard.data.vocab import DOMAIN
 from dashboard.i18n import t
 from dashboard.map import pointcodec
-from dashboard.map.behaviour import FocusInPlace, LetPinch, RefitAtOnce, SpeakControls, ViewInAddress
+from dashboard.map.behaviour import FocusInPlace, LetPinch, NameTheFrame, RefitAtOnce, SpeakControls, ViewInAddress
 from dashboard.map.context import Context
 from dashboard.map.offline import serve_locally
 
@@ -153,7 +153,7 @@ def base_map(
             edit_options={"edit": False},
         ).add_to(fmap)
     _Assets().add_to(fmap)
-    for behaviour in (ViewInAddress(), FocusInPlace(lang), RefitAtOnce(), LetPinch()):
+    for behaviour in (ViewInAddress(), FocusInPlace(lang), RefitAtOnce(), LetPinch(), NameTheFrame(lang)):
         behaviour.add_to(fmap)
     return serve_locally(fmap)
 
