@@ -127,6 +127,21 @@ class Points(Layer):
         )
 
 
+class OneColourPoints(Points):
+    """The points in one colour, for where eleven domain swatches have no room (presentation mode)."""
+
+    def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
+        rows, group = selection.rows, self.group(lang)
+        domains = selection.data.innovations["domain"].iloc[rows]
+        points = ClusteredPoints(rows, selection.index.y[rows], selection.index.x[rows], domains, lang)
+        points.colours = [palette.PRESENTED_POINT] * len(points.colours)  # each still named by its domain
+        points.add_to(group)
+        return group
+
+    def legend(self, selection: Selection, lang: str) -> Key:
+        return Key(None, (Swatch(palette.PRESENTED_POINT, t("map.legend.one_colour", lang), circle=True),))
+
+
 class Regions(Layer):
     """Proportional circles: one per region at the centroid of its communities."""
 
@@ -244,11 +259,12 @@ LAYERS: dict[str, Layer] = {
 }
 LAYER_CODES: tuple[str, ...] = tuple(LAYERS)  # the words a page address may name in its layer list
 DEFAULT_LAYERS: tuple[str, ...] = ("points",)  # what a bare address shows
+PRESENTED: dict[str, Layer] = {**LAYERS, "points": OneColourPoints()}  # presentation mode's short legend
 
 
 def build_layers(
-    codes: tuple[str, ...], selection: Selection, lang: str, level: str | None = None
+    codes: tuple[str, ...], selection: Selection, lang: str, level: str | None = None, layers: dict[str, Layer] = LAYERS
 ) -> list[folium.FeatureGroup]:
     """The chosen layers, in registry order, for the current selection; a choropleth colours by `level`."""
-    groups = [layer.build(selection, lang, level) for code, layer in LAYERS.items() if code in codes]
+    groups = [layer.build(selection, lang, level) for code, layer in layers.items() if code in codes]
     return [serve_locally(group) for group in groups if group is not None]

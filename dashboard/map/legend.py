@@ -7,7 +7,7 @@ import html
 from dashboard import palette
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
-from dashboard.map.layers import LAYERS, Key, Swatch
+from dashboard.map.layers import LAYERS, Key, Layer, Swatch
 
 
 def _swatch(swatch: Swatch) -> str:
@@ -26,9 +26,17 @@ def _part(key: Key) -> str:
     return heading + "".join(_swatch(swatch) for swatch in key.swatches)
 
 
-def legend_html(codes: tuple[str, ...], selection: Selection, lang: str, basemap: str = "outlines") -> str:
-    """Legend entries for the chosen layers, in registry order, and what happens if an online background fails."""
-    parts = [_part(layer.legend(selection, lang)) for code, layer in LAYERS.items() if code in codes]
+def legend_html(
+    codes: tuple[str, ...],
+    selection: Selection,
+    lang: str,
+    basemap: str = "outlines",
+    layers: dict[str, Layer] = LAYERS,
+    size: str = ".85rem",
+) -> str:
+    """Legend entries for the chosen layers, in registry order, and what happens if an online background fails;
+    its text is `size` large."""
+    parts = [_part(layer.legend(selection, lang)) for code, layer in layers.items() if code in codes]
     if basemap != "outlines":
         parts.append(f"<p><i>{html.escape(t('map.legend.fallback', lang))}</i></p>")
-    return f'<div style="font-size:.85rem;line-height:1.3">{"".join(parts)}</div>'
+    return f'<div style="font-size:{size};line-height:1.3">{"".join(parts)}</div>'

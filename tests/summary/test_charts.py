@@ -8,7 +8,7 @@ import pytest
 from dashboard.data.vocab import PID_STAGE
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
-from dashboard.summary.charts import CHARTS, PICK, picked_filters, presented, summary_chart
+from dashboard.summary.charts import CHARTS, PICK, Look, picked_filters, presented, summary_chart
 from dashboard.summary.summaries import summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
 
@@ -116,8 +116,9 @@ def test_an_empty_selection_draws_empty_charts():
             [{"year": 2018, "code": "a"}, {"year": 2010, "code": "b"}],
             {"domains": ("a", "b"), "year_from": 2010, "year_to": 2018},
         ),
-        ("partner", [], {}),
-        ("partner", [{"code": None}], {}),
+        ("partner", [], {"partners": ()}),  # a double-click released the bar: every partner again
+        ("partner", [{"code": None}], {"partners": ()}),
+        ("year", [], {"domains": (), "year_from": None, "year_to": None}),
     ],
 )
 def test_a_click_becomes_filter_criteria(name, picked, expected):
@@ -126,6 +127,16 @@ def test_a_click_becomes_filter_criteria(name, picked, expected):
     assert picked_filters(name, picked, before) == before.replaced(**expected)  # the rest of the filter stays
 
 
-def test_presented_charts_use_projector_sized_text(summary):
-    spec = presented(summary_chart("region", summary, "es", PARTNER_NAMES), 20).to_dict()
-    assert spec["config"]["axis"]["labelFontSize"] == 20 and spec["config"]["title"]["fontSize"] == 24
+def test_presented_charts_use_projector_sized_text_and_write_their_counts(summary):
+    look = Look(numbers=True, label_limit=20 * 14)
+    spec = presented(
+        summary_chart("region", summary, "es", PARTNER_NAMES, top=6, look=look), 20, "Por región"
+    ).to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] == 20 and spec["config"]["text"]["fontSize"] == 20
+    assert spec["config"]["title"]["fontSize"] >= 20 and spec["title"] == "Por región"
+    assert spec["config"]["axisX"]["disable"]  # no count axis: the bars carry their numbers
+    layer = spec["layer"]
+    written = [part for part in layer if part["mark"]["type"] == "text"]
+    assert written and written[0]["encoding"]["text"]["field"] == "count"
+    assert [len(rows) for rows in spec["datasets"].values()] == [min(6, summary.headline.regions)]
+    assert layer[0]["encoding"]["y"]["axis"]["labelLimit"] == 280  # long labels are not cut

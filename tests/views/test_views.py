@@ -205,12 +205,12 @@ def test_presentation_mode_presents_the_year_player_the_map_shows(app):
     app.multiselect(key=state.LAYERS).set_value(["years"]).run()
     app.button(key=state.PRESENT).click().run()
     legend = " ".join(str(h.body) for h in app.get("html"))
-    assert t("map.years.new", "es") in legend and t("map.legend.points", "es") not in legend
+    assert t("map.years.new", "es") in legend and t("map.legend.one_colour", "es") not in legend
     app.button(key="present_exit").click().run()
     app.multiselect(key=state.LAYERS).set_value(["points"]).run()
     app.button(key=state.PRESENT).click().run()
     legend = " ".join(str(h.body) for h in app.get("html"))
-    assert t("map.years.new", "es") not in legend and t("map.legend.points", "es") in legend
+    assert t("map.years.new", "es") not in legend and t("map.legend.one_colour", "es") in legend
 
 
 def _signed_in(monkeypatch, small_store: Path, tmp_path: Path) -> tuple[AppTest, Path]:
