@@ -18,7 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 
 EDITORS = "editors"  # secrets.toml table: [editors.<username>]
-EDITOR_KEYS = ("name", "password_hash", "email")
+EDITOR_KEYS = ("name", "password_hash", "email", "role", "partner")
+# What a signed-in person may do: read for a partner; add and edit drafts; publish; manage people.
+ROLES = ("reader", "editor", "reviewer", "admin")
 OIDC = "auth"  # secrets.toml table read by Streamlit's st.login()
 OIDC_SHARED = ("redirect_uri", "cookie_secret")
 OIDC_PROVIDER = ("client_id", "client_secret", "server_metadata_url")
@@ -57,6 +59,8 @@ class Editor:
     name: str
     password_hash: str | None = field(default=None, repr=False)
     email: str | None = None
+    role: str = "editor"  # one of ROLES
+    partner: str | None = None  # the partner organisation a reader reads for (its partner_id)
 
 
 def _text(value: object, key: str) -> str:
@@ -85,7 +89,14 @@ def _editor(username: str, table: object) -> Editor:
         email = _text(table["email"], f"{where}.email").casefold()
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise SecretsError(f"{where}.email", "bad_email", value=email)
-    return Editor(username.casefold(), _text(table.get("name"), f"{where}.name"), password_hash, email)
+    role = _text(table.get("role", "editor"), f"{where}.role").lower()
+    if role not in ROLES:
+        raise SecretsError(f"{where}.role", "bad_role", value=role, allowed=", ".join(ROLES))
+    partner = _text(table["partner"], f"{where}.partner") if "partner" in table else None
+    if role == "reader" and partner is None:
+        raise SecretsError(f"{where}.partner", "reader_partner")
+    name = _text(table.get("name"), f"{where}.name")
+    return Editor(username.casefold(), name, password_hash, email, role, partner)
 
 
 def editors_from(secrets: Mapping) -> dict[str, Editor]:

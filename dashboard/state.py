@@ -8,6 +8,7 @@ from dashboard import address, auth
 from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
 from dashboard.data.dataset import Dataset
+from dashboard.data.viewers import PUBLIC, Viewer, viewed
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters
 from dashboard.filtering.index import FilterIndex
@@ -58,16 +59,32 @@ def language() -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(location: str, revision: str) -> tuple[Dataset, FilterIndex]:
-    # keyed by the store's revision: a store written since is read again; both values are immutable
-    data = open_store(location).load()
+def _stored(location: str, revision: str) -> Dataset:
+    # keyed by the store's revision: a store written since is read again; the value is immutable
+    return open_store(location).load()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load(location: str, revision: str, seen_as: Viewer) -> tuple[Dataset, FilterIndex]:
+    data = viewed(_stored(location, revision), seen_as)  # what this viewer may see, and nothing more
     return data, FilterIndex.build(data.innovations, data.communities)
+
+
+def viewer() -> Viewer:
+    """Who is looking: the signed-in person's role (and a reader's partner), else the public."""
+    try:
+        who = editor()
+    except auth.SecretsError:  # a mistake in secrets.toml: *Gestionar datos* names it; every other page is public
+        return PUBLIC
+    if who is None:
+        return PUBLIC
+    return Viewer(who.role, who.partner if who.role == "reader" else None)
 
 
 def _loaded() -> tuple[Dataset, FilterIndex]:
     try:
         atlas = open_store()
-        return _load(atlas.location, atlas.revision())
+        return _load(atlas.location, atlas.revision(), viewer())
     except ContractError as error:
         st.error(f"{t('app.store_error', language())}\n\n{error.message(language())}")
         st.stop()
@@ -224,6 +241,16 @@ def select(data: Dataset) -> Selection:
 def selection() -> Selection:
     """This rerun's selection: the store, its index, the filter and the innovations it keeps."""
     return st.session_state[SELECTION]
+
+
+def public_selection() -> Selection:
+    """The same filter over what the public may see: what a handout (brief, map file, poster, chart) is made of."""
+    chosen = selection()
+    if viewer() == PUBLIC:
+        return chosen
+    atlas = open_store()
+    data, index = _load(atlas.location, atlas.revision(), PUBLIC)
+    return Selection.of(data, index, chosen.filters)
 
 
 EDITOR = "editor"  # the signed-in editor of this session (auth.Editor), if any

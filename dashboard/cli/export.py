@@ -11,13 +11,15 @@ from dashboard.cli.group import main, store_option
 from dashboard.data import files
 from dashboard.data.backend import open_store
 from dashboard.data.conform import ContractError
+from dashboard.data.viewers import PUBLIC, Viewer, ViewerError, viewed
 
 if TYPE_CHECKING:
     from dashboard.filtering.selection import Selection
 
 
-def _selection_from_query(store_file: Path | None, query: str, lang: str) -> Selection:
-    """What the filter a shareable address's query string describes keeps of the store; ignored parts are reported."""
+def _selection_from_query(store_file: Path | None, query: str, lang: str, seen_as: Viewer = PUBLIC) -> Selection:
+    """What the filter a shareable address's query string describes keeps of the store as `seen_as` may see it;
+    ignored parts of the query are reported."""
     from urllib.parse import parse_qsl
 
     from dashboard import address
@@ -25,7 +27,7 @@ def _selection_from_query(store_file: Path | None, query: str, lang: str) -> Sel
     from dashboard.filtering.selection import Selection
     from dashboard.i18n import t
 
-    data = open_store(store_file).load()
+    data = viewed(open_store(store_file).load(), seen_as)
     filters, _, notices = address.decode(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
     for notice in notices:
         click.echo(t(f"share.{notice.reason}", lang, parameter=notice.parameter, value=notice.value), err=True)
@@ -64,9 +66,17 @@ class DownloadCode(click.ParamType):
     show_default=True,
     help="Papel del cartel (poster).",
 )
+@click.option(
+    "--as",
+    "seen_as",
+    default="public",
+    show_default=True,
+    metavar="ROLE[:PARTNER]",
+    help="Lo que ese papel puede llevarse: public, reader:SOCIO, editor, reviewer o admin.",
+)
 @store_option
 def export_command(
-    format_code: str, out: Path, lang: str, query: str, chart: str, paper: str, store_file: Path | None
+    format_code: str, out: Path, lang: str, query: str, chart: str, paper: str, seen_as: str, store_file: Path | None
 ) -> None:
     """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF, un gráfico PNG o un cartel PDF."""
     from dashboard.i18n import t
@@ -81,9 +91,13 @@ def export_command(
     elif isinstance(download, PosterPdf):
         download = PosterPdf(paper)
     try:
-        selection = _selection_from_query(store_file, query, lang)
+        viewer = Viewer.parse(seen_as)
+    except ViewerError:
+        raise click.BadParameter(t("export.bad_viewer", lang, value=seen_as), param_hint="--as") from None
+    try:
+        selection = _selection_from_query(store_file, query, lang, PUBLIC if download.handout else viewer)
     except ContractError as error:
         raise click.ClickException(error.message(lang)) from None
-    made = download.make(selection, lang)
+    made = download.make(selection, lang, editor=viewer.committee)  # handouts (PDF, HTML, poster) stay public
     files.write_bytes(out, made)  # a reader never sees half a file
     click.echo(t("pack.written", lang, path=out, count=int(selection.keep.sum()), size=len(made)))

@@ -31,6 +31,7 @@ class Field:
     required: bool = False
     vocabulary: str | None = None  # for code/codes: a name in vocab.VOCABULARIES
     target: str | None = None  # for ref/refs: the layer whose ids it names
+    default: str | None = None  # a code that a store or file written before the field existed takes
 
     @property
     def multi(self) -> bool:
@@ -129,6 +130,10 @@ INNOVATIONS = Entity(
         Field("innovator_name", "text"),  # restricted: never shown in a public view
         Field("consent_public", "bool", required=True),
         Field("name_public", "bool", required=True),
+        # who may see the record in full, how it shows to everyone else, and where it is in review
+        Field("visibility", "code", required=True, vocabulary="visibility", default="public"),
+        Field("withheld", "code", required=True, vocabulary="withheld", default="generalised"),
+        Field("status", "code", required=True, vocabulary="record_status", default="published"),
     ),
     # copied from the community so that filters need no join; has_own_point says
     # whether the geometry is the innovation's own or its community's

@@ -149,6 +149,15 @@ PARTNER_ROLE = Vocabulary(
 
 # Where an exported innovation's point comes from: a public export shows a restricted record at its district's
 # centre, and says so, so that re-importing the export never moves the stored exact point.
+VISIBILITY = Vocabulary(  # who may see a record in full; WITHHELD: how it shows to anyone else
+    "visibility",
+    {"public": ("público", "public"), "partners": ("socios", "partners"), "committee": ("comité", "committee")},
+)
+WITHHELD = Vocabulary("withheld", {"generalised": ("generalizado", "generalised"), "hidden": ("oculto", "hidden")})
+_STATUS = {"draft": ("borrador", "draft"), "in_review": ("en revisión", "in review")}
+RECORD_STATUS = Vocabulary(
+    "record_status", {**_STATUS, "published": ("publicado", "published"), "withdrawn": ("retirado", "withdrawn")}
+)
 LOCATION_SHOWN = Vocabulary(
     "location_shown",
     {
@@ -264,6 +273,9 @@ VOCABULARIES: dict[str, Vocabulary] = {
         PARTNER_ROLE,
         LOCATION_SOURCE,
         LOCATION_SHOWN,
+        VISIBILITY,
+        WITHHELD,
+        RECORD_STATUS,
         PEOPLE,
         SLOPE,
         NATURAL_REGION,

@@ -58,6 +58,9 @@ def incomplete(merged: dict, ctx: RowContext, row: int, given: set[str]) -> list
 def defaults(merged: dict, ctx: RowContext, row: int) -> list[Issue]:
     """What a new record gets where the file is silent (consent: no; location source: approximate), flagged."""
     # A stored record keeps its own values where the file is silent: defaults are for new records only.
+    for field in ctx.entity.scalar_fields:  # visibility, how it is withheld, review status: the contract's
+        if field.default is not None and merged.get(field.name) is None:
+            merged[field.name] = field.default
     if ctx.entity is INNOVATIONS:
         return consent_defaults(merged, row)
     if "location_source" in merged:

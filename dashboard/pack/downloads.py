@@ -38,6 +38,7 @@ class Download:
     mime: ClassVar[str]
     stem: ClassVar[str]  # catalogue key of the file name's first part
     label_key: ClassVar[str]  # catalogue key of the button's label
+    handout: ClassVar[bool] = False  # made to be handed out: always made from the public's view of the selection
 
     def label(self, lang: str) -> str:
         """The download button's label in `lang`."""
@@ -111,6 +112,7 @@ class MapHtml(Download):
 
     code = extension = "html"
     mime, stem, label_key = "text/html", "pack.stem.map", "pack.format.html"
+    handout = True
 
     def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
         return standalone_map(selection, lang, describe(selection.filters, lang, selection.partner_names))
@@ -121,6 +123,7 @@ class BriefPdf(Download):
 
     code = extension = "pdf"
     mime, stem, label_key = "application/pdf", "pack.stem.brief", "pack.format.pdf"
+    handout = True
 
     def make(self, selection: Selection, lang: str, editor: bool = False) -> bytes:
         return policy_brief(selection, lang)
@@ -133,6 +136,7 @@ class ChartPng(Download):
     chart: str = "region"  # a name of `CHARTS`
     code = extension = "png"
     mime, stem, label_key = "image/png", "pack.stem.chart", "pack.chart_button"
+    handout = True
 
     def __post_init__(self) -> None:
         if self.chart not in CHARTS:
@@ -155,6 +159,7 @@ class PosterPdf(Download):
     paper: str = "A3"  # a name of `poster.PAPERS`
     code, extension = "poster", "pdf"
     mime, stem, label_key = "application/pdf", "poster.stem", "poster.button"
+    handout = True
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:

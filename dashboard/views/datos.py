@@ -23,7 +23,7 @@ st.dataframe(
 )
 
 st.subheader(t("pack.data_heading", lang))
-editor = state.editor() is not None  # editors take away the full records, names and exact points included
+editor = state.viewer().committee  # the committee takes away the full records, names and exact points included
 st.caption(t("pack.data_caption_editor" if editor else "pack.data_caption", lang))
 for column, code in zip(st.columns(len(DATA_FORMATS)), DATA_FORMATS, strict=True):
     offer(column, PACK[code], chosen, lang, key=f"download_{code}", editor=editor)

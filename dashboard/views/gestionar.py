@@ -45,6 +45,10 @@ if editor is None:
 signed, leave = st.columns([4, 1], vertical_alignment="center")
 signed.caption(t("auth.signed_in_as", lang, name=editor.name))
 leave.button(t("auth.sign_out", lang), key="sign_out", on_click=state.sign_out)
+if not state.viewer().committee:  # a partner's reader sees its records in full on every page; edits nothing
+    partners = state.dataset().partners.set_index("partner_id")["name"]
+    st.info(t("auth.reader_note", lang, partner=for_markdown(partners.get(editor.partner, editor.partner))))
+    st.stop()
 tabs = ("import", "edit", "trash", "history")
 importing, editing, trash, history = st.tabs([t(f"manage.tab.{name}", lang) for name in tabs])
 with importing:

@@ -51,13 +51,14 @@ spelled = [f"{short}: {name}" for short, name in acronyms(chosen.data, summary.t
 glossary = " · ".join([t("summary.acronyms.pid", lang), *spelled])
 st.caption(for_markdown(t("summary.acronyms.heading", lang, items=glossary)))
 
+handed = state.public_selection()  # what is handed out is what the public may see, whoever makes it
 st.subheader(t("pack.meeting_heading", lang))
 st.caption(t("pack.meeting_caption", lang))
 brief, html_map, chart_column = st.columns(3, vertical_alignment="bottom")
 for column, code in ((brief, "pdf"), (html_map, "html")):
-    offer(column, PACK[code], chosen, lang, key=f"download_{code}")
+    offer(column, PACK[code], handed, lang, key=f"download_{code}")
 with chart_column:
     name = st.selectbox(t("pack.chart", lang), names, key="png_chart", format_func=lambda n: t(f"summary.by_{n}", lang))
-    offer(st, ChartPng(name), chosen, lang, key="download_png", icon=":material/image:")
+    offer(st, ChartPng(name), handed, lang, key="download_png", icon=":material/image:")
 for column, paper in zip(st.columns(3), PAPERS, strict=False):
-    offer(column, PosterPdf(paper), chosen, lang, key=f"download_poster_{paper}", icon=":material/map:")
+    offer(column, PosterPdf(paper), handed, lang, key=f"download_poster_{paper}", icon=":material/map:")
