@@ -70,6 +70,19 @@ def _checker(table, chosen, entity, zone):
     return check
 
 
+def _drafted(check):
+    """`check`, with every innovation it would add or update landing as a draft."""
+    from dataclasses import replace
+
+    from dashboard.data.review import as_drafts
+
+    def drafted(data):
+        report = check(data)
+        return replace(report, changes=as_drafts(report.changes))
+
+    return drafted
+
+
 def _print_mapping(chosen: dict, lang: str) -> None:
     """The mapping used: each file column and the atlas field it feeds, or that it is not imported."""
     from dashboard.i18n import t
@@ -192,6 +205,9 @@ def validate_command(
 @click.option("--dry-run", is_flag=True, help="Solo muestra lo que se haría.")
 @click.option("--yes", is_flag=True, help="No pregunta antes de importar en el atlas de demostración.")
 @click.option("--editor", "editor_name", required=True, help="Quién importa (queda en el historial).")
+@click.option(
+    "--drafts", is_flag=True, help="Las innovaciones llegan como borradores, para revisarlas antes de publicar."
+)
 def import_command(
     file: Path,
     entity: str,
@@ -208,6 +224,7 @@ def import_command(
     dry_run: bool,
     yes: bool,
     editor_name: str,
+    drafts: bool,
 ) -> None:
     """Importa FILE: las filas nuevas y actualizadas se guardan todas juntas; las rechazadas, ninguna.
 
@@ -226,6 +243,8 @@ def import_command(
         file, entity, mapping_file, maps, encoding, delimiter, sheet, layer, max_rows, lang
     )
     check = _checker(table, chosen, entity_, zone)
+    if drafts:
+        check = _drafted(check)
     try:
         atlas = open_store(store_file)
         if dry_run:

@@ -8,9 +8,10 @@ from streamlit_folium import st_folium
 
 from dashboard import state
 from dashboard.auth import Editor
+from dashboard.data import review
 from dashboard.data.changes import Changes, Source
 from dashboard.data.contract import COMMUNITIES, INNOVATIONS
-from dashboard.data.vocab import region_label, regions, vocabulary_of
+from dashboard.data.vocab import RECORD_STATUS, region_label, regions, vocabulary_of
 from dashboard.filtering.selection import partner_names
 from dashboard.i18n import t
 from dashboard.intake import edits
@@ -21,7 +22,7 @@ ENTITIES = {"innovations": INNOVATIONS, "communities": COMMUNITIES}
 NEW = ""  # the choice that starts a new record
 LAT, LON, SEEN, OPENED = "edit_lat", "edit_lon", "edit_seen", "edit_opened"
 CODED = {
-    "innovations": ("kind", "domain", "pid_stage", "innovator_type"),
+    "innovations": ("kind", "domain", "pid_stage", "innovator_type", "visibility", "withheld"),
     "communities": ("people", "slope", "location_source"),
 }
 
@@ -176,11 +177,26 @@ def show(editor: Editor, lang: str) -> None:
     _map_click(lang)
     with st.form(f"edit_{layer}"):
         entered = _fields(entity, record, data, lang)
+        if entity is INNOVATIONS:  # where the record is in review: what this person's role may choose
+            current = None if record is None else str(record.get("status"))
+            entered["status"] = st.selectbox(
+                t("manage.edit.status", lang),
+                review.statuses(editor.role, current),
+                format_func=lambda code: RECORD_STATUS.label(code, lang),
+                key=field_key(layer, record_id or None, "status"),
+            )
         first, second = st.columns(2)
         lat = first.text_input(t("manage.edit.latitude", lang), key=LAT, help=t("manage.edit.coords_help", lang))
         lon = second.text_input(t("manage.edit.longitude", lang), key=LON, help=t("manage.edit.coords_help", lang))
         save = st.form_submit_button(t("manage.edit.save", lang), type="primary", key="edit_save")
     seen = st.session_state.get(SEEN)
+    if save and entity is INNOVATIONS:
+        old = None if record is None else str(record.get("status"))
+        author = review.written_by(data, layer, record, entered, editor.name)
+        refused = review.refusal(editor.role, editor.name, old, entered["status"], author)
+        if refused:
+            st.error(t(refused, lang))
+            return
     if save:
         changes, problems = edits.form_change(entity, record_id, record, entered, lat, lon, data, seen, lang)
         for problem in problems:
