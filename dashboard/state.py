@@ -23,6 +23,7 @@ from dashboard.summary import charts
 LANGUAGE = "language"
 CLEAR = "filter_clear"
 YEARS = "filter_years"
+YEARS_SPAN = "filter_years_span"  # the first and last year of the data the year slider was made for
 TEXT = "filter_text"
 SELECTION = "selection"  # this rerun's Selection (not a widget), built once by the router
 LAYERS = "map_layers"
@@ -212,6 +213,10 @@ def _show(filters: Filters) -> None:
 def _from_widgets(data: Dataset, index: FilterIndex) -> Filters:
     """The filter the widgets show; a code its list no longer offers (a province of another region) is dropped."""
     first, last = year_span()
+    if st.session_state.get(YEARS_SPAN, (first, last)) != (first, last):  # other data: signed in or out, an import
+        if tuple(st.session_state.get(YEARS, ())) == st.session_state[YEARS_SPAN]:
+            st.session_state.pop(YEARS, None)  # "every year" of the data before stays every year, not a filter
+    st.session_state[YEARS_SPAN] = (first, last)
     years = st.session_state.get(YEARS) or (first, last)
     filters = Filters(
         year_from=years[0] if years[0] != first else None,

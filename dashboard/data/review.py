@@ -74,3 +74,8 @@ def as_drafts(changes: Changes) -> Changes:
         }
 
     return replace(changes, added=drafted(changes.added), updated=drafted(changes.updated))
+
+
+def may_undo(role: str, who: str, author: str) -> bool:
+    """Whether `who` may undo a change `author` made: their own, or anyone's for a reviewer or administrator."""
+    return role in ("reviewer", "admin") or who == author

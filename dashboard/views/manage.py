@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.auth import Editor
+from dashboard.data import review
 from dashboard.data.backend import open_store
 from dashboard.data.changes import Source
 from dashboard.data.refusals import CommitError
@@ -230,6 +231,10 @@ def history_section(editor: Editor, lang: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="history_table")
     chosen = st.selectbox(t("manage.history.choose", lang), list(entries["id"]), key="history_choice")
     if st.button(t("manage.history.undo", lang), key="history_undo"):
+        author = str(entries.set_index("id").loc[chosen, "editor"])
+        if not review.may_undo(editor.role, editor.name, author):
+            st.error(t("review.undo_not_yours", lang, author=for_markdown(author)))
+            return
         entry, refusal = edits.undo(chosen, editor.name, lang)
         if refusal:
             st.error(for_markdown(refusal))

@@ -1,0 +1,61 @@
+"""Who sees what on the pages: the same store opened by the public, two partners' readers and the committee."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.auth import hash_password
+from dashboard.paths import STORE_ENV
+from tests.cli.test_export_as import CASES, SEEN, _name, built  # noqa: F401  (the store built for the matrix)
+from tests.editors import APP, PASSWORD
+
+PEOPLE = {
+    "reader:cedap": {"name": "Lectora Cedap", "role": "reader", "partner": "cedap"},
+    "reader:aba": {"name": "Lector Aba", "role": "reader", "partner": "aba"},
+    "editor": {"name": "Ana Quispe", "role": "editor"},
+    "reviewer": {"name": "Rosa Mamani", "role": "reviewer"},
+}
+
+
+def _as(viewer: str, path, monkeypatch) -> AppTest:
+    """The app on `path`, seen by `viewer`: signed in on *Gestionar datos* unless the public."""
+    monkeypatch.setenv(STORE_ENV, str(path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editors"] = {
+        key.replace(":", "_"): {**person, "password_hash": hash_password(PASSWORD)} for key, person in PEOPLE.items()
+    }
+    at.run()
+    if viewer != "public":
+        at.switch_page("views/gestionar.py").run()
+        at.text_input(key="sign_in_user").input(viewer.replace(":", "_"))
+        at.text_input(key="sign_in_password").input(PASSWORD)
+        at.button(key="sign_in_submit").click().run()
+        assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("viewer", ["public", *PEOPLE])
+def test_each_role_sees_on_the_pages_exactly_what_it_may(built, monkeypatch, viewer):  # noqa: F811
+    path, data = built
+    at = _as(viewer, path, monkeypatch)
+    at.switch_page("views/datos.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    listed = " ".join(table.astype(str).to_numpy().ravel())
+    seen = SEEN.get(viewer, dict.fromkeys(CASES, "full"))
+    for code in CASES:
+        title = data.innovations.set_index("innovation_id").loc[code, "title"]
+        assert (title in listed) == (code in seen), f"{viewer}: {code} listed on Datos"
+        assert _name(code) not in listed or seen.get(code) == "full", f"{viewer}: name of {code} on Datos"
+    at.switch_page("views/resumen.py").run()
+    innovations = next(m for m in at.metric if m.label == "Innovaciones")
+    hidden = len(CASES) - len(seen)
+    assert innovations.value == str(len(data.innovations) - hidden)  # only what this viewer may see is counted
+
+
+def test_a_reader_reads_but_is_offered_no_editing(built, monkeypatch):  # noqa: F811
+    path, _ = built
+    at = _as("reader:cedap", path, monkeypatch)
+    assert any("Usted lee para el socio" in info.value for info in at.info)
+    assert len(at.tabs) == 0  # no import, edit, trash or history
