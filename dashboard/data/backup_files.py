@@ -73,6 +73,7 @@ def sweep(path: Path) -> None:
     partial = re.compile(r"\..+\.(\d+)\.part")  # `take`'s copy cut short: .<name>.<pid>.part
     found = [(f, partial.fullmatch(f.name)) for f in (path.parent / FOLDER).glob(".*.part")]
     leftovers = [*store.temporaries(path), *((f, int(m.group(1))) for f, m in found if m)]
+    leftovers += [left for backup in listed(path) for left in store.temporaries(backup)]  # a purge's rewrites
     for file, pid in leftovers:
         if not _alive(pid):
             file.unlink(missing_ok=True)

@@ -34,6 +34,7 @@ from dashboard.data.refusals import (
 
 BOUNDARIES_KIND = "boundaries"  # audit kind of a boundaries change; it touches ("boundaries", level)
 RESTORE_KIND = "restore_backup"  # audit kind of a whole store brought back from one of its backups
+PURGE_KIND = "purge"  # audit kind of personal fields cleared (data/purge.py): it names the record, never the values
 ReadBackup = Callable[[str], Dataset | None]  # a backup's name -> the store it holds (None if not kept)
 
 
@@ -78,6 +79,8 @@ def undone(dataset: Dataset, import_id: str, read_backup: ReadBackup, writing: W
     # back to the trash, boundary levels it replaced come back
     imports = history.table(dataset.tables, IMPORTS)
     original = undoable(imports, import_id)
+    if original["kind"] == PURGE_KIND:  # what it removed is kept nowhere, on purpose
+        raise CommitError("purge.final", entry=import_id)
     refuse_changed(imports, history.table(dataset.tables, RECORDS), import_id)
     before = read_backup(original["backup"] or "")
     if before is None:
@@ -120,6 +123,16 @@ def boundaries_replaced(
     row = _row(writing, BOUNDARIES_KIND, given, counts, file=source.name, sha256=source.sha256 or "")
     dataset = with_boundaries(dataset, boundaries)
     return _finished(dataset, drafts.draft_of(dataset, location), records, row, writing, location)
+
+
+def purged(dataset: Dataset, draft: drafts.Draft, key: Key, writing: Writing, location: str) -> Dataset:
+    """`dataset` with `draft`, in which the record `key` had its personal fields cleared, and the audit entry."""
+    # the record's revision moves on, so a form opened before the purge cannot save the old name back
+    records, given = history.stamp(
+        history.table(dataset.tables, RECORDS), [(*key, "purged")], writing.when, writing.editor, {}
+    )
+    row = _row(writing, PURGE_KIND, given, {"purged": len(given)}, file="")
+    return _finished(dataset, draft, records, row, writing, location)
 
 
 def _taken(dataset: Dataset, changes: Changes) -> dict[str, set[str]]:

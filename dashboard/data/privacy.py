@@ -1,6 +1,13 @@
-"""What public views may show of a record: generalised points for records without consent."""
+"""What public views may show of a record: a restricted record (no public consent) hides among k communities.
+
+A restricted innovation is shown at the centre of the smallest area — district, province, region,
+country, else the whole atlas — that holds at least k communities of the store, and carries no
+community, innovator type or name; the area is named instead.
+"""
 
 from __future__ import annotations
+
+import os
 
 import geopandas as gpd
 import numpy as np
@@ -8,25 +15,101 @@ import pandas as pd
 
 from dashboard.data.contract import CRS
 from dashboard.data.dataset import Dataset
+from dashboard.data.vocab import country_label, region_label
+from dashboard.i18n import t
 
-DISTRICT = ["region", "province", "district"]
+MIN_COMMUNITIES_ENV = "ATLAS_MIN_COMMUNITIES"
+DEFAULT_MIN_COMMUNITIES = 3
+# the administrative parts of a community, coarsest first: an area at one level is keyed by it and those before
+ADMIN = ("country", "region", "province", "district")
+ATLAS = "atlas"  # the last resort: every community of the store
+AREA_LEVEL = "area_level"  # the column a public view adds: the level a restricted record is shown at
+# columns that would single a restricted record out in a public file: consents and how its point was made
+PUBLIC_HIDDEN = ("consent_public", "name_public", "location_shown")
+PUBLIC_FLAG = "public_view"  # the metadata key that marks a public view (and its files)
 
 
-def district_centroids(communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """For each community, the centroid of the communities of its district (itself if no district)."""
-    keyed = communities[DISTRICT].astype("string").fillna("")
-    key = keyed["region"] + "|" + keyed["province"] + "|" + keyed["district"]
-    x = communities.geometry.x.groupby(key).transform("mean")
-    y = communities.geometry.y.groupby(key).transform("mean")
-    unknown = communities["district"].isna().to_numpy()
-    x = x.where(~unknown, communities.geometry.x)
-    y = y.where(~unknown, communities.geometry.y)
-    return gpd.GeoSeries(gpd.points_from_xy(x.round(5), y.round(5)), index=communities["community_id"], crs=CRS)
+def min_communities() -> int:
+    """k: the fewest communities an area must hold to hide a restricted record ($ATLAS_MIN_COMMUNITIES, else 3)."""
+    raw = os.environ.get(MIN_COMMUNITIES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MIN_COMMUNITIES
+    if not raw.isdecimal() or int(raw) < 1:
+        raise ValueError(f"{MIN_COMMUNITIES_ENV} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
+def generalised_areas(communities: gpd.GeoDataFrame, k: int | None = None) -> pd.DataFrame:
+    """Per community id: the area its restricted innovations are shown in (its level, and its parts with
+    the finer ones blank) and the centre of the communities shown in that area, rounded to 5 decimals.
+
+    Each area shown holds at least `k` communities: a community whose district holds fewer is shown in
+    its province, and so on up to the whole atlas. The communities that stay in a coarser area are
+    counted apart from those shown in a finer one; knowing the rule must not narrow them down to fewer than k.
+    """
+    k = min_communities() if k is None else k
+    parts = communities[list(ADMIN)].astype(object).to_numpy()
+    depth = np.zeros(len(communities), dtype=int)  # 0: the whole atlas, then ADMIN[depth - 1]
+    _split(parts, np.arange(len(communities)), 0, k, depth)
+    level = np.array((ATLAS, *ADMIN), dtype=object)[depth]
+    kept = np.arange(len(ADMIN)) < depth[:, None]  # the parts that name the area; finer ones are blank
+    areas = pd.DataFrame(np.where(kept, parts, None), columns=list(ADMIN), index=communities.index)
+    areas.insert(0, AREA_LEVEL, level)
+    key = [areas[name].to_numpy() for name in (AREA_LEVEL, *ADMIN)]
+    areas["x"] = communities.geometry.x.groupby(key, dropna=False).transform("mean").round(5)
+    areas["y"] = communities.geometry.y.groupby(key, dropna=False).transform("mean").round(5)
+    return areas.set_axis(communities["community_id"].to_numpy())
+
+
+def _split(parts: np.ndarray, members: np.ndarray, depth: int, k: int, shown: np.ndarray) -> None:
+    """Show `members` at `depth`, except those of a sub-area holding k, which are split in turn; when that
+    would leave 1 to k-1 behind, the smallest such sub-area stays with them."""
+    shown[members] = depth
+    if depth == len(ADMIN):
+        return
+    values = pd.Series(parts[members, depth], index=members).dropna()
+    areas = sorted((group.index.to_numpy() for _, group in values.groupby(values) if len(group) >= k), key=len)
+    left = len(members) - sum(len(area) for area in areas)
+    if 0 < left < k and areas:
+        areas.pop(0)
+    for area in areas:
+        _split(parts, area, depth + 1, k, shown)
+
+
+def generalised_points(communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Per community id, the point public views show its restricted innovations at."""
+    areas = generalised_areas(communities)
+    return gpd.GeoSeries(gpd.points_from_xy(areas["x"], areas["y"]), index=areas.index, crs=CRS)
+
+
+# The intake (intake/row_context.py) and a map test still use the old name; it means the same point.
+district_centroids = generalised_points
+
+
+def area_label(area: pd.Series, lang: str) -> str:
+    """An area's name as a reader says it: "provincia Huamanga (Ayacucho)", "Bolivia (todo el país)"."""
+    return t(
+        f"generalised.{area[AREA_LEVEL]}",
+        lang,
+        country=country_label(str(area["country"]), lang),
+        region=region_label(str(area["region"]), lang),
+        province=area["province"],
+        district=area["district"],
+    )
+
+
+def area_labels(innovations: pd.DataFrame, lang: str) -> pd.Series:
+    """The area each restricted innovation of a public view is shown in, in words; None for the others."""
+    labels = pd.Series(None, index=innovations.index, dtype=object)
+    shown = innovations[AREA_LEVEL].notna().to_numpy(bool)
+    areas = innovations.loc[shown, [AREA_LEVEL, *ADMIN]]
+    labels[shown] = [area_label(area, lang) for _, area in areas.iterrows()]
+    return labels
 
 
 def public_points(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Where each innovation may be shown: its own point with public consent, else its district's centroid."""
-    generalised = district_centroids(communities).reindex(innovations["community_id"]).to_numpy()
+    """Where each innovation may be shown: its own point with public consent, else its area's centre."""
+    generalised = generalised_points(communities).reindex(innovations["community_id"]).to_numpy()
     public = innovations["consent_public"].fillna(False).to_numpy(bool)
     points = innovations.geometry.where(pd.Series(public, index=innovations.index), generalised)
     return gpd.GeoSeries(points, index=innovations.index, crs=CRS)
@@ -39,22 +122,45 @@ def shown_name(innovation: pd.Series) -> str | None:
     return None
 
 
+def is_public(view: Dataset) -> bool:
+    """Whether `view` is a public view (`public_view` without an editor), as its files must be written."""
+    return view.metadata.get(PUBLIC_FLAG) == "true"
+
+
+def _hidden(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Restricted innovations tied to no community: at their area's centre, with its level and parts, no
+    community, natural region or innovator type (always blank: a rule on counts would differ between two
+    filtered files, and comparing them would give it away), no name; the consent columns are dropped."""
+    restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
+    areas = generalised_areas(communities).reindex(innovations["community_id"]).set_axis(innovations.index)
+    centres = gpd.points_from_xy(areas["x"], areas["y"], crs=CRS)
+    innovations = innovations.set_geometry(innovations.geometry.where(~restricted, centres))
+    named = innovations["consent_public"].fillna(False) & innovations["name_public"].fillna(False)
+    innovations["innovator_name"] = innovations["innovator_name"].where(named.to_numpy(bool), None)
+    innovations[AREA_LEVEL] = areas[AREA_LEVEL].where(restricted, None)
+    for name in ADMIN:
+        innovations[name] = innovations[name].where(~restricted, areas[name].astype(innovations[name].dtype))
+    for name in ("community_id", "natural_region", "innovator_type"):
+        innovations[name] = innovations[name].mask(restricted)
+    innovations["has_own_point"] = innovations["has_own_point"].to_numpy(bool) & ~restricted
+    return innovations.drop(columns=[c for c in PUBLIC_HIDDEN if c in innovations.columns])
+
+
 def public_view(data: Dataset, keep: np.ndarray, *, editor: bool = False) -> Dataset:
     """The kept innovations and the communities and partners they name, as a public view may show them.
 
-    Without an editor, restricted innovations (no public consent) take their district's
-    centroid and no innovator carries a name unless both consents allow it. An editor's
-    view keeps every point and name.
+    Without an editor, restricted innovations (no public consent) are tied to no community (see `_hidden`),
+    only the communities of public records are listed, no innovator carries a name unless both consents
+    allow it, and the metadata marks the view as public. An editor's view keeps every point and name,
+    and says which points are not the innovation's own (`location_shown`).
     """
     innovations = data.innovations.iloc[np.flatnonzero(keep)].copy()
-    shown = np.where(innovations["has_own_point"].to_numpy(bool), "own", "community").astype(object)
-    if not editor:
-        restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
-        shown[restricted] = "generalised"
-        innovations = innovations.set_geometry(public_points(innovations, data.communities))
-        named = innovations["consent_public"].fillna(False) & innovations["name_public"].fillna(False)
-        innovations["innovator_name"] = innovations["innovator_name"].where(named.to_numpy(bool), None)
-    innovations["location_shown"] = shown  # codes of vocab.LOCATION_SHOWN: exports say which points are not exact
+    metadata = dict(data.metadata)
+    if editor:
+        shown = np.where(innovations["has_own_point"].to_numpy(bool), "own", "community")
+        innovations["location_shown"] = shown  # codes of vocab.LOCATION_SHOWN: a re-import keeps exact points
+    else:
+        innovations, metadata = _hidden(innovations, data.communities), {**metadata, PUBLIC_FLAG: "true"}
     communities = data.communities[data.communities["community_id"].isin(innovations["community_id"])]
     named_partners = {p for listed in innovations["partners"] for p in listed}
     partners = data.partners[data.partners["partner_id"].isin(named_partners)]
@@ -62,5 +168,5 @@ def public_view(data: Dataset, keep: np.ndarray, *, editor: bool = False) -> Dat
         partners=partners.reset_index(drop=True),
         communities=communities.reset_index(drop=True),
         innovations=innovations.reset_index(drop=True),
-        metadata=dict(data.metadata),
+        metadata=metadata,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data.dataset import Dataset
-from dashboard.data.privacy import shown_name
+from dashboard.data.privacy import area_label, generalised_areas, shown_name
 from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, region_label
 from dashboard.i18n import t
 
@@ -19,27 +19,38 @@ def source_key(data: Dataset, layer: str, record_id: str) -> str | None:
     return next((k for k in found if isinstance(k, str) and k.strip()), None)
 
 
-def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[str, str]) -> dict[str, str]:
-    """Label → text for the innovation at position `row` of the store; empty if there is no such row."""
+# card field -> catalogue key of its label, where it is not `columns.<field>`
+LABELS = {"area": "generalised.card"}
+
+
+def _place(data: Dataset, item: pd.Series, lang: str, restricted: bool) -> tuple[str, str]:
+    """Where the record is: its community ("community"), or for a restricted record the area of at least
+    k communities it is shown in ("area")."""
+    if restricted:
+        return "area", area_label(generalised_areas(data.communities).loc[item["community_id"]], lang)
+    community = data.communities.set_index("community_id").loc[item["community_id"]]
+    parts = (community["name"], community["district"], community["province"], region_label(str(item["region"]), lang))
+    return "community", ", ".join(str(p) for p in parts if pd.notna(p))
+
+
+def innovation_details(
+    data: Dataset, row: int, lang: str, partner_names: dict[str, str], *, editor: bool = False
+) -> dict[str, str]:
+    """Label → text for the innovation at position `row` of the store; empty if there is no such row.
+
+    Unless an `editor` asks, a restricted record (no public consent) names neither its community nor its
+    innovator type, only the area it is shown in, as every public view does (dashboard/data/privacy.py)."""
     if not 0 <= row < len(data.innovations):
         return {}
     item = data.innovations.iloc[row]
-    community = data.communities.set_index("community_id").loc[item["community_id"]]
-    place = ", ".join(
-        str(p)
-        for p in (
-            community["name"],
-            community["district"],
-            community["province"],
-            region_label(str(item["region"]), lang),
-        )
-        if pd.notna(p)
-    )
+    consent = item["consent_public"]
+    restricted = not editor and not (pd.notna(consent) and bool(consent))
+    place_key, place = _place(data, item, lang, restricted)
     fields = {
         "title": item["title"],
         "title_local": item["title_local"],
         "description": item["description"],
-        "community": place,
+        place_key: place,
         "domain": DOMAIN.label(str(item["domain"]), lang),
         "partners": ", ".join(partner_names.get(p, p) for p in item["partners"]),
         "crops": ", ".join(CROP.label(c, lang) for c in item["crops"]),
@@ -47,13 +58,13 @@ def innovation_details(data: Dataset, row: int, lang: str, partner_names: dict[s
         "year_started": item["year_started"],
         "year_documented": item["year_documented"],
         "pid_stage": PID_STAGE.label(str(item["pid_stage"]), lang),
-        "innovator_type": INNOVATOR_TYPE.label(str(item["innovator_type"]), lang),
+        "innovator_type": None if restricted else INNOVATOR_TYPE.label(str(item["innovator_type"]), lang),
         "innovator_name": shown_name(item),
         "innovation_id": item["innovation_id"],
         "source_key": source_key(data, "innovations", item["innovation_id"]),
     }
     return {
-        t(f"columns.{key}", lang): str(value)
+        t(LABELS.get(key, f"columns.{key}"), lang): str(value)
         for key, value in fields.items()
         if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value) not in ("", "<NA>")
     }

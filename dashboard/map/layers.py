@@ -22,7 +22,7 @@ from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.map.maps import DOMAIN_COLOURS, ClusteredPoints
 from dashboard.map.offline import serve_locally
-from dashboard.map.shapes import CountedShapes, choropleth_bins, choropleth_level, located
+from dashboard.map.shapes import CountedShapes, choropleth_bins, choropleth_level, located, public_counts
 from dashboard.map.timeline import YearPlayer, year_tally
 from dashboard.safe_text import for_map
 
@@ -215,11 +215,12 @@ class Choropleth(Layer):
     code, label_key = "choropleth", "map.layer.choropleth"
 
     def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
-        found = located(selection, choropleth_level(selection.data, level))
-        counts = found.counted(selection.keep)[0]
-        bins = choropleth_bins(pd.Series(counts)).tolist()
+        level = choropleth_level(selection.data, level)
+        found = located(selection, level)
+        counts, shown = public_counts(selection, found, level, lang)  # per district, small numbers hidden
+        bins = choropleth_bins(shown).tolist()  # classes from shown counts only: an edge could tell a hidden one
         group = self.group(lang)
-        CountedShapes(found, counts.tolist(), bins, t("map.choropleth_tooltip", lang)).add_to(group)
+        CountedShapes(found, counts, bins, t("map.choropleth_tooltip", lang)).add_to(group)
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:

@@ -30,6 +30,7 @@ from dashboard.data.vocab import BOUNDARY_LEVEL
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.paths import STATIC
+from dashboard.summary import small
 
 SHAPES = STATIC / "shapes"  # written when first drawn; not part of the repository
 SHAPES_URL = "/app/static/shapes"
@@ -90,6 +91,30 @@ def outside_boundaries(selection: Selection, level: str | None = None) -> int:
     return located(selection, choropleth_level(selection.data, level)).counted(selection.keep)[1]
 
 
+def district_groups(selection: Selection, found: Located) -> pd.Series:
+    """Per polygon, the province its kept innovations lie in (the total a province map shows beside it)."""
+    index, keep = selection.index, selection.keep
+    inside = found.where[keep] >= 0
+    province = index.community_frame["province"].astype(object).to_numpy()[index.community[keep][inside]]
+    first = pd.Series(province).groupby(found.where[keep][inside]).first()
+    return pd.Series(range(len(found.polygons))).map(first)
+
+
+def public_counts(selection: Selection, found: Located, level: str, lang: str) -> tuple[list[int | str], pd.Series]:
+    """The counts per polygon as the browser may get them: per district a hidden small number and its complements
+    are text ("<5", "≥5"), never the count; and the shown counts alone (zero where hidden), for the classes."""
+    counts = pd.Series(found.counted(selection.keep)[0])
+    if not small.is_fine(level):
+        return counts.tolist(), counts
+    hidden = small.suppressed_within(counts, district_groups(selection, found)).to_numpy()
+    cells = counts.to_numpy()
+    written = [
+        small.cell_label(lang, complement=count >= small.min_cell()) if hide else int(count)
+        for count, hide in zip(cells, hidden, strict=True)
+    ]
+    return written, counts.where(~hidden, 0)
+
+
 def choropleth_bins(counts: pd.Series) -> np.ndarray:
     """Lower edges of the shading classes: 0, then four equal-count steps of the non-zero values."""
     classes = len(palette.CHOROPLETH_COLOURS)
@@ -132,6 +157,7 @@ class CountedShapes(MacroElement):
     """Polygons fetched from the app once, shaded by counts sent with each filter change.
 
     Tooltips are built as text nodes from the catalogue's template: a boundary's name is never markup.
+    A count may be text ("<5", "≥5": a hidden small number, `public_counts`): shaded as few, written as it is.
     `embed()` writes the polygons into the page instead, for a map saved as one file.
     """
 
@@ -141,6 +167,7 @@ class CountedShapes(MacroElement):
             var counts = {{ this.counts|tojson }}, edges = {{ this.bins|tojson }};
             var colours = {{ this.colours|tojson }}, label = {{ this.label|tojson }};
             function shade(count) {
+                if (typeof count !== "number") { return colours[1]; }  // a hidden small number: "few"
                 var k = 0;
                 while (k + 1 < edges.length && count >= edges[k + 1]) { k += 1; }
                 return colours[k];
@@ -165,7 +192,7 @@ class CountedShapes(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, found: Located, counts: list[int], bins: list[float], label: str) -> None:
+    def __init__(self, found: Located, counts: list[int | str], bins: list[float], label: str) -> None:
         super().__init__()
         self._name = "CountedShapes"
         self.url, self.counts, self.bins, self.label = found.url, counts, bins, label

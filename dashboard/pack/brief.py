@@ -33,6 +33,7 @@ from dashboard.pack.staticcharts import bar_png, place_counts, stage_counts
 from dashboard.pack.staticmap import region_map_png
 from dashboard.summary.figures import NO_VALUE, shown_figure
 from dashboard.summary.narrative import counted, paragraph
+from dashboard.summary.small import hidden_note
 from dashboard.summary.summaries import Summary, labels_for, summarise
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"  # cover Spanish, Quechua (ñ, ä, ü), «», –
@@ -217,8 +218,12 @@ def _charts(selection: Selection, summary: Summary, lang: str) -> Table:
     pictures.append(
         bar_png(stage_counts(summary, lang), t("brief.chart_stage", lang), empty, ordered=True, size=size, lang=lang)
     )
-    table = Table([[_png(png, width, CHART_HEIGHT) for png in pictures]], colWidths=[width] * len(pictures))
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    rows = [[_png(png, width, CHART_HEIGHT) for png in pictures]]
+    if place is not None and place[1]["count"].isna().any():  # small numbers hidden: say how they read
+        rows.append([_para(hidden_note(lang), "small"), *[""] * (len(pictures) - 1)])
+    table = Table(rows, colWidths=[width] * len(pictures))
+    padding = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+    table.setStyle(TableStyle([*padding, *([("SPAN", (0, 1), (-1, 1))] if len(rows) > 1 else [])]))
     return table
 
 

@@ -9,7 +9,6 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,19 +20,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard import palette
-from dashboard.data import store
+from dashboard.data import store, vocab
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
 from dashboard.data.dataset import Dataset
-from dashboard.data.vocab import (
-    CROP,
-    DOMAIN,
-    LIVESTOCK,
-    LOCATION_SHOWN,
-    PID_STAGE,
-    Vocabulary,
-    region_label,
-    vocabulary_of,
-)
+from dashboard.data.privacy import AREA_LEVEL, area_labels, is_public, min_communities
+from dashboard.data.vocab import CROP, DOMAIN, LIVESTOCK, PID_STAGE, Vocabulary, region_label, vocabulary_of
 from dashboard.i18n import t
 
 LIST_SEPARATOR = "; "
@@ -47,6 +38,7 @@ README_METADATA = ("source", "licence", "updated")
 # rows of the table in a KML balloon, under the innovation's description
 BALLOON = (
     "community_name",
+    "area_shown",
     "region_name",
     "domain_label",
     "crop_labels",
@@ -112,12 +104,14 @@ HELPERS: dict[str, Callable[[Dataset, str], dict[str, pd.Series]]] = {
 
 
 def records(view: Dataset, entity: Entity, lang: str) -> pd.DataFrame:
-    """One row per record: contract fields as codes, its point, then readable helper columns."""
+    """One row per record: the contract fields the view holds, as codes, its point, then readable helpers."""
     frame = view.frame(entity)
-    columns = {f.name: _objects(frame[f.name]) for f in entity.fields}
+    columns = {f.name: _objects(frame[f.name]) for f in entity.fields if f.name in frame.columns}
     columns |= {"longitude": frame.geometry.x, "latitude": frame.geometry.y}
     if "location_shown" in frame.columns:
-        columns["location_shown"] = _labels(frame["location_shown"], lambda c: LOCATION_SHOWN.label(c, lang))
+        columns["location_shown"] = _labels(frame["location_shown"], lambda c: vocab.LOCATION_SHOWN.label(c, lang))
+    if AREA_LEVEL in frame.columns:  # a public view: where each restricted innovation is shown
+        columns["area_shown"] = area_labels(frame, lang)
     helpers = HELPERS.get(entity.layer)
     columns |= helpers(view, lang) if helpers else {}
     return pd.DataFrame(columns).reset_index(drop=True)
@@ -141,7 +135,7 @@ WORDED = {
 def _in_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Coded innovation columns as their labels in `lang`, lists as lists of labels, yes/no in words."""
     words, answer = {}, {True: t("export.words.yes", lang), False: t("export.words.no", lang)}
-    for field in INNOVATIONS.fields:
+    for field in (f for f in INNOVATIONS.fields if f.name in table.columns):
         vocabulary = vocabulary_of(field.name)
         if vocabulary is not None:
             words[field.name] = table[field.name].map(
@@ -161,8 +155,13 @@ def write_csv(view: Dataset, lang: str) -> bytes:
     coded value in words ("Ámbito: plagas y enfermedades", "sí"). The atlas's import reads it back: it knows
     these headers and labels. The GIS formats keep the codes."""
     table = _joined(_in_words(records(view, INNOVATIONS, lang), lang)).map(neutralised)
-    table = table.rename(columns={c: t(f"export.column.{WORDED.get(c, c)}", lang) for c in table})
+    table = table.rename(columns={c: header(WORDED.get(c, c), lang) for c in table})
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def header(column: str, lang: str) -> str:
+    """A column's header in `lang`."""
+    return t("generalised.column" if column == "area_shown" else f"export.column.{column}", lang)
 
 
 def _cell(value: object) -> object:
@@ -172,7 +171,7 @@ def _cell(value: object) -> object:
 
 
 def _fill(sheet: Worksheet, table: pd.DataFrame, lang: str) -> None:
-    sheet.append([t(f"export.column.{c}", lang) for c in table.columns])
+    sheet.append([header(c, lang) for c in table.columns])
     for row in table.itertuples(index=False, name=None):
         sheet.append([_cell(v) for v in row])
     for cells in sheet.iter_rows(min_row=2):
@@ -207,7 +206,8 @@ def _readme_lines(view: Dataset, lang: str, full: bool) -> list[str]:
     if view.is_demo:
         lines.append(t("export.readme.demo", lang))
     privacy = t("export.readme.full" if full else "export.readme.restricted", lang)  # what this file shows
-    return lines + [privacy, t("export.readme.formulas", lang)]
+    areas = [t("generalised.readme", lang, k=min_communities())] if is_public(view) else []
+    return lines + [privacy, *areas, t("export.readme.formulas", lang)]
 
 
 def write_xlsx(view: Dataset, lang: str, full: bool = False) -> bytes:
@@ -236,17 +236,17 @@ def write_geojson(view: Dataset, lang: str) -> bytes:
 
 
 def write_gpkg(view: Dataset, lang: str) -> bytes:
-    """The view as an atlas GeoPackage (the store's own format), with its public points."""
-    innovations = view.innovations.copy()
-    # The store keeps no point for an innovation without its own and reloads it at its
-    # community; a generalised point must be stored as its own or the exact one comes back.
-    restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
-    innovations["has_own_point"] = innovations["has_own_point"].to_numpy(bool) | restricted
-    metadata = {**view.metadata, "public_view": "true"}
-    public = replace(view, innovations=innovations, metadata=metadata)
+    """An editor's view as an atlas GeoPackage (the store's own format, every exact point); a public view as
+    a GeoPackage of its three tables as the other files hold them, which no atlas takes as exact records."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "atlas.gpkg"
-        store.write(public, path)
+        if not is_public(view):
+            store.write(view, path)
+            return path.read_bytes()
+        for entity in SHEETS:
+            table = _joined(records(view, entity, lang)).drop(columns=["longitude", "latitude"])
+            frame = gpd.GeoDataFrame(table, geometry=view.frame(entity).geometry.to_numpy(), crs=CRS)
+            frame.to_file(path, layer=entity.layer, driver="GPKG")
         return path.read_bytes()
 
 
@@ -266,8 +266,9 @@ def _shown(value: object) -> str:
 def _balloon(row: dict, lang: str) -> str:
     """The HTML a KML viewer shows for an innovation, every value escaped as text."""
     cells = "".join(
-        f"<tr><th>{html.escape(t(f'export.column.{name}', lang))}</th><td>{html.escape(_shown(row[name]))}</td></tr>"
+        f"<tr><th>{html.escape(header(name, lang))}</th><td>{html.escape(_shown(row[name]))}</td></tr>"
         for name in BALLOON
+        if name in row
     )
     return f"<p>{html.escape(_shown(row['description']))}</p><table>{cells}</table>"
 

@@ -14,6 +14,7 @@ from dashboard import palette
 from dashboard.data.vocab import PID_STAGE, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import number
+from dashboard.summary import small
 from dashboard.summary.summaries import Summary
 
 LABEL_WIDTH = 18  # characters of a bar label per line
@@ -54,8 +55,21 @@ def place_counts(selection: Selection, lang: str) -> tuple[str, pd.DataFrame] | 
         if len(counts) > 1:
             label = {"region": lambda code: region_label(code, lang), "community": names.get}.get(level, str)
             labels = [label(code) or code for code in counts.index]
-            return level, pd.DataFrame({"label": labels, "count": counts.to_numpy()})
+            frame = pd.DataFrame({"label": labels, "count": counts.to_numpy()})
+            return level, hide_small(frame, lang) if small.is_fine(level) else frame
     return None
+
+
+def hide_small(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`counts` (label, count) of one group with its small counts and their complements hidden (`small`):
+    `count` missing there, `shown` what is written instead ("<5", "≥5"); hidden rows last, by label."""
+    cells = counts["count"].astype(np.int64).reset_index(drop=True)
+    hidden = small.suppressed(cells).to_numpy()
+    frame = counts.reset_index(drop=True).assign(
+        count=pd.array(cells, dtype="Int64"), shown=small.shown_cells(cells, lang)
+    )
+    frame.loc[hidden, "count"] = pd.NA
+    return pd.concat([frame[~hidden], frame[hidden].sort_values("label", kind="stable")], ignore_index=True)
 
 
 def stage_counts(summary: Summary, lang: str) -> pd.DataFrame:
@@ -83,31 +97,54 @@ def bar_png(
     lang: str = "es",
 ) -> bytes:
     """Horizontal bars of `counts` (columns label, count), largest first or in the given order."""
-    shown = counts if ordered else counts.sort_values("count", ascending=False, kind="stable")
+    with matplotlib.rc_context(PRINT_STYLE):
+        return to_png(bar_figure(counts, title, empty, top=top, ordered=ordered, size=size, lang=lang), dpi)
+
+
+def bar_figure(
+    counts: pd.DataFrame,
+    title: str,
+    empty: str,
+    *,
+    top: int = 10,
+    ordered: bool = False,
+    size: tuple[float, float] = (3.5, 2.5),
+    lang: str = "es",
+) -> Figure:
+    """The figure `bar_png` draws; a hidden count (`count` missing, `shown` "<5") is a hatched stub, not its length."""
+    shown = counts if ordered else counts.sort_values("count", ascending=False, kind="stable", na_position="last")
     shown = shown.head(top)
     with matplotlib.rc_context(PRINT_STYLE):
         figure = Figure(figsize=size, layout="constrained")
         axes = figure.add_subplot()
         figure.suptitle(title, x=0.02, ha="left", fontsize=9.5, fontweight="bold")
-        if shown.empty or not shown["count"].any():
+        if shown.empty or not (shown["count"].isna() | (shown["count"] > 0)).any():
             _no_data(axes, empty)
         else:
             _bars(axes, shown, lang)
-        return to_png(figure, dpi)
+        return figure
 
 
 def _bars(axes, shown: pd.DataFrame, lang: str) -> None:
-    """Bars top to bottom, each with its count at its end."""
+    """Bars top to bottom, each with its count at its end; a hidden count a hatched stub as long as the threshold."""
     positions = range(len(shown))
-    counts = shown["count"].to_numpy()
-    axes.barh(positions, counts, color=palette.BAR_COLOUR, height=0.72)
+    hidden = shown["count"].isna().to_numpy()
+    counts = shown["count"].astype("Float64").fillna(small.min_cell()).to_numpy(float)
+    written = [
+        str(text) if hide else number(int(count), lang)
+        for text, count, hide in zip(shown.get("shown", shown["count"]), counts, hidden, strict=True)
+    ]
+    bars = axes.barh(positions, counts, color=palette.BAR_COLOUR, height=0.72)
+    for bar, hide in zip(bars, hidden, strict=True):
+        if hide:  # hatched: a length that stands for "small", not a count
+            bar.set(facecolor=palette.WHITE, edgecolor=palette.BAR_COLOUR, hatch="////", linewidth=0.6)
     width = LABEL_WIDTH if len(shown) <= WRAP_UP_TO else None  # two lines need the room of few bars
     labels = [textwrap.fill(str(label), width) if width else str(label) for label in shown["label"]]
     axes.set_yticks(list(positions), labels=labels)
     axes.set_ylim(max(len(shown), MIN_SLOTS) - 0.5, -0.5)  # top down; one bar stays a bar
     axes.set_xlim(0, max(counts) * 1.18)
-    for position, count in zip(positions, counts, strict=True):
-        axes.text(count, position, " " + number(int(count), lang), va="center", fontsize=7.5)
+    for position, count, text in zip(positions, counts, written, strict=True):
+        axes.text(count, position, " " + text, va="center", fontsize=7.5)
     axes.xaxis.set_visible(False)
     axes.tick_params(axis="y", length=0, labelsize=7.5)
     for side in ("top", "right", "bottom"):

@@ -97,8 +97,8 @@ def read_innovations(code: str, path: Path, lang: str = "es") -> pd.DataFrame:
         )
     elif code == "geojson":
         frame = _with_xy(pyogrio.read_dataframe(path))
-    elif code == "gpkg":
-        frame = _with_xy(store.load(path).innovations)
+    elif code == "gpkg":  # a public GeoPackage is GIS layers: its restricted records belong to no community
+        frame = _with_xy(pyogrio.read_dataframe(path, layer="innovations"))
     else:
         frame = _with_xy(_kml_frame(path))
     columns = ["innovation_id", "title", "longitude", "latitude"]
@@ -178,7 +178,8 @@ def test_csv_speaks_the_chosen_language_in_every_header_and_value(hostile_view):
     assert frame["Año documentado"].dtype == np.int64
     row = frame.set_index("Código de innovación").loc["007"]
     assert row["Cultivos"] == "papa nativa; oca" and row["Socios"] == "CEDAP; WN"
-    assert row["Comunidad"] == "Huanta" and row["Consentimiento público"] in {"sí", "no"}
+    assert row["Comunidad"] == "Huanta"
+    assert not {"Consentimiento público", "Nombre público", "Ubicación mostrada"} & set(frame.columns)
     innovation = hostile_view.innovations.set_index("innovation_id").loc["007"]
     assert row["Ámbito"] == DOMAIN.label(innovation["domain"], "es")
     assert row["Tipo de innovador"] == INNOVATOR_TYPE.label(innovation["innovator_type"], "es")
@@ -231,7 +232,8 @@ def test_xlsx_sheets_and_headers_follow_the_language(hostile_view):
     assert list(sheets["en"]) == ["readme", "innovations", "communities", "partners"]
     assert {"Título", "Comunidad", "Etapa DPI"} <= set(sheets["es"]["innovaciones"].columns)
     assert {"Title", "Community", "PID stage"} <= set(sheets["en"]["innovations"].columns)
-    assert set(sheets["es"]["comunidades"]["Código de comunidad"]) == {"c1", "c2", "c3", "c4", "c5"}
+    # Juli (c3) is named only by restricted C: a public file does not list it
+    assert set(sheets["es"]["comunidades"]["Código de comunidad"]) == {"c1", "c2", "c4", "c5"}
     assert list(sheets["en"]["partners"]["Partner ID"]) == ["cedap", "aba", "wn"]
 
 
@@ -240,13 +242,13 @@ def test_xlsx_readme_tells_source_licence_counts_and_generalisation(hostile_view
         hostile_view.partners,
         hostile_view.communities,
         hostile_view.innovations,
-        metadata={"source": "Prolinnova–Perú, 2026", "licence": "CC BY 4.0"},
+        metadata={**hostile_view.metadata, "source": "Prolinnova–Perú, 2026", "licence": "CC BY 4.0"},
     )
     lines = pd.read_excel(io.BytesIO(PACK["xlsx"].write(view, "es")), sheet_name="léame", header=None)[0].tolist()
     text = "\n".join(lines)
     assert "Prolinnova–Perú, 2026" in text and "CC BY 4.0" in text
-    assert "Filas: 6 innovaciones, 5 comunidades, 3 socios." in lines
-    assert "generalizados" in text
+    assert "Filas: 6 innovaciones, 4 comunidades, 3 socios." in lines
+    assert "generalizados" in text and t("generalised.readme", "es", k=3) in lines
 
 
 def test_geojson_keeps_lists_as_arrays(hostile_view, tmp_path):
@@ -276,12 +278,20 @@ def test_kml_escapes_markup_and_groups_placemarks_by_domain(hostile_view, tmp_pa
     assert "<th>Comunidad</th><td>Socos &lt;b&gt;&amp;&lt;/b&gt;</td>" in row["description"]
 
 
-def test_gpkg_loads_as_an_atlas_store_marked_as_a_public_view(hostile_view, tmp_path):
-    loaded = store.load(_file(tmp_path, "gpkg", PACK["gpkg"].write(hostile_view, "es")))
-    assert loaded.metadata["public_view"] == "true"
-    ids = list(hostile_view.innovations["innovation_id"])
-    assert list(loaded.innovations["innovation_id"]) == ids
-    assert loaded.innovations.set_index("innovation_id").loc["007", "partners"] == ["cedap", "wn"]
+def test_a_public_gpkg_holds_the_public_tables_and_an_editors_loads_as_the_atlas(hostile_view, tmp_path):
+    public = _file(tmp_path, "gpkg", PACK["gpkg"].write(hostile_view, "es"))
+    assert {name for name, _ in pyogrio.list_layers(public)} == {"innovations", "communities", "partners"}
+    innovations = pyogrio.read_dataframe(public, layer="innovations").set_index("innovation_id")
+    assert list(innovations.index) == list(hostile_view.innovations["innovation_id"])
+    assert innovations.loc["007", "partners"] == "cedap; wn" and innovations.loc["007", "community_id"] == "c1"
+    assert not {"consent_public", "name_public", "location_shown"} & set(innovations.columns)
+    assert innovations.loc[["INN-C", "INN-F"], "community_id"].isna().all()
+    assert set(pyogrio.read_dataframe(public, layer="communities")["community_id"]) == {"c1", "c2", "c4", "c5"}
+    data = hostile_dataset()
+    editor = tmp_path / "editor.gpkg"
+    editor.write_bytes(PACK["gpkg"].write(public_view(data, np.ones(len(data.innovations), bool), editor=True), "es"))
+    loaded = store.load(editor).innovations.set_index("innovation_id")  # every record exact, as the store holds it
+    assert loaded.loc["INN-F", "community_id"] == "c1" and loaded.loc["INN-F"].geometry.coords[0] == EXACT_OWN_POINT
 
 
 @pytest.mark.parametrize(
