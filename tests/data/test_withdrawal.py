@@ -69,19 +69,23 @@ def test_withdrawn_consent_hides_the_name_and_the_exact_point_in_the_next_export
 
 def test_the_apps_cached_load_reads_the_store_again_once_it_is_written(atlas):
     from dashboard import state  # the app's cache: keyed by the store's location and revision
+    from dashboard.data.viewers import Viewer
 
+    committee = Viewer("editor")  # sees the stored flags as they are
     state._load.clear()
+    state._stored.clear()
     store = open_store(atlas)
     before = store.revision()
-    state._load(store.location, before)
+    state._load(store.location, before, committee)
 
     _withdraw(atlas)
 
     after = store.revision()
     assert after != before
-    data, _ = state._load(store.location, after)
+    data, _ = state._load(store.location, after, committee)
     assert not data.innovations.set_index(INNOVATIONS.id_field).loc[RECORD, "consent_public"]
     state._load.clear()
+    state._stored.clear()
 
 
 NAME = "Ana Quispe"
