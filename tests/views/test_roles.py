@@ -59,3 +59,32 @@ def test_a_reader_reads_but_is_offered_no_editing(built, monkeypatch):  # noqa: 
     at = _as("reader:cedap", path, monkeypatch)
     assert any("Usted lee para el socio" in info.value for info in at.info)
     assert len(at.tabs) == 0  # no import, edit, trash or history
+
+
+@pytest.mark.parametrize("viewer", ["public", "reader:aba", "editor"])
+def test_the_map_sends_each_role_only_the_points_it_may_see(built, monkeypatch, viewer):  # noqa: F811
+    import json
+    import re
+
+    from dashboard.data.viewers import Viewer
+    from dashboard.map.pointcodec import decode
+
+    path, data = built
+    at = _as(viewer, path, monkeypatch)
+    at.switch_page("views/mapa.py").run()
+    sent = "".join(element.proto.json_args for element in at.get("component_instance"))  # every byte to the map
+    layers = "".join(json.loads(element.proto.json_args)["feature_group"] for element in at.get("component_instance"))
+    points = decode(re.search(r'atob\("([^"]+)"\)', layers).group(1))
+    shown = Viewer.parse(viewer).shown(data.innovations)
+    ids = data.innovations["innovation_id"].to_numpy()[shown][points.rows]
+    seen = SEEN.get(viewer, dict.fromkeys(CASES, "full"))
+    assert len(points.rows) == shown.sum() and set(CASES) & set(ids) == set(seen)
+    communities = data.communities.set_index("community_id").geometry
+    innovations = data.innovations.set_index("innovation_id")
+    for code, how in seen.items():
+        at_point = ids == code
+        own = innovations.geometry[code] or communities[innovations.loc[code, "community_id"]]
+        exact = (abs(points.lat[at_point] - own.y) < 6e-5) & (abs(points.lon[at_point] - own.x) < 6e-5)  # 1e-4 grid
+        assert bool(exact.all()) == (how == "full"), f"{viewer} is sent {code}'s exact point: {how}"
+    for code in CASES:
+        assert _name(code) not in sent  # names travel only when a point is opened
