@@ -135,8 +135,12 @@ def conform_layer(entity: Entity, frame: gpd.GeoDataFrame, source: Path | str) -
     `frame` is indexed by row number (GeoPackage fid); the result keeps that index.
     """
     rows = frame.index
-    frame = frame.assign(  # a store or file from before a field existed: the field's default
-        **{f.name: f.default for f in entity.scalar_fields if f.default is not None and f.name not in frame.columns}
+    frame = frame.assign(  # a store or file from before a field existed, or silent on it: the field's default
+        **{
+            f.name: frame[f.name].where(frame[f.name].notna(), f.default) if f.name in frame.columns else f.default
+            for f in entity.scalar_fields
+            if f.default is not None
+        }
     )
     missing = [f.name for f in entity.scalar_fields if f.name not in frame.columns]
     if missing:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import state
+from dashboard.data.privacy import public_view
 from dashboard.i18n import t
 from dashboard.pack.downloads import DATA_FORMATS, PACK
 from dashboard.summary.tables import public_table
@@ -15,8 +16,10 @@ data = chosen.data
 st.title(t("data.heading", lang))
 st.caption(t("data.caption", lang))
 st.markdown(t("filters.showing", lang, shown=int(chosen.keep.sum()), total=len(data.innovations)))
+# the committee's table ties every record to its community; anyone else's, only the public records
+listed = chosen.frame if state.viewer().committee else public_view(data, chosen.keep).innovations
 st.dataframe(
-    public_table(chosen.frame, data.communities, chosen.partner_names, lang),
+    public_table(listed, data.communities, chosen.partner_names, lang),
     hide_index=True,
     width="stretch",
     key="data_table",

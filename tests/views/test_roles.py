@@ -42,7 +42,7 @@ def test_each_role_sees_on_the_pages_exactly_what_it_may(built, monkeypatch, vie
     at.switch_page("views/datos.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    listed = " ".join(table.astype(str).to_numpy().ravel())
+    listed = table.to_string()
     seen = SEEN.get(viewer, dict.fromkeys(CASES, "full"))
     for code in CASES:
         title = data.innovations.set_index("innovation_id").loc[code, "title"]
