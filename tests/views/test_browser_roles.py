@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dashboard.auth import hash_password
-from dashboard.data import store
+from dashboard.data.viewers import Viewer
 from tests.browser import ARTIFACTS, Watch, running_servers, watched_page
-from tests.cli.test_export_as import _name, built  # noqa: F401  (the store built for the role matrix)
+from tests.cli.test_export_as import built  # noqa: F401  (the store built for the role matrix)
 
 pytestmark = pytest.mark.browser
 
@@ -31,26 +31,27 @@ def server(built, tmp_path_factory):  # noqa: F811
 def test_the_same_record_as_each_role_sees_it(chromium, server, built, who):  # noqa: F811
     _, data = built
     title = data.innovations.set_index("innovation_id").loc[RECORD, "title"]
+    viewer = {"public": Viewer(), "lectora": Viewer("reader", "cedap"), "ana": Viewer("editor")}[who]
     watch = Watch()
     context, page = watched_page(chromium, watch, 1366, 900)
-    if who != "public":
-        page.goto(f"{server.url}/gestionar")
+    page.goto(server.url)
+    page.wait_for_selector("[data-testid=stAppViewContainer] h1")
+    if who != "public":  # signed in within the session: a new address would start a new one
+        page.get_by_role("link", name="Gestionar datos").first.click()
         page.get_by_label("Usuario").fill(who)
         page.get_by_label("Contraseña").fill(PASSWORD)
         page.get_by_role("button", name="Entrar").click()
         page.get_by_text(f"Sesión iniciada como {PEOPLE[who][0]}").wait_for()
     page.get_by_role("link", name="Datos").first.click()
     page.get_by_text("Descargar los datos").wait_for()
+    total = int(viewer.shown(data.innovations).sum())
+    page.get_by_text(f"de {total} innovaciones").first.wait_for()  # only what this role may see is counted
+    search = page.locator("[data-testid=stTextInput] input").first
+    search.fill(title)
+    search.press("Enter")
+    page.get_by_text(f"1 de {total} innovaciones").first.wait_for()
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
-    grid = page.locator("[data-testid=stDataFrame]").first
-    grid.wait_for()
-    page.screenshot(path=ARTIFACTS / f"rol-{who}-datos.png")
-    cells = page.evaluate(
-        "() => [...document.querySelectorAll('[data-testid=stDataFrame]')].map(g => g.innerText).join(' ')"
-    )
-    assert store is not None and title  # the record exists in the store built for the matrix
-    shown = {"public": 28 - 1 - 2, "lectora": 28 - 1 - 2, "ana": 30}[who]  # hidden, draft and withdrawn records
-    assert page.get_by_text(f"de {shown} innovaciones").first.is_visible()
-    assert _name(RECORD) not in cells  # names are not a column of the public table
+    page.wait_for_timeout(800)
+    page.screenshot(path=ARTIFACTS / f"rol-{who}-{RECORD}.png")
     context.close()
     assert watch.outside == [] and watch.dialogs == []
