@@ -13,10 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from dashboard.data.conform import ContractError
 from dashboard.data.contract import CRS
 from dashboard.data.dataset import Dataset
 from dashboard.data.vocab import country_label, region_label
-from dashboard.i18n import t
+from dashboard.i18n import DEFAULT_LANGUAGE, t
 
 MIN_COMMUNITIES_ENV = "ATLAS_MIN_COMMUNITIES"
 DEFAULT_MIN_COMMUNITIES = 3
@@ -29,13 +30,26 @@ PUBLIC_HIDDEN = ("consent_public", "name_public", "location_shown")
 PUBLIC_FLAG = "public_view"  # the metadata key that marks a public view (and its files)
 
 
+class MinCommunitiesError(ContractError):
+    """$ATLAS_MIN_COMMUNITIES is not a whole number of at least 1. A ContractError, so that the app and the
+    commands that catch one when they load the store say so in the user's language instead of a traceback."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(MIN_COMMUNITIES_ENV, None, None, None, "error.bad_min_communities", value=value)
+        self.args = (f"{MIN_COMMUNITIES_ENV} must be a whole number of at least 1, not {value!r}",)
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What is wrong and how to mend it, in `lang` (no file, layer or row: it is a setting)."""
+        return t(self.key, lang, name=MIN_COMMUNITIES_ENV, value=self.params["value"], default=DEFAULT_MIN_COMMUNITIES)
+
+
 def min_communities() -> int:
     """k: the fewest communities an area must hold to hide a restricted record ($ATLAS_MIN_COMMUNITIES, else 3)."""
     raw = os.environ.get(MIN_COMMUNITIES_ENV, "").strip()
     if not raw:
         return DEFAULT_MIN_COMMUNITIES
     if not raw.isdecimal() or int(raw) < 1:
-        raise ValueError(f"{MIN_COMMUNITIES_ENV} must be a whole number of at least 1, not {raw!r}")
+        raise MinCommunitiesError(raw)
     return int(raw)
 
 

@@ -163,7 +163,7 @@ LOCATION_SHOWN = Vocabulary(
     {
         "own": ("punto propio", "own point"),
         "community": ("punto de la comunidad", "community's point"),
-        "generalised": ("generalizada (centro del distrito)", "generalised (district centre)"),
+        "generalised": ("generalizada (centro de una zona)", "generalised (centre of an area)"),
     },
 )
 

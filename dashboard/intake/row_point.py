@@ -69,9 +69,9 @@ def row_point(
 
 def shown_point(record: dict, texts: Texts, existing: dict | None, ctx: RowContext, row: int) -> list[Issue]:
     """An innovation's point that is not its own (a public export's generalised or community point) is not a move."""
-    # Public exports mark each point (`location_shown`) and place a restricted record at its district's
-    # centre. Such a point, or one that is the community's own point while the stored record has none,
-    # never replaces the stored point: the row keeps it, and the report says so.
+    # An editor's export marks each point (`location_shown`); a public one places a restricted record at the
+    # centre of an area of at least k communities. Such a point, or one that is the community's own point
+    # while the stored record has none, never replaces the stored point: the row keeps it, and the report says so.
     if (
         ctx.entity is not INNOVATIONS
         or not record.get("has_own_point")
@@ -83,12 +83,15 @@ def shown_point(record: dict, texts: Texts, existing: dict | None, ctx: RowConte
     except values.ValueProblem as problem:
         column = ctx.columns.get("location_shown", "location_shown")
         return [Issue(row, column, problem.reason, {"field": column, **problem.params})]
-    point, community = plain(record.get("geometry")), record.get("community_id")
+    # A public file blanks a restricted record's community (the stored one says where its area is). That
+    # blank alone marks the point as an area's centre: the centres move with k and with every community added.
+    blanked = not record.get("community_id") and any(c in ctx.columns for c in ("community_id", "community_name"))
+    community = record.get("community_id") or (existing or {}).get("community_id")
+    point = plain(record.get("geometry"))
     generalised = shown == "generalised" or (
         existing is not None
         and plain(existing.get("consent_public")) is not True
-        and community in ctx.generalised
-        and point == ctx.generalised[community]
+        and (blanked or (community in ctx.generalised and point == ctx.generalised[community]))
         and point != plain(existing.get("geometry"))
     )
     at_community = shown == "community" or (

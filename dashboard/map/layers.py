@@ -43,9 +43,11 @@ def region_counts(selection: Selection) -> pd.DataFrame:
 
 
 def partner_links(selection: Selection) -> pd.DataFrame:
-    """One row per partner and community it works with in the selection, with both points."""
+    """One row per partner and community of a public record of the selection, with both points."""
     rows, codes, values = selection.index.links["partners"]
-    kept = selection.keep[rows]
+    # a line to a restricted record's community would show where the public view hides it
+    public = selection.data.innovations["consent_public"].fillna(False).to_numpy(bool)
+    kept = selection.keep[rows] & public[rows]
     community = selection.data.innovations["community_id"].to_numpy(object)[rows[kept]]
     pairs = pd.DataFrame({"partner_id": values[codes[kept]], "community_id": community})
     pairs = pairs.value_counts().rename("count").reset_index()

@@ -25,12 +25,14 @@ from jinja2 import Template
 
 from dashboard import palette
 from dashboard.data.dataset import Dataset
+from dashboard.data.privacy import AREA_LEVEL, area_labels, generalised_areas
 from dashboard.data.vocab import DOMAIN, PID_STAGE, Vocabulary, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import languages, t
 from dashboard.map import maps
 from dashboard.map.behaviour import LetPinch, SpeakControls
 from dashboard.map.context import Context
+from dashboard.map.details import LABELS
 from dashboard.map.layers import LAYERS, build_layers
 from dashboard.map.legend import legend_html
 from dashboard.pack import nearby
@@ -40,8 +42,9 @@ from dashboard.safe_text import for_map
 
 # What a point's popup may say, in this order. Never the innovator's name (a copied file
 # cannot be recalled if consent is withdrawn) and no free text such as the description
-# (prose may name people, and it is the bulk of every record).
-DETAIL_FIELDS = ("title", "community", "region", "domain", "year_documented", "pid_stage")
+# (prose may name people, and it is the bulk of every record). A restricted record (no public consent)
+# names neither its community nor its region, only the area it is shown in, as the record card does.
+DETAIL_FIELDS = ("title", "community", "area", "region", "domain", "year_documented", "pid_stage")
 ATTRIBUTION = "Leaflet"  # plain text: the file links to nothing; the context credits its sources after it
 FIT_MAX_ZOOM = 7  # a selection in one community still shows the region around it
 # Characters that could end the <script> element, open an HTML comment, end a JS line
@@ -160,10 +163,14 @@ def detail_payload(selection: Selection, lang: str) -> dict[str, list[str | int 
     """Store row -> the DETAIL_FIELDS of each kept innovation, coded values labelled in `lang`."""
     kept = selection.data.innovations.iloc[selection.rows]
     names = selection.data.communities.set_index("community_id")["name"]
+    public = kept["consent_public"].fillna(False).astype(bool)
+    areas = generalised_areas(selection.data.communities).reindex(kept["community_id"]).set_axis(kept.index)
+    areas[AREA_LEVEL] = areas[AREA_LEVEL].where(~public)
     columns = [
         _texts(kept["title"]),
-        _texts(kept["community_id"].map(names)),
-        _texts(kept["region"].astype(str).map(lambda code: region_label(code, lang))),
+        _texts(kept["community_id"].map(names).where(public)),
+        _texts(area_labels(areas, lang)),
+        _texts(kept["region"].astype(str).map(lambda code: region_label(code, lang)).where(public)),
         _labels(kept["domain"], DOMAIN, lang),
         [None if pd.isna(v) else int(v) for v in kept["year_documented"]],
         _labels(kept["pid_stage"], PID_STAGE, lang),
@@ -210,7 +217,7 @@ def _with_point_details(fmap: folium.Map, groups: list[folium.FeatureGroup], sel
     if points is None:
         return
     ClusterAssets().add_to(fmap)
-    labels = [t(f"columns.{field}", lang) for field in DETAIL_FIELDS]
+    labels = [t(LABELS.get(field, f"columns.{field}"), lang) for field in DETAIL_FIELDS]
     PointDetails(points.get_name(), detail_payload(selection, lang), labels).add_to(fmap)
 
 

@@ -11,6 +11,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.data.privacy import generalised_points
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.filters import Filters, apply, describe
 from dashboard.filtering.index import fold_query
@@ -61,8 +62,8 @@ CASES = [
     (Filters(regions=("PE-AYA",), crops=("quinua",)), "B"),
     (Filters(regions=("PE-CUS",), crops=("papa_nativa",)), ""),
     (Filters(regions=("EC-H",)), ""),
-    (Filters(area=AYACUCHO_BOX), "ABF"),
-    (Filters(bounds=(-74.5, -13.5, -74.0, -12.8)), "ABF"),
+    (Filters(area=AYACUCHO_BOX), "AB"),  # F (restricted) is shown at the centre of the whole atlas, not here
+    (Filters(bounds=(-74.5, -13.5, -74.0, -12.8)), "AB"),
     (Filters(bounds=(-70.0, -17.0, -68.0, -15.0)), "CE"),
 ]
 
@@ -72,11 +73,20 @@ def test_filter_keeps_exactly_the_matching_innovations(data, index, filters, exp
     assert _ids(data, index, filters) == expected
 
 
+def _around(point: shapely.Point) -> tuple[float, float, float, float]:
+    return (point.x - 0.1, point.y - 0.1, point.x + 0.1, point.y + 0.1)
+
+
 def test_restricted_records_are_filtered_where_they_are_shown(data, index):
-    # F has no public consent: its own point lies outside the box, its district's centroid inside
+    # F has no public consent. With k=3 no area smaller than the atlas holds 3 of the six communities without
+    # leaving 1 or 2 alone, so F is shown at the centre of the whole atlas, far from its own point
     exact = data.innovations.set_index("innovation_id").geometry["INN-F"]
-    assert not shapely.box(-74.5, -13.5, -74.0, -12.8).contains(exact)
-    assert "F" in _ids(data, index, Filters(bounds=(-74.5, -13.5, -74.0, -12.8)))
+    shown = generalised_points(data.communities)["c1"]
+    assert exact.distance(shown) > 1
+    assert "F" not in _ids(data, index, Filters(bounds=_around(exact)))  # a box drawn on its own point misses it
+    assert _ids(data, index, Filters(bounds=_around(shown))) == "F"
+    west, south, east, north = _around(shown)
+    assert _ids(data, index, Filters(area=((west, south), (east, south), (east, north), (west, north)))) == "F"
 
 
 def test_filter_is_one_immutable_value():

@@ -51,6 +51,12 @@ def _page(selection: Selection, layers=tuple(LAYERS), lang="es") -> str:
     return fmap.get_root().render()
 
 
+def _public_partners(data) -> set[str]:
+    """The partners named by records with public consent: those the links layer draws."""
+    public = data.innovations["consent_public"].fillna(False).astype(bool)
+    return {p for listed in data.innovations.loc[public, "partners"] for p in listed}
+
+
 def _payload(group: folium.FeatureGroup) -> pointcodec.Points:
     element = next(c for c in group._children.values() if isinstance(c, ClusteredPoints))
     return pointcodec.decode(element.payload)
@@ -118,20 +124,19 @@ def test_every_layer_draws_the_selection(small_dataset):
     assert regions["count"].sum() == len(small_dataset.innovations)
     assert any(isinstance(c, HeatMap) for c in groups["heatmap"]._children.values())
     lines = [c for c in groups["links"]._children.values() if isinstance(c, folium.PolyLine)]
-    assert len(lines) == len({p for listed in small_dataset.innovations["partners"] for p in listed})
+    assert len(lines) == len(_public_partners(small_dataset))
     assert len(build_layers(("choropleth",), chosen, "es")) == 1  # the bundled regions, with no boundaries stored
 
 
-def test_partner_links_join_each_partner_to_the_communities_it_works_with(small_dataset):
+def test_partner_links_join_each_partner_to_the_communities_of_its_public_records(small_dataset):
     links = partner_links(_selection(small_dataset))
-    expected = {
-        (p, c)
-        for c, listed in zip(
-            small_dataset.innovations["community_id"], small_dataset.innovations["partners"], strict=True
-        )
-        for p in listed
+    innovations = small_dataset.innovations
+    pairs = {
+        public: {(p, c) for c, listed in zip(group["community_id"], group["partners"], strict=True) for p in listed}
+        for public, group in innovations.groupby(innovations["consent_public"].fillna(False).astype(bool))
     }
-    assert set(zip(links["partner_id"], links["community_id"], strict=True)) == expected
+    assert set(zip(links["partner_id"], links["community_id"], strict=True)) == pairs[True]
+    assert pairs[False] - pairs[True]  # some partner works with a community only through restricted records
     assert links[["hq_x", "hq_y", "x", "y"]].notna().all().all()
 
 
@@ -148,7 +153,8 @@ def test_the_legend_explains_only_the_chosen_layers_in_registry_order(small_data
     html = legend_html(("links", "points"), chosen, "es")
     assert "agua y riego" in html and "Área proporcional" not in html  # points yes, regions no
     assert html.index("Ámbito") < html.index(t("map.legend.links", "es"))  # registry order, not the order asked
-    assert all(f"Socio {p}" in html for p in small_dataset.partners["partner_id"])
+    drawn = _public_partners(small_dataset)
+    assert all((f"Socio {p}" in html) == (p in drawn) for p in small_dataset.partners["partner_id"])
     assert "sin internet" in legend_html((), chosen, "es", basemap="osm")  # the fallback note comes with tiles
 
 

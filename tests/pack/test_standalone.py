@@ -23,6 +23,7 @@ from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.map import pointcodec
+from dashboard.map.details import innovation_details
 from dashboard.map.layers import region_counts
 from dashboard.map.offline import ASSETS
 from dashboard.pack import nearby
@@ -240,16 +241,29 @@ def test_script_json_keeps_text_as_data_inside_a_script_element(text):
 def test_detail_payload_holds_only_the_allow_listed_fields():
     data = handmade_dataset()
     payload = detail_payload(_selection(data), "en")
-    assert len(DETAIL_FIELDS) == 6 and "innovator_name" not in DETAIL_FIELDS
-    row_f = str(int(data.innovations["innovation_id"].eq("INN-F").to_numpy().argmax()))
-    assert payload[row_f] == [
-        "Riego por turnos",
+    assert len(DETAIL_FIELDS) == 7 and "innovator_name" not in DETAIL_FIELDS
+    row_a, row_f = (int(data.innovations["innovation_id"].eq(i).to_numpy().argmax()) for i in ("INN-A", "INN-F"))
+    assert payload[str(row_a)] == [
+        "Qochas para la papa",
         "Huanta",
+        None,
         "Ayacucho",
+        "water management and irrigation",
+        2010,
+        "documented",
+    ]
+    # F has no public consent: the handed-out file names only the area it is shown in, as the record card does
+    card = innovation_details(data, row_f, "en", {})
+    assert payload[str(row_f)] == [
+        "Riego por turnos",
+        None,
+        card[t("generalised.card", "en")],
+        None,
         "water management and irrigation",
         2008,
         "documented",
     ]
+    assert card[t("generalised.card", "en")] == "the whole atlas"
     assert set(payload) == {str(r) for r in range(len(data.innovations))}
     in_puno = detail_payload(_selection(data, Filters(regions=("PE-PUN",))), "es")
     titles = [values[0] for values in in_puno.values()]

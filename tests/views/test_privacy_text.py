@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import hash_password
-from dashboard.data.privacy import public_view
+from dashboard.data.privacy import MIN_COMMUNITIES_ENV, public_view
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
@@ -28,7 +28,11 @@ NAME_RULE = {
     "es": "solo si el registro tiene consentimiento público y la persona innovadora aceptó publicar su nombre",
     "en": "only where the record has public consent and the innovator agreed to publish their name",
 }
-PLACE_RULE = {"es": "centro de su distrito", "en": "centre of their district"}
+# Where a restricted record is shown (privacy.py `generalised_areas`), as each catalogue words it.
+PLACE_RULE = {
+    "es": "centro de la zona más pequeña que reúne suficientes comunidades para no señalar a ninguna",
+    "en": "centre of the smallest area holding enough communities not to single one out",
+}
 ASK_ACCESS = {"es": "pida acceso a la persona que administra el atlas", "en": "ask the person who runs the atlas"}
 SETUP = ("password_hash", "[editors", "secrets.toml", "hash-password")
 NAMED, CONSENT_ONLY, RESTRICTED = "INN-A", "INN-B", "INN-F"  # F has no public consent
@@ -104,6 +108,21 @@ def test_names_are_in_the_record_card_and_the_csv_only_as_the_sentence_says():
     for key in ("data.caption", "pack.data_caption", "export.readme.restricted"):
         for lang in ("es", "en"):
             assert NAME_RULE[lang] in t(key, lang), (key, lang)
+
+
+def test_a_bad_minimum_of_communities_stops_the_app_with_a_clear_message(atlas, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(atlas))  # a store of its own: a good setting's load is not cached for it
+    monkeypatch.setenv(MIN_COMMUNITIES_ENV, "tres")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception  # no traceback
+    assert any(f"{MIN_COMMUNITIES_ENV} debe ser un número entero de al menos 1, no «tres»" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_note_on_restricted_points_words_the_rule_the_public_views_follow(lang):
+    for key in ("pack.data_caption", "export.readme.restricted", "brief.privacy", "poster.privacy"):
+        assert PLACE_RULE[lang] in t(key, lang), key
+        assert "distrit" not in t(key, lang), key  # no longer the centre of the record's district
 
 
 def test_the_data_page_says_where_names_and_restricted_points_appear(small_store, small_dataset, monkeypatch):
