@@ -65,7 +65,7 @@ with map_column:
 with side_column:
     row = mapframe.clicked_row()
     shown = 0 <= row < len(chosen.keep) and chosen.keep[row]
-    editor = state.editor() is not None  # an editor's card names the community; a visitor's only the area shown
+    editor = state.viewer().committee  # the committee's card names the community; anyone else's only the area
     details = innovation_details(data, row, lang, chosen.partner_names, editor=editor) if shown else {}
     if details:
         title, *rest = details.items()

@@ -69,6 +69,8 @@ def test_a_saved_mapping_is_found_again_for_the_same_form(tmp_path):
     ("text", "vocabulary", "code"),
     [
         ("papas nativas", "crop", "papa_nativa"),
+        ("generalizada (centro del distrito)", "location_shown", "generalised"),  # an older public export
+        ("generalised (district centre)", "location_shown", "generalised"),
         ("Papa nativa", "crop", "papa_nativa"),
         ("papa_nativa", "crop", "papa_nativa"),
         ("native potato", "crop", "papa_nativa"),
