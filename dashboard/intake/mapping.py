@@ -166,6 +166,8 @@ def suggest(column: str, entity: Entity, taken: set[str]) -> str | None:
     """
     if str(column).startswith("_"):
         return None  # a form tool's own column (Kobo _id, _index…): never an atlas field
+    if fold(column) in {fold(t("generalised.column", lang)) for lang in LANGUAGES}:
+        return None  # a public export's "Zona mostrada" says where a record is shown, not a UTM zone
     words = fold(column).split()
     joined = {"".join(words[i : i + 2]) for i in range(len(words))} | set(words)  # "utm x" -> "utmx"
     allowed = [t for t in targets(entity) if t not in taken]

@@ -15,10 +15,7 @@ from dashboard.intake.mapping import fold
 # vocabulary -> {folded synonym: code}, for the words field teams use that are not the labels
 SYNONYMS: dict[str, dict[str, str]] = {
     # an older public export's words, from before points were generalised to an area
-    "location_shown": {
-        "generalizada centro del distrito": "generalised",
-        "generalised district centre": "generalised",
-    },
+    "location_shown": {"generalizada centro del distrito": "generalised", "generalised district centre": "generalised"},
     "crop": {
         "papas nativas": "papa_nativa",
         "papas mejoradas": "papa_mejorada",

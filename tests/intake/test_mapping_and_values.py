@@ -148,3 +148,11 @@ def test_every_target_an_editor_can_choose_has_a_readable_name(entity, lang):
     names = [mapping.label(target, lang) for target in mapping.targets(entity)]
     assert all(name and name not in mapping.targets(entity) for name in names), names
     assert mapping.label("latitude", "es") == "Latitud" and mapping.label(None, "en") == "(not imported)"
+
+
+def test_a_public_exports_area_column_is_not_taken_for_a_utm_zone():
+    from dashboard.data.contract import INNOVATIONS
+
+    assert mapping.suggest("Zona UTM", INNOVATIONS, set()) == "utm_zone"
+    assert mapping.suggest("Zona mostrada", INNOVATIONS, set()) is None
+    assert mapping.suggest("Area shown", INNOVATIONS, set()) is None
