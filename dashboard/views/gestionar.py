@@ -1,5 +1,6 @@
 """Gestionar datos: editors sign in to import files, edit records, empty the trash and undo imports."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, state
@@ -49,8 +50,8 @@ if not state.viewer().committee:  # a partner's reader sees its records in full 
     partners = state.dataset().partners.set_index("partner_id")["name"]
     st.info(t("auth.reader_note", lang, partner=for_markdown(partners.get(editor.partner, editor.partner))))
     st.stop()
-tabs = ("import", "edit", "trash", "history")
-importing, editing, trash, history = st.tabs([t(f"manage.tab.{name}", lang) for name in tabs])
+tabs = ("import", "edit", "trash", "history", *(("people",) if editor.role == "admin" else ()))
+importing, editing, trash, history, *people = st.tabs([t(f"manage.tab.{name}", lang) for name in tabs])
 with importing:
     manage.import_section(editor, lang)
 with editing:
@@ -59,3 +60,12 @@ with trash:
     manage.trash_section(editor, lang)
 with history:
     manage.history_section(editor, lang)
+for tab in people:  # an administrator sees who may do what; people are added in secrets.toml (README)
+    with tab:
+        st.caption(t("manage.people.caption", lang))
+        listed = [
+            (p.username, p.name, t(f"manage.people.role.{p.role}", lang), p.partner or "", p.email or "")
+            for p in auth.editors_from(secrets).values()
+        ]
+        columns = [t(f"manage.people.column.{c}", lang) for c in ("username", "name", "role", "partner", "email")]
+        st.dataframe(pd.DataFrame(listed, columns=columns), hide_index=True, width="stretch", key="people_table")

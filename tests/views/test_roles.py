@@ -11,6 +11,7 @@ from tests.cli.test_export_as import CASES, SEEN, _name, built  # noqa: F401  (t
 from tests.editors import APP, PASSWORD
 
 PEOPLE = {
+    "admin": {"name": "Eva Admin", "role": "admin"},
     "reader:cedap": {"name": "Lectora Cedap", "role": "reader", "partner": "cedap"},
     "reader:aba": {"name": "Lector Aba", "role": "reader", "partner": "aba"},
     "editor": {"name": "Ana Quispe", "role": "editor"},
@@ -88,3 +89,14 @@ def test_the_map_sends_each_role_only_the_points_it_may_see(built, monkeypatch, 
         assert bool(exact.all()) == (how == "full"), f"{viewer} is sent {code}'s exact point: {how}"
     for code in CASES:
         assert _name(code) not in sent  # names travel only when a point is opened
+
+
+def test_an_administrator_sees_who_may_do_what_and_an_editor_does_not(built, monkeypatch):  # noqa: F811
+    path, _ = built
+    at = _as("admin", path, monkeypatch)
+    assert [tab.label for tab in at.tabs][-1] == "Personas"
+    people = next(frame.value for frame in at.dataframe if "Papel" in frame.value.columns)
+    assert set(people["Papel"]) == {"administrador", "lector de un socio", "editor", "revisor"}
+    assert "password_hash" not in people.to_string() and "argon2" not in people.to_string()
+    at = _as("editor", path, monkeypatch)
+    assert "Personas" not in [tab.label for tab in at.tabs]
