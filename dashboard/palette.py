@@ -90,3 +90,8 @@ YEAR_NEW_RIM = TOWN_TEXT
 # The room's QR code: black on white, the contrast every phone camera reads.
 QR_DARK = "#000000"
 QR_LIGHT = WHITE
+
+# Local Contexts badges (dashboard/static/labels/): one colour per family, white text on it (at least 7:1)
+LABEL_TK = "#1d3b5c"  # Traditional Knowledge: deep blue
+LABEL_BC = "#2f4f1f"  # Biocultural: deep green
+LABEL_NOTICE = "#3b2a1a"  # notices: dark brown

@@ -221,7 +221,9 @@ def attach_lists(
     known = set(frame[entity.id_field])
     for field in entity.multi_fields:
         layer, column = entity.link_layer(field), entity.link_column(field)
-        table = links[layer]
+        table = links.get(layer)
+        if table is None and field.added_later:  # a store written before the field existed: no values
+            table = pd.DataFrame({entity.id_field: [], column: []}, dtype=object)
         for name in (entity.id_field, column):
             if name not in table.columns:
                 raise ContractError(source, layer, None, name, "missing_column")

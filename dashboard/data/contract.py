@@ -32,6 +32,7 @@ class Field:
     vocabulary: str | None = None  # for code/codes: a name in vocab.VOCABULARIES
     target: str | None = None  # for ref/refs: the layer whose ids it names
     default: str | None = None  # a code that a store or file written before the field existed takes
+    added_later: bool = False  # a list field newer than some stores: a store without its link table has empty lists
 
     @property
     def multi(self) -> bool:
@@ -134,6 +135,8 @@ INNOVATIONS = Entity(
         Field("visibility", "code", required=True, vocabulary="visibility", default="public"),
         Field("withheld", "code", required=True, vocabulary="withheld", default="generalised"),
         Field("status", "code", required=True, vocabulary="record_status", default="published"),
+        # Local Contexts labels and notices the community applied to this record (dashboard/data/localcontexts.py)
+        Field("labels", "codes", vocabulary="label", added_later=True),
     ),
     # copied from the community so that filters need no join; has_own_point says
     # whether the geometry is the innovation's own or its community's

@@ -66,6 +66,7 @@ def assemble(
 ) -> Dataset:
     """A Dataset from conformed layers: references checked, derived fields added."""
     _check_references(communities, partners, innovations, source)
+    innovations = _with_newer_lists(innovations)
     communities = _with_natural_region(communities)
     innovations = _with_community_fields(innovations, communities, source)
     return Dataset(
@@ -89,6 +90,16 @@ def _check_references(communities, partners, innovations, path: Path | str) -> N
         missing = [p for p in partners if p not in partner_ids]
         if missing:
             raise ContractError(path, "innovations", int(row), "partners", "unknown_ref", value=missing[0])
+
+
+def _with_newer_lists(innovations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Layers built before a list field existed (e.g. `labels`) hold no values for it: empty lists."""
+    missing = [f.name for f in INNOVATIONS.multi_fields if f.added_later and f.name not in innovations.columns]
+    empty = {
+        name: pd.Series([[] for _ in range(len(innovations))], index=innovations.index, dtype=object)
+        for name in missing
+    }
+    return innovations.assign(**empty) if missing else innovations
 
 
 def _with_natural_region(communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

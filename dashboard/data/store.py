@@ -54,11 +54,12 @@ def load(path: Path | None = None) -> Dataset:
     path = Path(path) if path is not None else store_path()
     present = _layers(path)
     needed = [e.layer for e in ENTITIES] + [e.link_layer(f) for e in ENTITIES for f in e.multi_fields]
+    newer = {e.link_layer(f) for e in ENTITIES for f in e.multi_fields if f.added_later}  # absent: empty lists
     for layer in needed:
-        if layer not in present:
+        if layer not in present and layer not in newer:
             raise ContractError(path, layer, None, None, "missing_layer")
     frames = {e.layer: conform_layer(e, _read(path, e.layer), path) for e in ENTITIES}
-    links = {name: _read(path, name) for name in needed if name not in frames}
+    links = {name: _read(path, name) for name in needed if name not in frames and name in present}
     for entity in ENTITIES:
         frames[entity.layer] = attach_lists(entity, frames[entity.layer], links, path)
     dataset = assemble(frames["partners"], frames["communities"], frames["innovations"], _metadata(path, present), path)

@@ -9,6 +9,7 @@ from functools import cache
 import pycountry
 
 from dashboard.data.contract import COMMUNITIES, INNOVATIONS
+from dashboard.data.localcontexts import LABEL_NAMES
 from dashboard.i18n import LANGUAGES
 
 
@@ -147,8 +148,6 @@ PARTNER_ROLE = Vocabulary(
     "partner_role", {"host": ("organización anfitriona", "host organisation"), "member": ("miembro", "member")}
 )
 
-# Where an exported innovation's point comes from: a public export shows a restricted record at its district's
-# centre, and says so, so that re-importing the export never moves the stored exact point.
 VISIBILITY = Vocabulary(  # who may see a record in full; WITHHELD: how it shows to anyone else
     "visibility",
     {"public": ("público", "public"), "partners": ("socios", "partners"), "committee": ("comité", "committee")},
@@ -158,7 +157,7 @@ _STATUS = {"draft": ("borrador", "draft"), "in_review": ("en revisión", "in rev
 RECORD_STATUS = Vocabulary(
     "record_status", {**_STATUS, "published": ("publicado", "published"), "withdrawn": ("retirado", "withdrawn")}
 )
-LOCATION_SHOWN = Vocabulary(
+LOCATION_SHOWN = Vocabulary(  # where an export's point comes from: re-importing it never moves a stored point
     "location_shown",
     {
         "own": ("punto propio", "own point"),
@@ -280,6 +279,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
         SLOPE,
         NATURAL_REGION,
         BOUNDARY_LEVEL,
+        Vocabulary("label", LABEL_NAMES),  # Local Contexts labels and notices (dashboard/data/localcontexts.py)
     )
 }
 

@@ -8,7 +8,7 @@ strings (`filters.…` for the widget, `describe.…` for the sentence, `summary
 
 Three kinds, by where the value lives: `PlaceCriterion` (the innovation's community: decided once
 per community), `CodedCriterion` (one code per innovation), `ListCriterion` (a list per innovation,
-stored in a link table).
+stored in a link table: crops, livestock, partners, Local Contexts labels).
 """
 
 from __future__ import annotations
@@ -208,6 +208,7 @@ CRITERIA: dict[str, Criterion] = {
             more=True,
             chart="natural_region",
         ),
+        ListCriterion("labels", "labels", "etiqueta", "filter_label", "filters.label", 9, more=True),
     )
 }
 

@@ -48,6 +48,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "domain": ("ambito", "tema", "area", "area tematica", "domain", "theme"),
     "crops": ("cultivo", "cultivos", "crop", "crops"),
     "livestock": ("crianza", "crianzas", "ganado", "animales", "livestock", "animals"),
+    "labels": ("etiqueta", "etiquetas", "etiquetas de local contexts", "labels", "local contexts labels", "tk labels"),
     "community_id": ("id comunidad", "codigo comunidad", "community id"),
     "community_name": (
         "comunidad",

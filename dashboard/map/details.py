@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from dashboard.data.dataset import Dataset
+from dashboard.data.localcontexts import badge_data_uri, description
 from dashboard.data.privacy import area_label, generalised_areas, shown_name
-from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, region_label
+from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, VOCABULARIES, region_label
 from dashboard.i18n import t
 
 
@@ -55,6 +58,7 @@ def innovation_details(
         "partners": ", ".join(partner_names.get(p, p) for p in item["partners"]),
         "crops": ", ".join(CROP.label(c, lang) for c in item["crops"]),
         "livestock": ", ".join(LIVESTOCK.label(c, lang) for c in item["livestock"]),
+        "labels": ", ".join(VOCABULARIES["label"].label(c, lang) for c in item["labels"]),
         "year_started": item["year_started"],
         "year_documented": item["year_documented"],
         "pid_stage": PID_STAGE.label(str(item["pid_stage"]), lang),
@@ -68,3 +72,22 @@ def innovation_details(
         for key, value in fields.items()
         if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value) not in ("", "<NA>")
     }
+
+
+def labels_of(data: Dataset, row: int) -> list[str]:
+    """The Local Contexts labels the community applied to the innovation at position `row` (none if no such row)."""
+    return list(data.innovations["labels"].iat[row]) if 0 <= row < len(data.innovations) else []
+
+
+def badges_html(codes: list[str] | tuple[str, ...], lang: str) -> str:
+    """Each label's shipped badge beside its name and what it signals, as HTML in which every text is escaped."""
+    vocabulary = VOCABULARIES["label"]
+    items = "".join(
+        '<li style="display:flex;align-items:center;gap:0.5em;margin:0.2em 0">'
+        f'<img src="{badge_data_uri(code)}" width="32" height="32" alt="">'
+        f"<span><strong>{html.escape(vocabulary.label(code, lang))}</strong>: "
+        f"{html.escape(description(code, lang))}</span></li>"
+        for code in codes
+        if code in vocabulary
+    )
+    return f'<ul style="list-style:none;padding:0;margin:0">{items}</ul>' if items else ""

@@ -31,6 +31,7 @@ from dashboard.filtering.selection import Selection, full_names
 from dashboard.i18n import percent, t
 from dashboard.pack.staticcharts import bar_png, place_counts, stage_counts
 from dashboard.pack.staticmap import region_map_png
+from dashboard.summary.community_labels import label_lines
 from dashboard.summary.figures import NO_VALUE, shown_figure
 from dashboard.summary.narrative import counted, paragraph
 from dashboard.summary.small import hidden_note
@@ -241,10 +242,9 @@ def source_lines(selection: Selection, lang: str) -> list[str]:
 
 def _about(selection: Selection, lang: str) -> list[Flowable]:
     """Where the data come from, under which licence, and what the brief leaves out."""
-    lines = source_lines(selection, lang)
+    lines = source_lines(selection, lang) + label_lines(selection.data, selection.keep, lang)  # with Local Contexts
     lines.append(t("summary.acronyms.heading", lang, items=t("summary.acronyms.pid", lang)))  # the charts say DPI
-    if selection.data.is_demo:
-        lines.append(t("brief.demo", lang))
+    lines += [t("brief.demo", lang)] if selection.data.is_demo else []
     lines += [t("brief.privacy", lang), t("brief.outlines", lang)]
     return [Spacer(1, 8), _para(t("brief.about_heading", lang), "heading"), *(_para(line, "small") for line in lines)]
 

@@ -24,7 +24,7 @@ from dashboard.data import store, vocab
 from dashboard.data.contract import COMMUNITIES, CRS, INNOVATIONS, PARTNERS, Entity
 from dashboard.data.dataset import Dataset
 from dashboard.data.privacy import AREA_LEVEL, area_labels, is_public, min_communities
-from dashboard.data.vocab import CROP, DOMAIN, LIVESTOCK, PID_STAGE, Vocabulary, region_label, vocabulary_of
+from dashboard.data.vocab import DOMAIN, PID_STAGE, Vocabulary, region_label, vocabulary_of
 from dashboard.i18n import t
 
 LIST_SEPARATOR = "; "
@@ -43,6 +43,7 @@ BALLOON = (
     "domain_label",
     "crop_labels",
     "livestock_labels",
+    "label_names",
     "partner_names",
     "year_started",
     "year_documented",
@@ -91,8 +92,7 @@ def _innovation_helpers(view: Dataset, lang: str) -> dict[str, pd.Series]:
         "region_name": _labels(innovations["region"], region_label),
         "domain_label": _labels(innovations["domain"], lambda c: DOMAIN.label(c, lang)),
         "pid_stage_label": _labels(innovations["pid_stage"], lambda c: PID_STAGE.label(c, lang)),
-        "crop_labels": _listed(innovations["crops"], CROP, lang),
-        "livestock_labels": _listed(innovations["livestock"], LIVESTOCK, lang),
+        **{WORDED[c]: _listed(innovations[c], vocabulary_of(c), lang) for c in ("crops", "livestock", "labels")},
         "partner_names": innovations["partners"].map(lambda ids: [partner.get(p, p) for p in ids]),
     }
 
@@ -129,6 +129,7 @@ WORDED = {
     "pid_stage": "pid_stage_label",
     "crops": "crop_labels",
     "livestock": "livestock_labels",
+    "labels": "label_names",
 }
 
 

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from dashboard import state
+from dashboard.data.localcontexts import collection_labels
 from dashboard.i18n import t
+from dashboard.map.details import badges_html
 from dashboard.paths import store_path
 from dashboard.summary.about import HISTORY, partner_table
 
@@ -28,3 +30,11 @@ else:
 
 st.header(t("about.map_heading", lang))
 st.markdown(t("about.map_sources", lang))
+
+collection = collection_labels(data.metadata)  # Local Contexts labels that apply to every record, said once here
+if collection or data.innovations["labels"].map(len).any():
+    st.header(t("about.labels_heading", lang))
+    if collection:
+        st.markdown(t("about.labels_collection", lang))
+        st.html(badges_html(collection, lang))
+    st.caption(t("about.labels_note", lang))

@@ -101,7 +101,7 @@ def _fields(entity, record, data, lang: str) -> dict:
             format_func=partner_names(data).get,
             key=key("partners"),
         )
-        for name in ("crops", "livestock"):
+        for name in ("crops", "livestock", "labels"):  # labels: those the community applied (Local Contexts)
             vocabulary = vocabulary_of(name)
             entered[name] = st.multiselect(
                 t(f"columns.{name}", lang),

@@ -7,7 +7,7 @@ from dashboard import state
 from dashboard.data.vocab import BOUNDARY_LEVEL
 from dashboard.filtering.filters import describe
 from dashboard.i18n import t
-from dashboard.map.details import innovation_details
+from dashboard.map.details import badges_html, innovation_details, labels_of
 from dashboard.map.layers import LAYERS, build_layers
 from dashboard.map.legend import legend_html
 from dashboard.map.maps import BASEMAPS
@@ -71,7 +71,11 @@ with side_column:
         title, *rest = details.items()
         st.subheader(for_markdown(title[1]))
         for label, value in rest:
-            st.markdown(f"**{for_markdown(label)}:** {for_markdown(value)}")
+            if label == t("columns.labels", lang):  # the community's labels: each badge with its name and meaning
+                st.markdown(f"**{for_markdown(label)}:**")
+                st.html(badges_html(labels_of(data, row), lang))
+            else:
+                st.markdown(f"**{for_markdown(label)}:** {for_markdown(value)}")
     else:
         st.caption(t("map.click_hint", lang))
     st.html(legend_html(layers, chosen, lang, basemap))

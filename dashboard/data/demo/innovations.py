@@ -21,6 +21,15 @@ from dashboard.data.vocab import INNOVATOR_TYPE, PID_STAGE, region_label
 FIRST_YEAR, LAST_YEAR = 2005, 2025
 OWN_POINT_SHARE = 0.35
 OWN_POINT_JITTER_DEG = 0.015  # ~1.5 km: a field or store near the village
+# Local Contexts labels on every seventh innovation, in turn (no random draw, so the other values stay as they were)
+DEMO_LABELS = (
+    ["tk_attribution"],
+    ["tk_attribution", "tk_non_commercial"],
+    ["bc_provenance"],
+    ["tk_notice"],
+    ["tk_community_voice", "tk_verified"],
+    ["tk_culturally_sensitive"],
+)
 
 INNOVATOR_PHRASES = {
     "woman": "una comunera",
@@ -142,6 +151,7 @@ def build_innovations(
                 "livestock": _pick_some(theme.get("livestock", []), 1, 2, draws[i, 1], shuffles[i, ::-1]),
                 "community_id": places["community_id"].iat[i],
                 "partners": partner_lists[i],
+                "labels": list(DEMO_LABELS[i // 7 % len(DEMO_LABELS)]) if i % 7 == 0 else [],
                 "year_started": int(started[i]),
                 "year_documented": int(documented[i]),
                 "pid_stage": stages[i],
