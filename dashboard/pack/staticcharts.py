@@ -85,20 +85,11 @@ def to_png(figure: Figure, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def bar_png(
-    counts: pd.DataFrame,
-    title: str,
-    empty: str,
-    *,
-    top: int = 10,
-    ordered: bool = False,
-    size: tuple[float, float] = (3.5, 2.5),
-    dpi: int = 200,
-    lang: str = "es",
-) -> bytes:
-    """Horizontal bars of `counts` (columns label, count), largest first or in the given order."""
+def bar_png(counts: pd.DataFrame, title: str, empty: str, *, dpi: int = 200, **drawing: object) -> bytes:
+    """Horizontal bars of `counts` (columns label, count), largest first or in the given order, as PNG bytes;
+    `drawing`: `bar_figure`'s options (top, ordered, size, lang)."""
     with matplotlib.rc_context(PRINT_STYLE):
-        return to_png(bar_figure(counts, title, empty, top=top, ordered=ordered, size=size, lang=lang), dpi)
+        return to_png(bar_figure(counts, title, empty, **drawing), dpi)
 
 
 def bar_figure(
