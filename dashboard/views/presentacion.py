@@ -29,7 +29,7 @@ PRESENTED_BARS = 6  # the most frequent values: two charts of six bars fit besid
 LOOK = Look(numbers=True, label_limit=FONT_PX * 14)
 
 lang = state.language()
-chosen = state.selection()
+chosen = state.public_selection()  # a room sees what the public may see, whoever presents
 summary = summarise(chosen.index, chosen.keep)
 shown_layers = PLAYED_LAYERS if "years" in st.session_state.get(state.LAYERS, ()) else PRESENTED_LAYERS
 

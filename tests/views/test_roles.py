@@ -100,3 +100,16 @@ def test_an_administrator_sees_who_may_do_what_and_an_editor_does_not(built, mon
     assert "password_hash" not in people.to_string() and "argon2" not in people.to_string()
     at = _as("editor", path, monkeypatch)
     assert "Personas" not in [tab.label for tab in at.tabs]
+
+
+def test_presentation_mode_shows_a_room_what_the_public_may_see_whoever_presents(built, monkeypatch):  # noqa: F811
+    from dashboard import state
+    from dashboard.data.viewers import PUBLIC
+
+    path, data = built
+    at = _as("editor", path, monkeypatch)
+    at.switch_page("views/mapa.py").run()
+    at.button(key=state.PRESENT).click().run()
+    assert not at.exception
+    innovations = next(m for m in at.metric if m.label == "Innovaciones")
+    assert innovations.value == str(int(PUBLIC.shown(data.innovations).sum())) != str(len(data.innovations))
