@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -17,12 +18,14 @@ from urllib.parse import urlparse
 
 import pytest
 
+from dashboard.palette import BAR_COLOUR
 from dashboard.paths import PACKAGE, ROOT, STORE_ENV
 
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/']"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+BAR = tuple(int(BAR_COLOUR[i : i + 2], 16) for i in (1, 3, 5))  # the charts' bars, as a screenshot has them
 
 
 def chromium_or_skip() -> str:
@@ -155,6 +158,27 @@ def launch(playwright, executable: str):
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
         ],
     )
+
+
+PASSWORD = "clave-de-prueba-larga"  # every person of a test's secrets.toml signs in with it
+ANA = {"ana": {"name": "Ana Quispe"}}  # the test editor `sign_in` signs in as
+
+
+def write_secrets(folder: Path, people: dict[str, dict[str, str]] = ANA) -> Path:
+    """A secrets.toml in `folder` with one [editors.<user>] table per person (name, role, partner…), each
+    with the hash of PASSWORD; returns its path."""
+    from dashboard.auth import hash_password
+
+    lines = []
+    for user, fields in people.items():
+        lines.append(f"[editors.{user}]")
+        lines += [
+            f"{key} = {json.dumps(value)}"
+            for key, value in {**fields, "password_hash": hash_password(PASSWORD)}.items()
+        ]
+    path = folder / "secrets.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def running_servers(store: Path, log: Path, secrets: Path | None = None) -> Iterator[Server]:

@@ -25,7 +25,7 @@ COMMITTEE = ("editor", "reviewer", "admin")  # the steering committee's people: 
 
 
 class ViewerError(ValueError):
-    """A role (or ROLE:PARTNER) that names no role: the reason is a catalogue key."""
+    """A role (or ROLE:PARTNER) that names no role, or a reader without a partner."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -103,10 +103,9 @@ def viewed(data: Dataset, viewer: Viewer) -> Dataset:
         return data
     innovations = data.innovations
     shown = viewer.shown(innovations)
-    exact, named = viewer.in_full(innovations)[shown], viewer.named(innovations)[shown]
+    exact, named = viewer.in_full(innovations)[shown], viewer.named(innovations)[shown]  # named: seen in full too
     kept = innovations.iloc[np.flatnonzero(shown)].copy()
-    kept["consent_public"] = exact
-    kept["name_public"] = exact & named
-    kept.loc[~(exact & named), "innovator_name"] = None  # a name this viewer may not read never enters the session
+    kept["consent_public"], kept["name_public"] = exact, named
+    kept.loc[~named, "innovator_name"] = None  # a name this viewer may not read never enters the session
     # the bookkeeping (history, trash) holds old values of every record: it stays with the committee
     return replace(data, innovations=kept.reset_index(drop=True), tables={})

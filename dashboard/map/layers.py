@@ -135,9 +135,8 @@ class OneColourPoints(Points):
     def build(self, selection: Selection, lang: str, level: str | None = None) -> folium.FeatureGroup:
         rows, group = selection.rows, self.group(lang)
         domains = selection.data.innovations["domain"].iloc[rows]
-        points = ClusteredPoints(rows, selection.index.y[rows], selection.index.x[rows], domains, lang)
-        points.colours = [palette.PRESENTED_POINT] * len(points.colours)  # each still named by its domain
-        points.add_to(group)
+        y, x = selection.index.y[rows], selection.index.x[rows]
+        ClusteredPoints(rows, y, x, domains, lang, palette.PRESENTED_POINT).add_to(group)  # each named by its domain
         return group
 
     def legend(self, selection: Selection, lang: str) -> Key:

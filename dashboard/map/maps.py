@@ -243,12 +243,22 @@ class ClusteredPoints(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, domains: pd.Series, lang: str) -> None:
+    def __init__(
+        self,
+        rows: np.ndarray,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        domains: pd.Series,
+        lang: str,
+        colour: str | None = None,
+    ) -> None:
+        """`colour`: every point in it, for where a legend of the domains has no room; else the domain's."""
         super().__init__()
         self._name = "ClusteredPoints"
         codes = pd.Categorical(domains.astype(str), categories=DOMAIN.codes).codes
         self.payload = pointcodec.encode(rows, lat, lon, codes)
-        self.colours, self.rim, self.scale = list(DOMAIN_COLOURS.values()), palette.WHITE, pointcodec.SCALE
+        self.colours = [colour] * len(DOMAIN_COLOURS) if colour else list(DOMAIN_COLOURS.values())
+        self.rim, self.scale = palette.WHITE, pointcodec.SCALE
         # what a point (one name per domain, in DOMAIN's order) and a cluster ({count}) are called
         self.names = {
             "point": [t("map.keyboard.point", lang, domain=DOMAIN.label(code, lang)) for code in DOMAIN.codes],

@@ -11,16 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dashboard.auth import hash_password
 from dashboard.cli import main
 from dashboard.data import demo, store
 from dashboard.i18n import t
-from tests.browser import MAP_FRAME, Watch, running_servers, sign_in, watched_page
+from tests.browser import MAP_FRAME, PASSWORD, Watch, running_servers, sign_in, watched_page, write_secrets
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parents[1] / "vendor" / "axe-core" / "axe.min.js"
-PASSWORD = "clave-de-prueba-larga"
 BLOCKING = ("serious", "critical")
 DESKTOP, PHONE, PROJECTOR = (1366, 900), (390, 844), (1280, 720)
 # the page's own document only: the map's frame is checked on its own, with its own copy of axe
@@ -62,8 +60,7 @@ def stores(tmp_path_factory):
     folder = tmp_path_factory.mktemp("accessibility")
     demo_store = folder / "atlas.gpkg"
     store.write(demo.build(60, seed=11), demo_store)
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f'[editors.ana]\nname = "Ana Quispe"\npassword_hash = "{hash_password(PASSWORD)}"\n')
+    secrets = write_secrets(folder)
     empty = folder / "vacio.gpkg"
     assert CliRunner().invoke(main, ["init", "--out", str(empty), "--partners"]).exit_code == 0
     return demo_store, secrets, empty

@@ -12,7 +12,7 @@ from dashboard.data.privacy import public_points
 from dashboard.filtering.filters import Filters, mask
 from dashboard.filtering.index import FilterIndex
 from dashboard.i18n import t
-from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers
+from tests.browser import ARTIFACTS, BAR, MAP_FRAME, Watch, running_servers
 
 pytestmark = pytest.mark.browser
 
@@ -274,7 +274,6 @@ def _metric(page, label: str) -> str:
 
 def test_clicking_a_bar_filters_every_page(page, server, browser_data):
     from dashboard.data.vocab import region_label
-    from dashboard.palette import BAR_COLOUR
     from dashboard.summary.summaries import labels_for, summarise
 
     _, data = browser_data
@@ -286,8 +285,7 @@ def test_clicking_a_bar_filters_every_page(page, server, browser_data):
     chart = page.locator("[data-testid=stVegaLiteChart]").first
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # the chart's first paint
-    colour = tuple(int(BAR_COLOUR[i : i + 2], 16) for i in (1, 3, 5))
-    page.mouse.click(*_bar_centre(chart, colour))
+    page.mouse.click(*_bar_centre(chart, BAR))
     page.wait_for_function(
         """([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(
             m => m.innerText.startsWith(label) && m.innerText.includes(value))""",

@@ -10,12 +10,10 @@ import pytest
 from dashboard.data import store
 from dashboard.data.vocab import CROP, region_label
 from dashboard.paths import DEMO_STORE
-from tests.browser import Watch, running_servers, watched_page
+from tests.browser import BAR, Watch, running_servers, watched_page
 from tests.views.test_browser import _bar_centre, _choose, _open, _settle
 
 pytestmark = pytest.mark.browser
-
-BAR = (0x8C, 0x5A, 0x2B)  # palette.BAR_COLOUR as drawn
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.auth import hash_password
 from dashboard.data import demo, store
-from tests.browser import ARTIFACTS, Watch, running_servers, sign_in, watched_page
+from tests.browser import ARTIFACTS, PASSWORD, Watch, running_servers, sign_in, watched_page, write_secrets
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "clave-de-prueba-larga"
 MESSY = """Título;Comunidad;Región;Socios;Cultivos;Año;Ámbito;Tipo;Etapa DPI;Tipo de innovador;\
 Latitud;Longitud;Consentimiento;Título de la innovación (quechua)
 Qocha en la puna;Huanta;Ayacucho;CEDAP;papas nativas;2019;agua y riego;técnica;documentada;mujer;-12,94;-74,25;sí;Qocha
@@ -26,8 +24,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("intake")
     path = folder / "atlas.gpkg"
     store.write(demo.build(40, seed=11), path)
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f'[editors.ana]\nname = "Ana Quispe"\npassword_hash = "{hash_password(PASSWORD)}"\n')
+    secrets = write_secrets(folder)
     yield from running_servers(path, folder / "streamlit.log", secrets)
 
 

@@ -11,13 +11,12 @@ from PIL import Image
 
 from dashboard.data import store
 from dashboard.paths import DEMO_STORE
-from tests.browser import ARTIFACTS, MAP_FRAME, Watch, running_servers, watched_page
+from tests.browser import ARTIFACTS, BAR, MAP_FRAME, Watch, running_servers, watched_page
 
 pytestmark = pytest.mark.browser
 
 FONT_PX = 24  # the smallest text a projector shows readably
 PRESENTED_BARS = 6  # the charts' bars at most, as the presentation page draws them
-BAR = (0x8C, 0x5A, 0x2B)  # palette.BAR_COLOUR as drawn
 # What a projector must show whole: the title, the exit, the figures, the map, its legend and the charts.
 SHOWN = """frame => {
     const parts = [['title', document.querySelector('h2')],

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.auth import hash_password
 from dashboard.data.viewers import Viewer
-from tests.browser import ARTIFACTS, Watch, running_servers, watched_page
+from tests.browser import ARTIFACTS, PASSWORD, Watch, running_servers, watched_page, write_secrets
 from tests.cli.test_export_as import built  # noqa: F401  (the store built for the role matrix)
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "una-clave-larga"
 RECORD = "INN-000003"  # for the committee, generalised for others, in full for its partner CEDAP's reader
-PEOPLE = {"lectora": ("Lectora Cedap", "reader", "cedap"), "ana": ("Ana Quispe", "editor", None)}
+PEOPLE = {
+    "lectora": {"name": "Lectora Cedap", "role": "reader", "partner": "cedap"},
+    "ana": {"name": "Ana Quispe", "role": "editor"},
+}
 
 
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):  # noqa: F811
     folder = tmp_path_factory.mktemp("roles-browser")
-    lines = []
-    for user, (name, role, partner) in PEOPLE.items():
-        lines += [f"[editors.{user}]", f'name = "{name}"', f'password_hash = "{hash_password(PASSWORD)}"']
-        lines += [f'role = "{role}"'] + ([f'partner = "{partner}"'] if partner else [])
-    (folder / "secrets.toml").write_text("\n".join(lines) + "\n")
-    yield from running_servers(built[0], folder / "streamlit.log", folder / "secrets.toml")
+    secrets = write_secrets(folder, PEOPLE)
+    yield from running_servers(built[0], folder / "streamlit.log", secrets)
 
 
 @pytest.mark.parametrize("who", ["public", "lectora", "ana"])
@@ -41,7 +38,7 @@ def test_the_same_record_as_each_role_sees_it(chromium, server, built, who):  # 
         page.get_by_label("Usuario").fill(who)
         page.get_by_label("Contraseña").fill(PASSWORD)
         page.get_by_role("button", name="Entrar").click()
-        page.get_by_text(f"Sesión iniciada como {PEOPLE[who][0]}").wait_for()
+        page.get_by_text(f"Sesión iniciada como {PEOPLE[who]['name']}").wait_for()
     page.get_by_role("link", name="Datos").first.click()
     page.get_by_text("Descargar los datos").wait_for()
     total = int(viewer.shown(data.innovations).sum())
