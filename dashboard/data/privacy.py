@@ -122,11 +122,22 @@ def area_labels(innovations: pd.DataFrame, lang: str) -> pd.Series:
 
 
 def public_points(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Where each innovation may be shown: its own point with public consent, else its area's centre."""
+    """Where each innovation may be shown: its own point with public consent, else its area's centre (where a
+    viewer's store has already put a record it tied to no community)."""
     generalised = generalised_points(communities).reindex(innovations["community_id"]).to_numpy()
-    public = innovations["consent_public"].fillna(False).to_numpy(bool)
-    points = innovations.geometry.where(pd.Series(public, index=innovations.index), generalised)
+    exact = innovations["consent_public"].fillna(False).to_numpy(bool) | innovations["community_id"].isna().to_numpy()
+    points = innovations.geometry.where(pd.Series(exact, index=innovations.index), generalised)
     return gpd.GeoSeries(points, index=innovations.index, crs=CRS)
+
+
+def shown_areas(innovations: pd.DataFrame, communities: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The area (level and parts, as `generalised_areas`) each innovation's restricted record is shown in:
+    a record already tied to no community carries its own, the others their community's."""
+    areas = generalised_areas(communities).reindex(innovations["community_id"]).set_axis(innovations.index)
+    if AREA_LEVEL in innovations.columns:
+        carried = innovations[AREA_LEVEL].notna()
+        areas.loc[carried, [AREA_LEVEL, *ADMIN]] = innovations.loc[carried, [AREA_LEVEL, *ADMIN]].astype(object)
+    return areas
 
 
 def shown_name(innovation: pd.Series) -> str | None:
@@ -141,22 +152,31 @@ def is_public(view: Dataset) -> bool:
     return view.metadata.get(PUBLIC_FLAG) == "true"
 
 
-def _hidden(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def generalised(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Restricted innovations tied to no community: at their area's centre, with its level and parts, no
     community, natural region or innovator type (always blank: a rule on counts would differ between two
-    filtered files, and comparing them would give it away), no name; the consent columns are dropped."""
-    restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool)
+    filtered files, and comparing them would give it away), no name. Filters, search and counts then find
+    such a record only by the area it is shown in. A record already tied to no community stays as it is."""
+    tied = innovations["community_id"].notna().to_numpy()
+    restricted = ~innovations["consent_public"].fillna(False).to_numpy(bool) & tied
     areas = generalised_areas(communities).reindex(innovations["community_id"]).set_axis(innovations.index)
     centres = gpd.points_from_xy(areas["x"], areas["y"], crs=CRS)
     innovations = innovations.set_geometry(innovations.geometry.where(~restricted, centres))
     named = innovations["consent_public"].fillna(False) & innovations["name_public"].fillna(False)
     innovations["innovator_name"] = innovations["innovator_name"].where(named.to_numpy(bool), None)
-    innovations[AREA_LEVEL] = areas[AREA_LEVEL].where(restricted, None)
+    before = innovations[AREA_LEVEL] if AREA_LEVEL in innovations.columns else None
+    innovations[AREA_LEVEL] = areas[AREA_LEVEL].where(restricted, before)
     for name in ADMIN:
         innovations[name] = innovations[name].where(~restricted, areas[name].astype(innovations[name].dtype))
     for name in ("community_id", "natural_region", "innovator_type"):
         innovations[name] = innovations[name].mask(restricted)
     innovations["has_own_point"] = innovations["has_own_point"].to_numpy(bool) & ~restricted
+    return innovations
+
+
+def _hidden(innovations: gpd.GeoDataFrame, communities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """`generalised`, without the columns that would single a restricted record out in a public file."""
+    innovations = generalised(innovations, communities)
     return innovations.drop(columns=[c for c in PUBLIC_HIDDEN if c in innovations.columns])
 
 

@@ -6,9 +6,12 @@ review status (only published records reach anyone outside the committee).
 
 `viewed` turns the store into the store as one viewer may see it, once per load: records they may
 not see are gone, and on the rest `consent_public` and `name_public` say what this viewer may see
-exactly (a point, a name). Everything downstream (the map, figures, charts, exports, the brief)
-already shows a record without those flags generalised and nameless, so nothing else needs to
-know who is looking. The committee sees the store as it is: its files keep the true flags.
+exactly (a point, a name); a record seen generalised is tied to the area it is shown in instead of
+its community (`privacy.generalised`), so no filter, search or count can single its community out.
+Everything downstream (the map, figures, charts, exports, the brief) already shows a record without
+those flags generalised and nameless, so nothing else needs to know who is looking; only a headline
+of chosen districts hides its small counts (`summary.small.guarded`, through `seen_in_part`). The
+committee sees the store as it is: its files keep the true flags.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 
 from dashboard import auth
 from dashboard.data.dataset import Dataset
+from dashboard.data.privacy import generalised
 
 ROLES = ("public", *auth.ROLES)
 COMMITTEE = ("editor", "reviewer", "admin")  # the steering committee's people: every record, in full
@@ -95,6 +99,12 @@ class Viewer:
 
 
 PUBLIC = Viewer()
+VIEWED_AS = "viewed_as"  # the metadata key of a store as `viewed` made it: the viewer, as text
+
+
+def seen_in_part(data: Dataset) -> bool:
+    """Whether `data` is the store as someone outside the committee may see it (made by `viewed`)."""
+    return VIEWED_AS in data.metadata
 
 
 def viewed(data: Dataset, viewer: Viewer) -> Dataset:
@@ -107,5 +117,7 @@ def viewed(data: Dataset, viewer: Viewer) -> Dataset:
     kept = innovations.iloc[np.flatnonzero(shown)].copy()
     kept["consent_public"], kept["name_public"] = exact, named
     kept.loc[~named, "innovator_name"] = None  # a name this viewer may not read never enters the session
+    kept = generalised(kept, data.communities)  # what it may not see exactly is tied to an area, not a community
     # the bookkeeping (history, trash) holds old values of every record: it stays with the committee
-    return replace(data, innovations=kept.reset_index(drop=True), tables={})
+    metadata = {**data.metadata, VIEWED_AS: viewer.text}
+    return replace(data, innovations=kept.reset_index(drop=True), tables={}, metadata=metadata)

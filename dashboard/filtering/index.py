@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.data.privacy import public_points
+from dashboard.data.privacy import ADMIN, AREA_LEVEL, public_points
 from dashboard.filtering.criteria import CRITERIA
 from dashboard.filtering.words import WordIndex
 
@@ -53,7 +53,7 @@ class FilterIndex:
     # joint code of PROFILE_FIELDS and year per innovation, and the values along each of its axes
     profile: np.ndarray
     profile_axes: tuple[pd.Index, ...]
-    community_names: pd.Index  # community id of each community code
+    community_names: pd.Index  # community id of each community code; None for an area (see _communities)
     community_frame: pd.DataFrame  # country, region, province, district, natural region per community code
     year: np.ndarray  # year documented of each innovation, MISSING_YEAR when unknown
     coded: dict[str, tuple[np.ndarray, pd.Index]]  # coded column -> (code per innovation, -1: none; values)
@@ -90,7 +90,7 @@ class FilterIndex:
             joined = joined + " | " + column.fillna("").astype("string[pyarrow]")
         points = public_points(innovations, communities)
         years = innovations[YEAR_COLUMN].dropna()
-        community, community_names = pd.factorize(where)
+        community, community_names = _communities(innovations)
         return cls(
             links=links,
             patterns=patterns,
@@ -101,11 +101,25 @@ class FilterIndex:
             places=innovations[["region", "province", "district"]].drop_duplicates().reset_index(drop=True),
             years=(int(years.min()), int(years.max())) if len(years) else (FIRST_YEAR, LAST_YEAR),
             **_profile(innovations),
-            community_names=pd.Index(community_names),
+            community_names=community_names,
             community_frame=_community_frame(innovations, community, len(community_names)),
             year=innovations[YEAR_COLUMN].astype("Int64").fillna(MISSING_YEAR).to_numpy(np.int32),
             coded={column: _codes(innovations[column]) for column in coded_columns()},
         )
+
+
+def _communities(innovations: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.Index]:
+    """A code per innovation of its community, and each code's community id. A record a viewer's store tied
+    to no community (`privacy.generalised`) is coded by the area it is shown in, after the communities, and
+    that code has no community id: places count it in its area, community counts do not count it."""
+    community, names = pd.factorize(innovations["community_id"])
+    untied = community < 0
+    if not untied.any():
+        return community, pd.Index(names, dtype=object)
+    area = innovations.loc[untied, [AREA_LEVEL, *ADMIN]].astype(object).fillna("")
+    areas, distinct = pd.factorize(pd.MultiIndex.from_frame(area))
+    community[untied] = len(names) + areas
+    return community, pd.Index([*names, *[None] * len(distinct)], dtype=object)
 
 
 def _arrays(value: object) -> list[np.ndarray]:

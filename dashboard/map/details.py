@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.data.dataset import Dataset
 from dashboard.data.localcontexts import badge_data_uri, description
-from dashboard.data.privacy import area_label, generalised_areas, shown_name
+from dashboard.data.privacy import area_label, shown_areas, shown_name
 from dashboard.data.vocab import CROP, DOMAIN, INNOVATOR_TYPE, LIVESTOCK, PID_STAGE, VOCABULARIES, region_label
 from dashboard.i18n import t
 
@@ -30,7 +30,7 @@ def _place(data: Dataset, item: pd.Series, lang: str, restricted: bool) -> tuple
     """Where the record is: its community ("community"), or for a restricted record the area of at least
     k communities it is shown in ("area")."""
     if restricted:
-        return "area", area_label(generalised_areas(data.communities).loc[item["community_id"]], lang)
+        return "area", area_label(shown_areas(item.to_frame().T, data.communities).iloc[0], lang)
     community = data.communities.set_index("community_id").loc[item["community_id"]]
     parts = (community["name"], community["district"], community["province"], region_label(str(item["region"]), lang))
     return "community", ", ".join(str(p) for p in parts if pd.notna(p))

@@ -28,13 +28,13 @@ from reportlab.platypus import Flowable, Image, KeepInFrame, Paragraph, SimpleDo
 from dashboard import palette
 from dashboard.filtering.filters import describe
 from dashboard.filtering.selection import Selection, full_names
-from dashboard.i18n import percent, t
+from dashboard.i18n import t
 from dashboard.pack.staticcharts import bar_png, place_counts, stage_counts
 from dashboard.pack.staticmap import region_map_png
 from dashboard.summary.community_labels import label_lines
-from dashboard.summary.figures import NO_VALUE, shown_figure
+from dashboard.summary.figures import headline_figures
 from dashboard.summary.narrative import counted, paragraph
-from dashboard.summary.small import hidden_note
+from dashboard.summary.small import guarded, hidden_note
 from dashboard.summary.summaries import Summary, labels_for, summarise
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"  # cover Spanish, Quechua (ñ, ä, ü), «», –
@@ -108,18 +108,6 @@ def _header(selection: Selection, lang: str, today: date) -> list[Flowable]:
         _para(t("brief.made", lang, date=long_date(today, lang)), "small"),
         Spacer(1, 8),
     ]
-
-
-def headline_figures(summary: Summary, lang: str) -> dict[str, str]:
-    """The boxed figures as printed, by catalogue name."""
-    figures = summary.headline
-    shown = {
-        name: shown_figure(figures, name, lang)
-        for name in ("innovations", "communities", "regions", "partners", "women")
-    }
-    # a box has room for the share only, not the count beside it as on the page
-    advanced = percent(figures.advanced, figures.innovations, lang) if figures.innovations else NO_VALUE
-    return shown | {"advanced": advanced, "newest": shown_figure(figures, "newest_year", lang)}
 
 
 def _figures(summary: Summary, lang: str) -> Table:
@@ -267,7 +255,7 @@ def policy_brief(selection: Selection, lang: str = "es", today: date | None = No
     """The brief of `selection` (and of the filter that chose it) as A4 PDF bytes, in `lang`, dated `today`."""
     _fonts()
     today = today or date.today()
-    summary = summarise(selection.index, selection.keep)
+    summary = guarded(summarise(selection.index, selection.keep), selection)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

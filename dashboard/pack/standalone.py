@@ -25,7 +25,7 @@ from jinja2 import Template
 
 from dashboard import palette
 from dashboard.data.dataset import Dataset
-from dashboard.data.privacy import AREA_LEVEL, area_labels, generalised_areas
+from dashboard.data.privacy import AREA_LEVEL, area_labels, shown_areas
 from dashboard.data.vocab import DOMAIN, PID_STAGE, Vocabulary, region_label
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import languages, t
@@ -164,7 +164,7 @@ def detail_payload(selection: Selection, lang: str) -> dict[str, list[str | int 
     kept = selection.data.innovations.iloc[selection.rows]
     names = selection.data.communities.set_index("community_id")["name"]
     public = kept["consent_public"].fillna(False).astype(bool)
-    areas = generalised_areas(selection.data.communities).reindex(kept["community_id"]).set_axis(kept.index)
+    areas = shown_areas(kept, selection.data.communities)
     areas[AREA_LEVEL] = areas[AREA_LEVEL].where(~public)
     columns = [
         _texts(kept["title"]),

@@ -46,16 +46,21 @@ def sentences(summary: Summary, lang: str, partner_names: dict[str, str]) -> lis
         return [t("narrative.empty", lang)]
     found = [
         _documented(summary, lang),
-        _share("women", figures.by_women, figures.innovations, lang),
-        _share("advanced", figures.advanced, figures.innovations, lang),
-        _leaders("crops", summary.table("crops", labels_for("crops", lang, partner_names)), lang),
-        _leaders("partners", summary.table("partners", dict(partner_names)), lang),
+        # a share of a count too small to show would give it back: such a share is left unsaid
+        None
+        if figures.hidden(figures.by_women) or not figures.of_known_type
+        else _share("women", figures.by_women, figures.of_known_type, lang),
+        None if figures.hidden(figures.advanced) else _share("advanced", figures.advanced, figures.innovations, lang),
+        _leaders("crops", summary.table("crops", labels_for("crops", lang, partner_names)), lang, figures.small),
+        _leaders("partners", summary.table("partners", dict(partner_names)), lang, figures.small),
     ]
     return [sentence for sentence in found if sentence]
 
 
-def counted(noun: str, number: int, lang: str) -> str:
-    """`number` of `noun` with agreement: "una comunidad", "58 comunidades"."""
+def counted(noun: str, number: int, lang: str, small: int = 0) -> str:
+    """`number` of `noun` with agreement: "una comunidad", "58 comunidades"; from 1 to `small`-1, "menos de 5 …"."""
+    if 0 < number < small:
+        return t(f"narrative.{noun}_other", lang, count=t("small_numbers.prose", lang, n=small))
     form = "one" if number == 1 else "other"
     return t(f"narrative.{noun}_{form}", lang, count=number_text(number, lang))
 
@@ -80,11 +85,11 @@ def _documented(summary: Summary, lang: str) -> str:
     places = counted("communities", figures.communities, lang)
     if figures.regions:
         places = t("narrative.places", lang, communities=places, regions=counted("regions", figures.regions, lang))
-    form = "one" if figures.innovations == 1 else "other"
+    form = "one" if figures.innovations == 1 and not figures.hidden(1) else "other"
     documented = t(
         f"narrative.documented_{form}",
         lang,
-        innovations=counted("innovations", figures.innovations, lang),
+        innovations=counted("innovations", figures.innovations, lang, figures.small),
         places=places,
     )
     first, last = figures.first_year, figures.newest_year
@@ -108,7 +113,7 @@ def _share(topic: str, part: int, whole: int, lang: str) -> str | None:
     return _capitalised(t(f"narrative.{topic}_some", lang, share=share))
 
 
-def _leaders(topic: str, table: pd.DataFrame, lang: str) -> str | None:
+def _leaders(topic: str, table: pd.DataFrame, lang: str, small: int = 0) -> str | None:
     """The most frequent values of a list field (crops, partners), by the rule in the module doc."""
     if table.empty:
         return None
@@ -118,7 +123,7 @@ def _leaders(topic: str, table: pd.DataFrame, lang: str) -> str | None:
         return None
     kind = "only" if len(leaders) == len(table) else "lead"
     form = "one" if len(leaders) == 1 else "other"
-    count = counted("innovations", top, lang)
+    count = counted("innovations", top, lang, small)
     if len(leaders) > 1:
         count = t("narrative.each", lang, count=count)
     return t(f"narrative.{topic}_{kind}_{form}", lang, names=join(list(leaders["label"]), lang), count=count)

@@ -16,11 +16,15 @@ with n = 2, "<2" beside the zeros could only mean 1.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from dashboard.data.viewers import seen_in_part
+from dashboard.filtering.selection import Selection
 from dashboard.i18n import number, t
+from dashboard.summary.summaries import Summary
 
 FINE_LEVELS = ("district", "community")  # places small enough that a count may point at a person
 SETTING = "ATLAS_MIN_CELL"
@@ -48,6 +52,14 @@ def min_cell() -> int:
 def is_fine(level: str) -> bool:
     """Whether counts per place of `level` are protected (district or finer)."""
     return level in FINE_LEVELS
+
+
+def guarded(summary: Summary, selection: Selection) -> Summary:
+    """The summary as a page outside the committee shows it: when the filter chooses districts, its headline
+    is a district-level cell, so its counts of innovations from 1 to n−1 are written "<n"."""
+    if not (seen_in_part(selection.data) and selection.filters.chosen("districts")):
+        return summary
+    return replace(summary, headline=replace(summary.headline, small=min_cell()))
 
 
 def _exposed(values: np.ndarray, hidden: np.ndarray, small: np.ndarray, n: int) -> bool:

@@ -34,6 +34,19 @@ class Headline:
     advanced: int  # in joint experimentation, results shared or spreading
     first_year: int | None  # first and newest year documented
     newest_year: int | None
+    small: int = 0  # counts of innovations from 1 to small-1 are written "<small" (summary.small.guarded)
+    # innovations whose innovator type is known to the viewer (None: all): the women's share is of these, so a
+    # type that is missing, or withheld from a public view, does not read as a man's
+    typed: int | None = None
+
+    @property
+    def of_known_type(self) -> int:
+        """How many innovations the share led by women is a share of."""
+        return self.innovations if self.typed is None else self.typed
+
+    def hidden(self, count: int) -> bool:
+        """Whether a count of innovations of this headline is too small to be shown."""
+        return 0 < count < self.small
 
 
 @dataclass(frozen=True)
@@ -125,10 +138,11 @@ def _summarise(index: FilterIndex, keep: np.ndarray, rows: np.ndarray | None) ->
     years = counts["year"][counts["year"] > 0].index.dropna()
     figures = Headline(
         innovations=len(keep) if rows is None else len(rows),
-        communities=int(np.count_nonzero(per_community)),
+        communities=int(np.count_nonzero(per_community[index.community_names.notna()])),
         regions=int(np.count_nonzero(counts["region"])),
         partners=int(np.count_nonzero(counts["partners"])),
         by_women=int(counts["innovator_type"].reindex(WOMEN, fill_value=0).sum()),
+        typed=int(counts["innovator_type"][counts["innovator_type"].index.notna()].sum()),
         advanced=int(counts["pid_stage"].reindex(ADVANCED, fill_value=0).sum()),
         first_year=int(years.min()) if len(years) else None,
         newest_year=int(years.max()) if len(years) else None,

@@ -17,6 +17,7 @@ from dashboard.safe_text import for_markdown
 from dashboard.summary.charts import Look, presented, summary_chart
 from dashboard.summary.figures import PRESENTED as FIGURES
 from dashboard.summary.figures import shown_figure
+from dashboard.summary.small import guarded
 from dashboard.summary.summaries import summarise
 from dashboard.views import mapframe
 
@@ -30,7 +31,7 @@ LOOK = Look(numbers=True, label_limit=FONT_PX * 14)
 
 lang = state.language()
 chosen = state.public_selection()  # a room sees what the public may see, whoever presents
-summary = summarise(chosen.index, chosen.keep)
+summary = guarded(summarise(chosen.index, chosen.keep), chosen)
 shown_layers = PLAYED_LAYERS if "years" in st.session_state.get(state.LAYERS, ()) else PRESENTED_LAYERS
 
 # Streamlit sizes its text in rem: a larger root size enlarges everything at once.

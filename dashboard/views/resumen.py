@@ -14,13 +14,14 @@ from dashboard.safe_text import for_markdown
 from dashboard.summary.charts import CHARTS, PICK, summary_chart
 from dashboard.summary.figures import HEADLINE, shown_figure
 from dashboard.summary.narrative import paragraph
+from dashboard.summary.small import guarded
 from dashboard.summary.summaries import summarise
 from dashboard.views.offer import offer
 
 lang = state.language()
 chosen = state.selection()
 filters = chosen.filters
-summary = summarise(chosen.index, chosen.keep)
+summary = guarded(summarise(chosen.index, chosen.keep), chosen)
 
 st.title(t("summary.heading", lang))
 sentence, clear = st.columns([5, 1], vertical_alignment="center")

@@ -19,10 +19,11 @@ from dashboard.filtering.index import FilterIndex
 from dashboard.filtering.selection import Selection
 from dashboard.i18n import t
 from dashboard.pack import brief
-from dashboard.pack.brief import headline_figures, long_date, policy_brief
+from dashboard.pack.brief import long_date, policy_brief
 from dashboard.pack.staticcharts import bar_png
 from dashboard.pack.staticmap import region_map_png, shown_points
 from dashboard.paths import DEMO_STORE, ROOT
+from dashboard.summary.figures import headline_figures
 from dashboard.summary.narrative import paragraph
 from dashboard.summary.summaries import summarise
 from tests.handmade import PARTNER_NAMES, handmade_dataset
