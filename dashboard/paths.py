@@ -17,6 +17,13 @@ OUTLINES = STATIC / "countries.geojson"  # the offline basemap, fetched by the m
 STORE_ENV = "ATLAS_STORE"
 
 
+def store_location() -> str | Path:
+    """The store in use as `open_store` takes it: `$ATLAS_STORE` as given when it is an address (scheme://),
+    else `store_path()`."""
+    override = os.environ.get(STORE_ENV, "")
+    return override if "://" in override else store_path()
+
+
 def store_path() -> Path:
     """The store in use: `$ATLAS_STORE` if set, else the bundled demo store."""
     override = os.environ.get(STORE_ENV)

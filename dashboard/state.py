@@ -16,6 +16,7 @@ from dashboard.filtering.selection import Selection
 from dashboard.i18n import DEFAULT_LANGUAGE, t
 from dashboard.map.layers import DEFAULT_LAYERS
 from dashboard.map.shapes import boundary_levels
+from dashboard.paths import store_location
 from dashboard.safe_text import literal
 from dashboard.summary import charts
 
@@ -61,7 +62,9 @@ def language() -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _stored(location: str, revision: str) -> Dataset:
-    # keyed by the store's revision: a store written since is read again; the value is immutable
+    # keyed by the store's revision: a store written since is read again; the value is immutable.
+    # `location` is the configured one as given (a database address keeps its password, which is
+    # needed to reopen it and is never shown), not `AtlasStore.location`.
     return open_store(location).load()
 
 
@@ -85,7 +88,7 @@ def viewer() -> Viewer:
 def _loaded() -> tuple[Dataset, FilterIndex]:
     try:
         atlas = open_store()
-        return _load(atlas.location, atlas.revision(), viewer())
+        return _load(str(store_location()), atlas.revision(), viewer())
     except ContractError as error:
         st.error(f"{t('app.store_error', language())}\n\n{error.message(language())}")
         st.stop()
@@ -254,7 +257,7 @@ def public_selection() -> Selection:
     if viewer() == PUBLIC:
         return chosen
     atlas = open_store()
-    data, index = _load(atlas.location, atlas.revision(), PUBLIC)
+    data, index = _load(str(store_location()), atlas.revision(), PUBLIC)
     return Selection.of(data, index, chosen.filters)
 
 

@@ -61,3 +61,20 @@ def chromium():
         browser = launch(playwright, executable)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster():
+    """A throwaway PostgreSQL + PostGIS server (a failure, not a skip, when CI=true and it is missing)."""
+    from tests.postgis import Cluster, binaries_or_skip
+
+    cluster = Cluster(binaries_or_skip())
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def postgis_url(postgis_cluster) -> str:
+    """The address of a fresh database with PostGIS enabled, for this test alone."""
+    return postgis_cluster.database()

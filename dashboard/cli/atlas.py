@@ -111,7 +111,7 @@ def boundaries_command(
     layer: str | None,
     dissolve_duplicates: bool,
     skip_empty: bool,
-    store_file: Path | None,
+    store_file: str | None,
     editor_name: str,
 ) -> None:
     """Importa límites administrativos (polígonos) de FILE: GeoPackage, GeoJSON, Shapefile…

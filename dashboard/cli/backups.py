@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from dashboard.cli.group import main, store_option
@@ -18,7 +16,7 @@ LANG = click.option("--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0]
 @main.command("backups")
 @store_option
 @LANG
-def backups_command(store_file: Path | None, lang: str) -> None:
+def backups_command(store_file: str | None, lang: str) -> None:
     """Lista las copias de seguridad del atlas, la más antigua primero."""
     try:
         found = open_store(store_file).backups()
@@ -35,7 +33,7 @@ def backups_command(store_file: Path | None, lang: str) -> None:
 @click.option("--editor", "editor_name", required=True, help="Quién recupera la copia (queda en el historial).")
 @store_option
 @LANG
-def restore_command(backup: str, editor_name: str, store_file: Path | None, lang: str) -> None:
+def restore_command(backup: str, editor_name: str, store_file: str | None, lang: str) -> None:
     """Recupera los registros de la copia BACKUP (vea `backups`); queda en el historial y se puede deshacer."""
     try:
         entry = open_store(store_file).restore(backup, editor_name)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dashboard.filtering.selection import Selection
 
 
-def _selection_from_query(store_file: Path | None, query: str, lang: str, seen_as: Viewer = PUBLIC) -> Selection:
+def _selection_from_query(store_file: str | None, query: str, lang: str, seen_as: Viewer = PUBLIC) -> Selection:
     """What the filter a shareable address's query string describes keeps of the store as `seen_as` may see it;
     ignored parts of the query are reported."""
     from urllib.parse import parse_qsl
@@ -76,7 +76,7 @@ class DownloadCode(click.ParamType):
 )
 @store_option
 def export_command(
-    format_code: str, out: Path, lang: str, query: str, chart: str, paper: str, seen_as: str, store_file: Path | None
+    format_code: str, out: Path, lang: str, query: str, chart: str, paper: str, seen_as: str, store_file: str | None
 ) -> None:
     """Exporta el filtro actual: datos, mapa HTML sin conexión, resumen PDF, un gráfico PNG o un cartel PDF."""
     from dashboard.i18n import t

@@ -1,7 +1,5 @@
 """The command group every command of `python -m dashboard` hangs from, and the options they share."""
 
-from pathlib import Path
-
 import click
 
 
@@ -10,11 +8,12 @@ def main() -> None:
     """Atlas de innovaciones de Prolinnova–Perú."""
 
 
-# The atlas a command reads or changes: the configured one unless named.
+# The atlas a command reads or changes: the configured one unless named. Text, not a path: an address such
+# as postgresql://user@host/atlas is not a file name (a path would fold its "//").
 store_option = click.option(
     "--store",
     "store_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="ALMACÉN",
     default=None,
-    help="GeoPackage del atlas [por defecto: $ATLAS_STORE o el de demo].",
+    help="GeoPackage del atlas o base de datos postgresql://… [por defecto: $ATLAS_STORE o el de demo].",
 )

@@ -272,7 +272,7 @@ def import_command(
 @click.option("--editor", "editor_name", required=True, help="Quién deshace (queda en el historial).")
 @store_option
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
-def undo_command(import_id: str, editor_name: str, store_file: Path | None, lang: str) -> None:
+def undo_command(import_id: str, editor_name: str, store_file: str | None, lang: str) -> None:
     """Deshace una importación o edición del historial (IMPORT_ID, p. ej. CHG-000003)."""
     from dashboard.i18n import t
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from dashboard.cli.backups import LANG
@@ -21,7 +19,7 @@ from dashboard.i18n import t
 @click.option("--yes", is_flag=True, help="No preguntar antes de borrar.")
 @store_option
 @LANG
-def purge_command(record: str, editor_name: str, yes: bool, store_file: Path | None, lang: str) -> None:
+def purge_command(record: str, editor_name: str, yes: bool, store_file: str | None, lang: str) -> None:
     """Borra el nombre del innovador de la innovación RECORD (retiro del consentimiento) del atlas, su papelera
     y sus copias de seguridad, y la deja sin consentimiento público. No se puede deshacer."""
     if not yes:

@@ -5,7 +5,8 @@ Views, intake, the command line and the benchmarks read and change the store onl
 Every write (`commit`, `commit_planned`, `undo`, `replace_boundaries`, `restore`) reads the store afresh
 under an exclusive lock, refuses (CommitError, nothing written) or builds the whole next store, takes a
 backup, writes it atomically and adds one entry to the history, whose id it returns (e.g. CHG-000012).
-The GeoPackage file is the first backend; a location with a scheme (e.g. postgresql://) names another.
+The GeoPackage file is the first backend; a location with a scheme names another: postgresql:// (or
+postgres://) a PostGIS database shared by several app servers (`dashboard.data.postgis`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pandas as pd
 from dashboard.data.changes import Changes, Source
 from dashboard.data.conform import ContractError
 from dashboard.data.dataset import Dataset
-from dashboard.paths import store_path
+from dashboard.paths import store_location
 
 # A planned write: run on the store as it is once its lock is held, it says what to write and where it came
 # from; changes that are empty write nothing.
@@ -87,6 +88,9 @@ class AtlasStore(Protocol):
     def backups(self) -> list[Backup]:
         """The backups kept, oldest first."""
 
+    def migrate(self) -> list[str]:
+        """Bring the store's schema up to date; the names of the migrations applied, oldest first."""
+
 
 def _geopackage(location: str) -> AtlasStore:
     from dashboard.data.geopackage import GeoPackageStore
@@ -94,14 +98,20 @@ def _geopackage(location: str) -> AtlasStore:
     return GeoPackageStore(Path(location).expanduser())
 
 
+def _postgis(location: str) -> AtlasStore:
+    from dashboard.data.postgis.store import PostGISStore
+
+    return PostGISStore(location)
+
+
 # location scheme -> backend ("" for a plain path); a backend is imported only when a location names it,
 # so the driver of one that is not used need not be installed
-BACKENDS: dict[str, Callable[[str], AtlasStore]] = {"": _geopackage}
+BACKENDS: dict[str, Callable[[str], AtlasStore]] = {"": _geopackage, "postgresql": _postgis, "postgres": _postgis}
 
 
 def open_store(location: str | Path | None = None) -> AtlasStore:
     """The store at `location`; when None, the configured one (`$ATLAS_STORE`, else the bundled demo store)."""
-    text = str(store_path() if location is None else location)
+    text = str(store_location() if location is None else location)
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     if scheme not in BACKENDS:
         raise ContractError(

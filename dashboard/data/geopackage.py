@@ -122,6 +122,10 @@ class GeoPackageStore:
         found = [(file.name, backup_files.parsed(self.path, file.name)) for file in backup_files.listed(self.path)]
         return [Backup(name, entry, taken) for name, (taken, entry) in found]
 
+    def migrate(self) -> list[str]:
+        """Nothing: a GeoPackage is read whatever contract version wrote it, and rewritten whole by each write."""
+        return []
+
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the store's exclusive lock (`<store>.lock` beside it), waiting up to `timeout` seconds for it."""

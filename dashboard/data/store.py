@@ -68,11 +68,11 @@ def load(path: Path | None = None) -> Dataset:
         if BOUNDARIES.layer in present
         else None
     )
-    tables = {name: _text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}
+    tables = {name: text_table(_read(path, name)) for name in BOOKKEEPING_TABLES if name in present}
     return dataclasses.replace(dataset, boundaries=boundaries, tables=tables)
 
 
-def _text_table(frame: pd.DataFrame) -> pd.DataFrame:
+def text_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A bookkeeping table as plain text columns (missing values stay missing)."""
     return (
         frame.reset_index(drop=True)

@@ -1,12 +1,14 @@
 """Acerca de: the platform, its partners, its history and the data shown."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import state
+from dashboard.data.backend import open_store
 from dashboard.data.localcontexts import collection_labels
 from dashboard.i18n import t
 from dashboard.map.details import badges_html
-from dashboard.paths import store_path
 from dashboard.summary.about import HISTORY, partner_table
 
 lang = state.language()
@@ -26,7 +28,7 @@ st.header(t("about.data_heading", lang))
 if data.is_demo:
     st.info(t("about.data_demo", lang))
 else:
-    st.markdown(t("about.data_real", lang, path=store_path().name))
+    st.markdown(t("about.data_real", lang, path=Path(open_store().location).name))
 
 st.header(t("about.map_heading", lang))
 st.markdown(t("about.map_sources", lang))

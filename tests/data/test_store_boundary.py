@@ -15,6 +15,7 @@ IMPLEMENTATION = {
     "dashboard.data.backup_files",
     "dashboard.data.commits",
     "dashboard.data.drafts",
+    *(f"dashboard.data.postgis{m}" for m in ("", ".store", ".tables", ".backups", ".migrations", ".connection")),
 }
 # libraries that open a store's file or database, or lock it
 STORAGE_LIBRARIES = {"pyogrio", "fiona", "sqlite3", "fcntl", "psycopg", "psycopg2", "sqlalchemy"}

@@ -47,20 +47,30 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _geopackage(tmp_path: Path) -> Made:
-    folder = tmp_path / "geopackage"
+def _geopackage(request: pytest.FixtureRequest) -> Made:
+    folder = request.getfixturevalue("tmp_path") / "geopackage"
     folder.mkdir()
     atlas = open_store(folder / "atlas.gpkg")
     atlas.create(handmade_dataset())
     return Made(atlas, lambda: _files(folder))
 
 
-BACKENDS: dict[str, Callable[[Path], Made]] = {"geopackage": _geopackage}
+def _postgis(request: pytest.FixtureRequest) -> Made:
+    from tests.postgis import every_row
+
+    address = request.getfixturevalue("postgis_url")
+    atlas = open_store(address)
+    atlas.create(handmade_dataset())
+    return Made(atlas, lambda: every_row(address))
+
+
+# backend -> a fresh store holding the hand-made atlas (the factory asks for the fixtures it needs)
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Made]] = {"geopackage": _geopackage, "postgis": _postgis}
 
 
 @pytest.fixture(params=list(BACKENDS))
-def made(request, tmp_path) -> Made:
-    return BACKENDS[request.param](tmp_path)
+def made(request) -> Made:
+    return BACKENDS[request.param](request)
 
 
 def _record(store: AtlasStore, record_id: str, **values) -> gpd.GeoDataFrame:
