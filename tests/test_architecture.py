@@ -17,6 +17,7 @@ ROOT = PACKAGE.parent
 LAYERS = (
     ("dashboard.paths", "dashboard.i18n", "dashboard.safe_text", "dashboard.palette", "dashboard.auth"),
     ("dashboard.room",),  # the room's address and QR code (reads the palette)
+    ("dashboard.media",),  # uploaded photos made safe to keep (reads the catalogue); the store will keep them
     ("dashboard.data",),
     ("dashboard.filtering",),
     ("dashboard.summary", "dashboard.map"),

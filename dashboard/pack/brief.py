@@ -216,9 +216,8 @@ def _charts(selection: Selection, summary: Summary, lang: str) -> Table:
     return table
 
 
-def source_lines(selection: Selection, lang: str) -> list[str]:
-    """Where the data come from, under which licence, and how recent they are: a sentence each."""
-    metadata = selection.data.metadata
+def source_lines(metadata: dict[str, str], lang: str) -> list[str]:
+    """Where the store's data come from, under which licence, and how recent they are: a sentence each."""
     source = metadata.get("source") or f"{t('app.title', lang)}, {t('app.subtitle', lang)}"
     lines = [t("brief.source", lang, value=source)]
     if metadata.get("licence"):
@@ -230,9 +229,10 @@ def source_lines(selection: Selection, lang: str) -> list[str]:
 
 def _about(selection: Selection, lang: str) -> list[Flowable]:
     """Where the data come from, under which licence, and what the brief leaves out."""
-    lines = source_lines(selection, lang) + label_lines(selection.data, selection.keep, lang)  # with Local Contexts
+    data = selection.data
+    lines = source_lines(data.metadata, lang) + label_lines(data, selection.keep, lang)  # with Local Contexts
     lines.append(t("summary.acronyms.heading", lang, items=t("summary.acronyms.pid", lang)))  # the charts say DPI
-    lines += [t("brief.demo", lang)] if selection.data.is_demo else []
+    lines += [t("brief.demo", lang)] if data.is_demo else []
     lines += [t("brief.privacy", lang), t("brief.outlines", lang)]
     return [Spacer(1, 8), _para(t("brief.about_heading", lang), "heading"), *(_para(line, "small") for line in lines)]
 

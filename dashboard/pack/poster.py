@@ -142,7 +142,7 @@ def _heading(figure: Figure, renderer, selection: Selection, lang: str, factor: 
 def footer_lines(selection: Selection, lang: str, today: date) -> list[str]:
     """The sources, the data's date and the poster's, the boundaries' credits, what is left out; as printed."""
     made = t("poster.made", lang, date=long_date(today, lang))
-    lines = [" · ".join([*(line.rstrip(".") for line in source_lines(selection, lang)), made])]
+    lines = [" · ".join([*(line.rstrip(".") for line in source_lines(selection.data.metadata, lang)), made])]
     lines.append(f"{t('credits.context', lang)} · {t('poster.privacy', lang)}")
     if selection.data.is_demo:
         lines.append(t("brief.demo", lang))

@@ -49,6 +49,7 @@ MIN_SPAN = 7.0  # degrees: a selection in one valley still shows the country aro
 # Region lines under the data, and Peru's provinces fainter still (widths at scale 1).
 REGION_LINES = {"colors": palette.PRINT_BORDER, "linewidths": 0.55, "zorder": 1.5}
 PROVINCE_LINES = {"colors": palette.PRINT_BORDER, "linewidths": 0.3, "linestyles": (0, (2, 2)), "zorder": 1.4}
+LOCATOR_SCALE, LOCATOR_TOWNS = 0.8, 5  # a record sheet's small map: smaller marks, few towns
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,33 @@ Furniture = Callable[[Axes, pd.DataFrame, str], list[Artist]]
 def region_map_png(selection: Selection, lang: str, size: tuple[float, float] = (3.6, 3.9), dpi: int = 200) -> bytes:
     """The map as PNG bytes: circles sized by innovations per region over the public points."""
     return to_png(region_map(selection, lang, size), dpi)
+
+
+def locator_png(
+    x: float, y: float, exact: bool, lang: str, size: tuple[float, float] = (2.5, 2.5), dpi: int = 200
+) -> bytes:
+    """A small map that places one record: the country around it, region lines and, where the point is `exact`,
+    a dot with the nearest towns; otherwise a ring round the centre of the area it is shown in, and no town,
+    so that no name points at the community."""
+    with matplotlib.rc_context(PRINT_STYLE):
+        figure = Figure(figsize=size)
+        countries = outlines()
+        view = _view(np.array([x]), np.array([y]), countries, size[1] / size[0])
+        axes = figure.add_axes((0, 0, 1, 1))
+        _basemap(axes, countries, view, LOCATOR_SCALE)
+        area = shapely.box(*view)
+        _context_lines(axes, area, exact, LOCATOR_SCALE)
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        axes.apply_aspect()
+        mark = {"s": 30.0, "color": palette.GREEN} if exact else {"s": 420.0, "facecolors": "none"}
+        edge = palette.WHITE if exact else palette.GREEN
+        axes.scatter([x], [y], edgecolors=edge, linewidths=1.6 if not exact else 0.8, zorder=3.2, **mark)
+        centre = axes.transData.transform([(x, y)])[0]
+        discs = [Disc(centre[0], centre[1], np.sqrt(mark["s"]) / 2 * figure.dpi / 72)]
+        country_names(axes, countries, renderer, [], discs, lang, LOCATOR_SCALE)
+        if exact:
+            town_names(axes, area, renderer, [], discs, LOCATOR_TOWNS, LOCATOR_SCALE)
+        return to_png(figure, dpi)
 
 
 def region_map(selection: Selection, lang: str, size: tuple[float, float]) -> Figure:

@@ -191,3 +191,10 @@ def test_the_export_command_takes_exactly_the_registry_codes(small_store, small_
     )
     assert result.exit_code == 2 and all(code in result.output for code in downloads.PACK)
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_without_out_the_file_gets_the_name_the_page_gives_it_here(small_store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["export", "csv", "--query", QUERY, "--store", str(small_store)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == [f"innovaciones-ayacucho-papa-nativa-{dt.date.today()}.csv"]

@@ -1,0 +1,1 @@
+"""Photos of innovations: an uploaded file checked and turned into a safe stored picture."""
